@@ -1,0 +1,78 @@
+namespace Formats;
+
+/// <summary>
+/// What is known about an entry before its content is read. Everything but the name and kind is optional;
+/// what is supplied up front lets a format pick its most compatible form (a zip entry with a known length
+/// and CRC-32 needs no data descriptor; a tar entry needs its length).
+/// </summary>
+public sealed class ArchiveEntry
+{
+    /// <summary>Creates an entry. <paramref name="name"/> uses '/' (or '\') between segments and is checked by the sink's name policy.</summary>
+    public ArchiveEntry(string name, EntryKind kind = EntryKind.File)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown entry kind");
+        }
+
+        Name = name;
+        Kind = kind;
+    }
+
+    /// <summary>The name as given by the caller, before the name policy normalises it.</summary>
+    public string Name { get; }
+
+    /// <summary>File, directory or symbolic link.</summary>
+    public EntryKind Kind { get; }
+
+    /// <summary>The content's length in bytes, if known before it is read. A source that delivers another length fails the archive.</summary>
+    public long? Length
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value ?? 0, nameof(Length));
+            field = value;
+        }
+    }
+
+    /// <summary>The content's CRC-32 (ISO-HDLC, as zip uses it), if known before it is read. A source whose content has another CRC fails the archive.</summary>
+    public uint? Crc32 { get; init; }
+
+    /// <summary>Last modification time; when null, the time the sink was created.</summary>
+    public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>Unix permission bits (no file type bits); when null, 0644 for files, 0755 for directories, 0777 for symbolic links.</summary>
+    public UnixFileMode? Mode
+    {
+        get;
+        init
+        {
+            if (value is { } mode && ((int)mode & ~0xFFF) != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(Mode), value, "only permission bits (07777) are allowed");
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>The target of a symbolic link, relative to the link's folder; required for <see cref="EntryKind.SymbolicLink"/>, refused otherwise.</summary>
+    public string? LinkTarget { get; init; }
+
+    /// <summary>A regular file entry.</summary>
+    public static ArchiveEntry File(string name, long? length = null, DateTimeOffset? lastModified = null) =>
+        new(name) { Length = length, LastModified = lastModified };
+
+    /// <summary>A directory entry.</summary>
+    public static ArchiveEntry Directory(string name, DateTimeOffset? lastModified = null) =>
+        new(name, EntryKind.Directory) { LastModified = lastModified };
+
+    /// <summary>A symbolic link entry pointing at <paramref name="target"/>.</summary>
+    public static ArchiveEntry SymbolicLink(string name, string target, DateTimeOffset? lastModified = null) =>
+        new(name, EntryKind.SymbolicLink) { LinkTarget = target, LastModified = lastModified };
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Kind} '{Name}'";
+}

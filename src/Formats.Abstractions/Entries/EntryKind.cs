@@ -1,0 +1,14 @@
+namespace Formats;
+
+/// <summary>What an archive entry is.</summary>
+public enum EntryKind
+{
+    /// <summary>A regular file with content.</summary>
+    File,
+
+    /// <summary>A directory; it has no content.</summary>
+    Directory,
+
+    /// <summary>A symbolic link; its target is <see cref="ArchiveEntry.LinkTarget"/>.</summary>
+    SymbolicLink,
+}

@@ -1,0 +1,134 @@
+using Formats.Streaming;
+
+namespace Formats;
+
+/// <summary>
+/// Where an entry's content comes from. A source is opened only when the sink reaches its entry, and is asked
+/// for the offset to start at (0 for a whole entry; byte ranges of an archive start later).
+/// </summary>
+public abstract class EntrySource
+{
+    /// <summary>The content's length when the source knows it without being opened; null otherwise.</summary>
+    public virtual long? Length => null;
+
+    /// <summary>Opens the content for reading, positioned at <paramref name="offset"/>. The caller disposes the stream.</summary>
+    public abstract ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken);
+
+    /// <summary>A file on disk, opened for asynchronous reads when its turn comes. Its length is read now.</summary>
+    public static EntrySource FromFile(string path) => new FileEntrySource(path);
+
+    /// <summary>
+    /// An open stream, read from its current position. The sink disposes it after reading unless <paramref name="leaveOpen"/>.
+    /// Only a seekable stream can be opened at an offset other than 0.
+    /// </summary>
+    public static EntrySource FromStream(Stream stream, bool leaveOpen = false) => new StreamEntrySource(stream, leaveOpen);
+
+    /// <summary>Bytes in memory.</summary>
+    public static EntrySource FromBytes(ReadOnlyMemory<byte> bytes) => new BytesEntrySource(bytes);
+
+    /// <summary>A delegate that opens the content at an offset, called only when the entry's turn comes.</summary>
+    public static EntrySource FromDelegate(Func<long, CancellationToken, ValueTask<Stream>> open, long? length = null) =>
+        new DelegateEntrySource(open, length);
+}
+
+internal sealed class FileEntrySource : EntrySource
+{
+    private readonly string _path;
+    private readonly long _length;
+
+    public FileEntrySource(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _path = path;
+        _length = new FileInfo(path).Length;
+    }
+
+    public override long? Length => _length;
+
+    public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var stream = new FileStream(_path, new FileStreamOptions
+        {
+            Mode = FileMode.Open,
+            Access = FileAccess.Read,
+            Share = FileShare.Read,
+            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            BufferSize = 0,
+        });
+        if (offset != 0)
+        {
+            stream.Seek(offset, SeekOrigin.Begin);
+        }
+
+        return ValueTask.FromResult<Stream>(stream);
+    }
+}
+
+internal sealed class StreamEntrySource : EntrySource
+{
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly long _start;
+    private bool _opened;
+
+    public StreamEntrySource(Stream stream, bool leaveOpen)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("the stream is not readable", nameof(stream));
+        }
+
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _start = stream.CanSeek ? stream.Position : 0;
+    }
+
+    public override long? Length => _stream.CanSeek ? _stream.Length - _start : null;
+
+    public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_stream.CanSeek)
+        {
+            _stream.Position = _start + offset;
+        }
+        else if (offset != 0 || _opened)
+        {
+            throw new NotSupportedException("a non-seekable stream source can be read once, from its start");
+        }
+
+        _opened = true;
+        return ValueTask.FromResult(_leaveOpen ? new NonDisposingStream(_stream) : _stream);
+    }
+}
+
+internal sealed class BytesEntrySource(ReadOnlyMemory<byte> bytes) : EntrySource
+{
+    public override long? Length => bytes.Length;
+
+    public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, bytes.Length);
+        return ValueTask.FromResult<Stream>(new ReadOnlyMemoryStream(bytes[(int)offset..]));
+    }
+}
+
+internal sealed class DelegateEntrySource : EntrySource
+{
+    private readonly Func<long, CancellationToken, ValueTask<Stream>> _open;
+    private readonly long? _length;
+
+    public DelegateEntrySource(Func<long, CancellationToken, ValueTask<Stream>> open, long? length)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentOutOfRangeException.ThrowIfNegative(length ?? 0, nameof(length));
+        _open = open;
+        _length = length;
+    }
+
+    public override long? Length => _length;
+
+    public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken) => _open(offset, cancellationToken);
+}

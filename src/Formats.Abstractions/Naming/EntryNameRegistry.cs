@@ -1,0 +1,153 @@
+namespace Formats.Naming;
+
+/// <summary>Applies an <see cref="EntryNamePolicy"/> for one archive: checks and normalises each name and remembers the names used.</summary>
+internal sealed class EntryNameRegistry(EntryNamePolicy policy)
+{
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Returns the normalised name ('/' separators, no trailing '/'), registered as used. Throws
+    /// <see cref="InvalidEntryNameException"/> for a refused name; a refused name is not registered.
+    /// </summary>
+    public string Register(string name, EntryKind kind)
+    {
+        var normalized = Normalize(name, kind);
+        if (_used.Add(normalized))
+        {
+            return normalized;
+        }
+
+        if (policy.Duplicates == DuplicateNameHandling.Refuse)
+        {
+            throw new InvalidEntryNameException(name, EntryNameRule.Duplicate, "an earlier entry has the same name");
+        }
+
+        var slash = normalized.LastIndexOf('/');
+        var dot = normalized.LastIndexOf('.');
+        var stem = dot > slash + 1 ? normalized[..dot] : normalized;
+        var extension = dot > slash + 1 ? normalized[dot..] : "";
+        for (var i = 1; ; i++)
+        {
+            var candidate = $"{stem} ({i}){extension}";
+            if (_used.Add(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    /// <summary>Checks a symbolic link's target: relative, '/' separators, and never above the archive root from where the link sits.</summary>
+    public static string CheckLinkTarget(string entryName, string normalizedName, string target)
+    {
+        if (target.Length == 0)
+        {
+            throw new InvalidEntryNameException(entryName, EntryNameRule.Empty, "link target is empty");
+        }
+
+        var t = target.Replace('\\', '/');
+        CheckCharacters(entryName, t, "link target");
+        if (t[0] == '/' || IsDriveLetter(t))
+        {
+            throw new InvalidEntryNameException(entryName, EntryNameRule.LinkEscapesArchive, $"link target '{target}' is absolute");
+        }
+
+        // Depth of the link's folder below the root, then walk the target.
+        var depth = normalizedName.Count(c => c == '/');
+        foreach (var segment in t.Split('/'))
+        {
+            if (segment == "..")
+            {
+                depth--;
+                if (depth < 0)
+                {
+                    throw new InvalidEntryNameException(entryName, EntryNameRule.LinkEscapesArchive, $"link target '{target}' leads outside the archive");
+                }
+            }
+            else if (segment.Length != 0 && segment != ".")
+            {
+                depth++;
+            }
+        }
+
+        return t;
+    }
+
+    private static string Normalize(string name, EntryKind kind)
+    {
+        if (name.Length == 0)
+        {
+            throw new InvalidEntryNameException(name, EntryNameRule.Empty, "name is empty");
+        }
+
+        var n = name.Replace('\\', '/');
+        CheckCharacters(name, n, "name");
+        if (n[0] == '/')
+        {
+            throw new InvalidEntryNameException(name, EntryNameRule.Absolute, "name is an absolute path; entry names must be relative");
+        }
+
+        if (IsDriveLetter(n))
+        {
+            throw new InvalidEntryNameException(name, EntryNameRule.DriveLetter, $"name starts with the drive letter '{n[..2]}'; entry names must be relative");
+        }
+
+        if (kind == EntryKind.Directory && n.EndsWith('/'))
+        {
+            n = n[..^1];
+        }
+
+        var start = 0;
+        while (true)
+        {
+            var end = n.IndexOf('/', start);
+            var segment = end < 0 ? n.AsSpan(start) : n.AsSpan(start, end - start);
+            if (segment.Length == 0)
+            {
+                var problem = end < 0 ? "name ends with '/' but the entry is not a directory" : "name has an empty segment ('//')";
+                throw new InvalidEntryNameException(name, EntryNameRule.EmptySegment, problem);
+            }
+
+            if (segment is "..")
+            {
+                throw new InvalidEntryNameException(name, EntryNameRule.DotDotSegment, "name has a '..' segment");
+            }
+
+            if (segment is ".")
+            {
+                throw new InvalidEntryNameException(name, EntryNameRule.DotSegment, "name has a '.' segment");
+            }
+
+            if (end < 0)
+            {
+                return n;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    private static void CheckCharacters(string original, string text, string what)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c))
+            {
+                var label = c == '\0' ? "NUL" : $"control character U+{(int)c:X4}";
+                throw new InvalidEntryNameException(original, EntryNameRule.ControlCharacter, $"{what} has {label} at index {i}");
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (!char.IsHighSurrogate(c) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    throw new InvalidEntryNameException(original, EntryNameRule.InvalidUnicode, $"{what} has an unpaired surrogate at index {i}, so it has no UTF-8 form");
+                }
+
+                i++;
+            }
+        }
+    }
+
+    private static bool IsDriveLetter(string n) => n.Length >= 2 && n[1] == ':' && char.IsAsciiLetter(n[0]);
+}

@@ -1,0 +1,122 @@
+using System.IO.Pipelines;
+
+namespace Formats.Streaming;
+
+/// <summary>
+/// Where an archive's bytes go: a <see cref="PipeWriter"/>, or any <see cref="Stream"/> through a pipe writer of our own.
+/// Counts every byte handed to it, so the writers know their output position without seeking. Record writers fill
+/// <see cref="GetSpan"/> and <see cref="Advance"/> once; bytes are pushed to the target at boundaries, once at least
+/// <see cref="FlushThreshold"/> of them wait, so memory stays bounded whatever the archive's size. Asynchronous only.
+/// </summary>
+internal sealed class ArchiveOutput
+{
+    /// <summary>Bytes that may wait in the pipe before a boundary flush pushes them out.</summary>
+    public const int FlushThreshold = 128 * 1024;
+
+    private readonly PipeWriter _writer;
+    private readonly bool _ownsWriter;
+    private long _unflushed;
+    private bool _finished;
+
+    private ArchiveOutput(PipeWriter writer, bool ownsWriter)
+    {
+        _writer = writer;
+        _ownsWriter = ownsWriter;
+    }
+
+    /// <summary>Bytes handed to the output so far: the archive offset of the next byte.</summary>
+    public long Position { get; private set; }
+
+    public static ArchiveOutput Create(PipeWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return new ArchiveOutput(writer, ownsWriter: false);
+    }
+
+    public static ArchiveOutput Create(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("the output stream is not writable", nameof(stream));
+        }
+
+        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        return new ArchiveOutput(writer, ownsWriter: true);
+    }
+
+    /// <summary>A span of at least <paramref name="sizeHint"/> bytes to fill; commit what was filled with <see cref="Advance"/>.</summary>
+    public Span<byte> GetSpan(int sizeHint) => _writer.GetSpan(sizeHint);
+
+    /// <summary>Memory of at least <paramref name="sizeHint"/> bytes to fill (for reading a source straight into the output).</summary>
+    public Memory<byte> GetMemory(int sizeHint) => _writer.GetMemory(sizeHint);
+
+    public void Advance(int count)
+    {
+        _writer.Advance(count);
+        Position += count;
+        _unflushed += count;
+    }
+
+    /// <summary>Copies <paramref name="data"/> into the output, pushing it out in pieces of at most <see cref="FlushThreshold"/>.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            var span = _writer.GetSpan(Math.Min(data.Length, FlushThreshold));
+            var n = Math.Min(span.Length, data.Length);
+            data.Span[..n].CopyTo(span);
+            Advance(n);
+            data = data[n..];
+            await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A boundary: pushes the waiting bytes out if there are enough of them.</summary>
+    public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) =>
+        _unflushed >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    /// <summary>Pushes every waiting byte to the target and flushes it.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _unflushed = 0;
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException("the flush of the archive output was canceled");
+        }
+
+        if (result.IsCompleted)
+        {
+            throw new IOException("the reader of the archive output has stopped reading");
+        }
+    }
+
+    /// <summary>The archive is complete: flush, and release the pipe writer we created over a stream (the stream stays open).</summary>
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (_ownsWriter && !_finished)
+        {
+            _finished = true;
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The archive is abandoned: release our pipe writer without writing what still waits in it.</summary>
+    public async ValueTask AbortAsync()
+    {
+        if (_ownsWriter && !_finished)
+        {
+            _finished = true;
+            try
+            {
+                await _writer.CompleteAsync(new IOException("the archive was aborted")).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The target already failed; the abort stands either way.
+            }
+        }
+    }
+}

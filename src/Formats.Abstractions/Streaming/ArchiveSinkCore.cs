@@ -1,0 +1,348 @@
+using System.Buffers;
+
+using Formats.Naming;
+
+namespace Formats.Streaming;
+
+/// <summary>
+/// The part of every archive writer that is not the format: the sink's life cycle and sticky failure, the name policy,
+/// entry defaults, opening sources lazily, pumping their bytes and checking the length they deliver.
+/// A format supplies its header (<see cref="BeginEntryAsync"/>) and its end records (<see cref="WriteEndAsync"/>).
+/// </summary>
+internal abstract class ArchiveSinkCore : IArchiveSink
+{
+    /// <summary>Read size for sources.</summary>
+    public const int SourceBufferSize = 64 * 1024;
+
+    private readonly EntryNameRegistry _names;
+    private readonly DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
+    private State _state = State.Ready;
+    private Exception? _failure;
+
+    protected ArchiveSinkCore(ArchiveOutput output, EntryNamePolicy? namePolicy)
+    {
+        Output = output;
+        _names = new EntryNameRegistry(namePolicy ?? EntryNamePolicy.Default);
+    }
+
+    private enum State { Ready, InEntry, Completed, Failed, Disposed }
+
+    protected ArchiveOutput Output { get; }
+
+    public long BytesWritten => Output.Position;
+
+    /// <summary>Writes the entry's header and returns where its content goes. Throws <see cref="ArchiveException"/> for what the format cannot hold.</summary>
+    protected abstract ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>Writes the archive's end records.</summary>
+    protected abstract ValueTask WriteEndAsync(CancellationToken cancellationToken);
+
+    public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)
+    {
+        Enter();
+        try
+        {
+            var prepared = Prepare(entry, source);
+            Stream? stream = null;
+            try
+            {
+                if (prepared.Source is { } s)
+                {
+                    stream = await OpenSourceAsync(prepared, s, cancellationToken).ConfigureAwait(false);
+                }
+
+                var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
+                var counter = new ContentCounter(prepared, content);
+                if (prepared.InlineContent is { } inline)
+                {
+                    await counter.WriteAsync(inline, cancellationToken).ConfigureAwait(false);
+                }
+                else if (stream is not null)
+                {
+                    await PumpAsync(prepared, stream, counter, cancellationToken).ConfigureAwait(false);
+                }
+
+                await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (stream is not null)
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+
+            _state = State.Ready;
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            throw;
+        }
+    }
+
+    public async ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default)
+    {
+        Enter();
+        try
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            if (entry.Kind != EntryKind.File)
+            {
+                throw new ArgumentException($"entry '{entry.Name}': only file entries are written through a stream; add a {entry.Kind} with AddEntryAsync", nameof(entry));
+            }
+
+            var prepared = Prepare(entry, source: null);
+            var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
+            return new EntryWriteStream(this, new ContentCounter(prepared, content));
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            throw;
+        }
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        Enter();
+        try
+        {
+            await WriteEndAsync(cancellationToken).ConfigureAwait(false);
+            await Output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            _state = State.Completed;
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_state is State.Completed or State.Disposed)
+        {
+            _state = State.Disposed;
+            return;
+        }
+
+        _failure ??= new InvalidOperationException("the archive was disposed before it was completed");
+        _state = State.Disposed;
+        await Output.AbortAsync().ConfigureAwait(false);
+    }
+
+    internal async ValueTask WriteEntryContentAsync(ContentCounter counter, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ThrowIfNot(State.InEntry);
+        try
+        {
+            await counter.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            throw;
+        }
+    }
+
+    internal async ValueTask FinishEntryAsync(ContentCounter counter, CancellationToken cancellationToken)
+    {
+        if (_state is State.Failed or State.Disposed)
+        {
+            // The failure was already reported where it happened; disposing the entry stream must not hide it.
+            return;
+        }
+
+        ThrowIfNot(State.InEntry);
+        try
+        {
+            await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+            _state = State.Ready;
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+            throw;
+        }
+    }
+
+    internal void AbandonEntry(string entryName) =>
+        Fail(new ArchiveException(entryName, "the entry stream was disposed synchronously, so the entry could not be finished; use DisposeAsync"));
+
+    private void Enter()
+    {
+        ThrowIfNot(State.Ready);
+        _state = State.InEntry;
+    }
+
+    private void ThrowIfNot(State expected)
+    {
+        if (_state == expected)
+        {
+            return;
+        }
+
+        throw _state switch
+        {
+            State.InEntry => new InvalidOperationException("an entry is still being written; dispose its stream first"),
+            State.Ready => new InvalidOperationException("no entry is being written"),
+            State.Completed => new InvalidOperationException("the archive is already complete"),
+            State.Disposed when _failure is null => new ObjectDisposedException(GetType().Name),
+            _ => new InvalidOperationException($"the archive failed earlier and was aborted: {_failure?.Message}", _failure),
+        };
+    }
+
+    private void Fail(Exception ex)
+    {
+        if (_state != State.Disposed)
+        {
+            _state = State.Failed;
+        }
+
+        _failure ??= ex;
+    }
+
+    private PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Kind != EntryKind.File && source is not null)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no content source", nameof(source));
+        }
+
+        if (entry.Kind == EntryKind.SymbolicLink != entry.LinkTarget is not null)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': {(entry.LinkTarget is null ? "a symbolic link needs a LinkTarget" : $"a {entry.Kind} has no LinkTarget")}", nameof(entry));
+        }
+
+        if (entry.Kind == EntryKind.Directory && entry.Length is > 0)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a directory has no content, but Length is {entry.Length}", nameof(entry));
+        }
+
+        var name = _names.Register(entry.Name, entry.Kind);
+        ReadOnlyMemory<byte>? inline = null;
+        string? target = null;
+        long? length = entry.Length;
+        switch (entry.Kind)
+        {
+            case EntryKind.Directory:
+                length = 0;
+                break;
+            case EntryKind.SymbolicLink:
+                target = EntryNameRegistry.CheckLinkTarget(entry.Name, name, entry.LinkTarget!);
+                inline = System.Text.Encoding.UTF8.GetBytes(target);
+                if (length is { } declared && declared != inline.Value.Length)
+                {
+                    throw new ArgumentException($"entry '{name}': Length is {declared}, but the link target is {inline.Value.Length} bytes", nameof(entry));
+                }
+
+                length = inline.Value.Length;
+                break;
+            default:
+                if (source is null && length is > 0)
+                {
+                    throw new ArgumentException($"entry '{name}': Length is {length} but there is no source", nameof(source));
+                }
+
+                length ??= source is null ? 0 : source.Length;
+                break;
+        }
+
+        var mode = entry.Mode ?? entry.Kind switch
+        {
+            EntryKind.Directory => (UnixFileMode)0b111_101_101,
+            EntryKind.SymbolicLink => (UnixFileMode)0b111_111_111,
+            _ => (UnixFileMode)0b110_100_100,
+        };
+
+        return new PreparedEntry
+        {
+            Name = name,
+            NameUtf8 = System.Text.Encoding.UTF8.GetBytes(name),
+            Kind = entry.Kind,
+            Length = length,
+            Crc32 = entry.Crc32,
+            LastModified = entry.LastModified ?? _createdAt,
+            Mode = mode,
+            LinkTarget = target,
+            InlineContent = inline,
+            Source = source,
+        };
+    }
+
+    private static async ValueTask<Stream> OpenSourceAsync(PreparedEntry entry, EntrySource source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await source.OpenAsync(0, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new ArchiveException(entry.Name, $"source could not be opened: {ex.Message}", ex);
+        }
+    }
+
+    private static async ValueTask PumpAsync(PreparedEntry entry, Stream stream, ContentCounter counter, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(SourceBufferSize);
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await stream.ReadAsync(buffer.AsMemory(0, SourceBufferSize), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    throw new ArchiveException(entry.Name, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
+                }
+
+                if (read == 0)
+                {
+                    return;
+                }
+
+                await counter.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}
+
+/// <summary>Counts an entry's content on its way to the format and holds it to the declared length.</summary>
+internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
+{
+    public PreparedEntry Entry => entry;
+
+    public long Length { get; private set; }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (entry.Length is { } declared && data.Length > declared - Length)
+        {
+            throw new ArchiveException(entry.Name, $"source delivered more than the declared length of {declared} bytes");
+        }
+
+        Length += data.Length;
+        return content.WriteAsync(data, cancellationToken);
+    }
+
+    public ValueTask FinishAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (entry.Length is { } declared && Length != declared)
+        {
+            throw new ArchiveException(entry.Name, $"source delivered {Length} bytes, but the declared length is {declared}");
+        }
+
+        return content.FinishAsync(Length, cancellationToken);
+    }
+}

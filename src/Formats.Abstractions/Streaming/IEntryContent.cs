@@ -1,0 +1,11 @@
+namespace Formats.Streaming;
+
+/// <summary>A format's sink for one entry's content, after its header went out. The core checks lengths; the format encodes.</summary>
+internal interface IEntryContent
+{
+    /// <summary>Takes the next bytes of content.</summary>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>The content is complete with <paramref name="length"/> bytes: write whatever follows it (a descriptor, padding).</summary>
+    ValueTask FinishAsync(long length, CancellationToken cancellationToken);
+}

@@ -1,0 +1,34 @@
+using System.Text;
+
+namespace Formats.Streaming;
+
+/// <summary>An entry after the name policy and the defaults: what a format writes in its header.</summary>
+internal sealed class PreparedEntry
+{
+    public required string Name { get; init; }
+
+    /// <summary>The name's UTF-8 bytes (no trailing '/'; a format adds one for directories where it wants it).</summary>
+    public required byte[] NameUtf8 { get; init; }
+
+    public required EntryKind Kind { get; init; }
+
+    /// <summary>Declared content length, or the source's own knowledge of it; null when only reading it will tell.</summary>
+    public required long? Length { get; init; }
+
+    public required uint? Crc32 { get; init; }
+
+    public required DateTimeOffset LastModified { get; init; }
+
+    /// <summary>Permission bits only.</summary>
+    public required UnixFileMode Mode { get; init; }
+
+    /// <summary>Normalised link target, for symbolic links.</summary>
+    public string? LinkTarget { get; init; }
+
+    /// <summary>Content the entry carries itself (a symbolic link's target), written instead of a source's.</summary>
+    public ReadOnlyMemory<byte>? InlineContent { get; init; }
+
+    public EntrySource? Source { get; init; }
+
+    public bool IsAsciiName => Ascii.IsValid(NameUtf8);
+}
