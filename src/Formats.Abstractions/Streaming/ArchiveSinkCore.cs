@@ -27,7 +27,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
 
     private enum State { Ready, InEntry, Completed, Failed, Disposed }
 
-    protected ArchiveOutput Output { get; }
+    internal ArchiveOutput Output { get; }
 
     public long BytesWritten => Output.Position;
 

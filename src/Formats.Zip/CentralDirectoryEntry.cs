@@ -1,0 +1,79 @@
+using Formats.Zip.Records;
+
+namespace Formats.Zip;
+
+/// <summary>What the central directory needs of an entry, kept from its local header until the archive is completed.</summary>
+internal readonly record struct CentralDirectoryEntry(
+    byte[] NameBytes,
+    long LocalHeaderOffset,
+    long CompressedSize,
+    long UncompressedSize,
+    uint Crc32,
+    ushort Method,
+    ushort Flags,
+    ushort VersionNeeded,
+    ZipTimestamp Time,
+    uint ExternalAttributes)
+{
+    /// <summary>Which 32-bit fields are saturated into the central zip64 extra (uncompressed, compressed, offset).</summary>
+    private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) => (
+        always || UncompressedSize > ZipConstants.Max32,
+        always || CompressedSize > ZipConstants.Max32,
+        always || LocalHeaderOffset > ZipConstants.Max32);
+
+    public int Length(bool alwaysZip64) =>
+        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength;
+
+    private int Zip64ExtraLength(bool always)
+    {
+        var (u, c, o) = Zip64Fields(always);
+        var count = (u ? 1 : 0) + (c ? 1 : 0) + (o ? 1 : 0);
+        return count == 0 ? 0 : ExtraFieldHeader.FixedLength + (count * sizeof(ulong));
+    }
+
+    /// <summary>Writes the central directory header with its name and extra fields; returns its length.</summary>
+    public int Write(Span<byte> destination, bool alwaysZip64)
+    {
+        var (u, c, o) = Zip64Fields(alwaysZip64);
+        var zip64Length = Zip64ExtraLength(alwaysZip64);
+        new CentralDirectoryHeader
+        {
+            VersionMadeBy = ZipConstants.VersionMadeBy,
+            VersionNeededToExtract = zip64Length == 0 ? VersionNeeded : Math.Max(VersionNeeded, ZipConstants.VersionZip64),
+            GeneralPurposeBitFlag = Flags,
+            CompressionMethod = Method,
+            LastModFileTime = Time.Dos.Time,
+            LastModFileDate = Time.Dos.Date,
+            Crc32 = Crc32,
+            CompressedSize = c ? ZipConstants.Zip64Saturated32 : (uint)CompressedSize,
+            UncompressedSize = u ? ZipConstants.Zip64Saturated32 : (uint)UncompressedSize,
+            FileNameLength = (ushort)NameBytes.Length,
+            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength),
+            FileCommentLength = 0,
+            DiskNumberStart = 0,
+            InternalFileAttributes = 0,
+            ExternalFileAttributes = ExternalAttributes,
+            RelativeOffsetOfLocalHeader = o ? ZipConstants.Zip64Saturated32 : (uint)LocalHeaderOffset,
+        }.Write(destination);
+        var at = CentralDirectoryHeader.FixedLength;
+        NameBytes.CopyTo(destination[at..]);
+        at += NameBytes.Length;
+        if (zip64Length != 0)
+        {
+            // Only the saturated fields, in this order (APPNOTE 4.5.3).
+            new ExtraFieldHeader { HeaderId = Zip64ExtraFieldLocal.HeaderId, DataSize = (ushort)(zip64Length - ExtraFieldHeader.FixedLength) }.Write(destination[at..]);
+            at += ExtraFieldHeader.FixedLength;
+            foreach (var (present, value) in (ReadOnlySpan<(bool, long)>)[(u, UncompressedSize), (c, CompressedSize), (o, LocalHeaderOffset)])
+            {
+                if (present)
+                {
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], (ulong)value);
+                    at += sizeof(ulong);
+                }
+            }
+        }
+
+        at += Time.WriteExtra(destination[at..]);
+        return at;
+    }
+}

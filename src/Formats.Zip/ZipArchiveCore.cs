@@ -1,0 +1,93 @@
+using Formats.Streaming;
+using Formats.Zip.Encoding;
+using Formats.Zip.Records;
+
+namespace Formats.Zip;
+
+/// <summary>The zip format on the shared sink core: local headers as entries arrive, the central directory and end records at completion.</summary>
+internal sealed class ZipArchiveCore(ArchiveOutput output, ZipWriterOptions options) : ArchiveSinkCore(output, options.NamePolicy)
+{
+    private readonly List<CentralDirectoryEntry> _entries = [];
+
+    public ZipWriterOptions Options => options;
+
+    internal void AddCentralDirectoryEntry(CentralDirectoryEntry entry) => _entries.Add(entry);
+
+    protected override async ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken)
+    {
+        if (options.Zip64 == Zip64Mode.Never && _entries.Count >= ZipConstants.MaxEntries16)
+        {
+            throw new ArchiveException(entry.Name, $"it would be entry number {_entries.Count + 1}; without zip64 (Zip64Mode.Never) an archive holds at most {ZipConstants.MaxEntries16}");
+        }
+
+        uint? crc = entry.InlineContent is { } inline ? System.IO.Hashing.Crc32.HashToUInt32(inline.Span)
+            : entry.Length == 0 ? 0
+            : entry.Crc32;
+        var offset = Output.Position;
+        var layout = ZipEntryLayout.Plan(entry, crc, offset, options);
+        var span = Output.GetSpan(layout.LocalHeaderLength);
+        Output.Advance(layout.WriteLocalHeader(span));
+        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        return new ZipContentWriter(this, entry, layout, offset, options.CompressionLevel);
+    }
+
+    protected override async ValueTask WriteEndAsync(CancellationToken cancellationToken)
+    {
+        var always = options.Zip64 == Zip64Mode.Always;
+        var directoryOffset = Output.Position;
+        foreach (var entry in _entries)
+        {
+            var span = Output.GetSpan(entry.Length(always));
+            Output.Advance(entry.Write(span, always));
+            await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var directorySize = Output.Position - directoryOffset;
+        var count = _entries.Count;
+        var needsZip64 = always || count > ZipConstants.MaxEntries16 || directoryOffset > ZipConstants.Max32 || directorySize > ZipConstants.Max32;
+        if (needsZip64 && options.Zip64 == Zip64Mode.Never)
+        {
+            throw new ArchiveException(null, $"the central directory starts at offset {directoryOffset} and is {directorySize} bytes; without zip64 (Zip64Mode.Never) both must stay at most {ZipConstants.Max32}");
+        }
+
+        var end = Output.GetSpan(Zip64EndOfCentralDirectoryRecord.FixedLength + Zip64EndOfCentralDirectoryLocator.FixedLength + EndOfCentralDirectoryRecord.FixedLength);
+        var at = 0;
+        if (needsZip64)
+        {
+            var zip64EndOffset = Output.Position;
+            new Zip64EndOfCentralDirectoryRecord
+            {
+                VersionMadeBy = ZipConstants.VersionMadeBy,
+                VersionNeededToExtract = ZipConstants.VersionZip64,
+                NumberOfThisDisk = 0,
+                DiskWithStartOfCentralDirectory = 0,
+                EntriesOnThisDisk = (ulong)count,
+                TotalEntries = (ulong)count,
+                SizeOfCentralDirectory = (ulong)directorySize,
+                OffsetOfCentralDirectory = (ulong)directoryOffset,
+            }.Write(end);
+            at += Zip64EndOfCentralDirectoryRecord.FixedLength;
+            new Zip64EndOfCentralDirectoryLocator
+            {
+                DiskWithZip64EndOfCentralDirectory = 0,
+                OffsetOfZip64EndOfCentralDirectory = (ulong)zip64EndOffset,
+                TotalNumberOfDisks = 1,
+            }.Write(end[at..]);
+            at += Zip64EndOfCentralDirectoryLocator.FixedLength;
+        }
+
+        var count16 = always || count > ZipConstants.MaxEntries16 ? ZipConstants.Zip64Saturated16 : (ushort)count;
+        new EndOfCentralDirectoryRecord
+        {
+            NumberOfThisDisk = 0,
+            DiskWithStartOfCentralDirectory = 0,
+            EntriesOnThisDisk = count16,
+            TotalEntries = count16,
+            SizeOfCentralDirectory = always || directorySize > ZipConstants.Max32 ? ZipConstants.Zip64Saturated32 : (uint)directorySize,
+            OffsetOfCentralDirectory = always || directoryOffset > ZipConstants.Max32 ? ZipConstants.Zip64Saturated32 : (uint)directoryOffset,
+            CommentLength = 0,
+        }.Write(end[at..]);
+        at += EndOfCentralDirectoryRecord.FixedLength;
+        Output.Advance(at);
+    }
+}

@@ -1,0 +1,175 @@
+using Formats.Streaming;
+using Formats.Zip.Records;
+
+namespace Formats.Zip;
+
+/// <summary>
+/// Everything decided about an entry before its local header is written: method, form (sizes in the header or in a
+/// data descriptor), zip64, versions, flags, name bytes and lengths. Pure: the same entry, options and offset always
+/// give the same layout. The rules and their reasons are in docs/format-decisions.md.
+/// </summary>
+internal readonly record struct ZipEntryLayout
+{
+    public required byte[] NameBytes { get; init; }
+
+    public required ushort Method { get; init; }
+
+    public required ushort Flags { get; init; }
+
+    public required ushort VersionNeeded { get; init; }
+
+    /// <summary>True when CRC and sizes follow the data in a descriptor (flag bit 3).</summary>
+    public required bool HasDescriptor { get; init; }
+
+    /// <summary>True when the local header carries the zip64 extra: then a descriptor, if any, is the 24-byte form.</summary>
+    public required bool LocalZip64 { get; init; }
+
+    /// <summary>CRC-32 written in the local header (0 with a descriptor).</summary>
+    public required uint HeaderCrc32 { get; init; }
+
+    /// <summary>Content length written in the local header (0 with a descriptor); for stored entries also the compressed size.</summary>
+    public required long HeaderLength { get; init; }
+
+    public required ZipTimestamp Time { get; init; }
+
+    public required uint ExternalAttributes { get; init; }
+
+    public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength;
+
+    public int LocalHeaderLength => LocalFileHeader.FixedLength + NameBytes.Length + LocalExtraLength;
+
+    public int DescriptorLength => !HasDescriptor ? 0 : LocalZip64 ? DataDescriptor64.FixedLength : DataDescriptor.FixedLength;
+
+    /// <summary>
+    /// Plans <paramref name="entry"/> for a local header at <paramref name="offset"/>. <paramref name="contentCrc"/> is the
+    /// CRC-32 when it is known now (declared, or computed from inline content). Throws <see cref="ArchiveException"/>
+    /// for what zip cannot hold under the options.
+    /// </summary>
+    public static ZipEntryLayout Plan(PreparedEntry entry, uint? contentCrc, long offset, ZipWriterOptions options)
+    {
+        var nameBytes = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
+        if (nameBytes.Length > ZipConstants.MaxNameLength)
+        {
+            throw new ArchiveException(entry.Name, $"name is {nameBytes.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
+        }
+
+        var length = entry.Length;
+        var method = entry.Kind != EntryKind.File || length == 0 ? ZipConstants.MethodStored : options.Method switch
+        {
+            ZipCompressionMethod.Stored => ZipConstants.MethodStored,
+            ZipCompressionMethod.Deflate => ZipConstants.MethodDeflate,
+            ZipCompressionMethod.Zstandard => ZipConstants.MethodZstandard,
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Method, "unknown compression method"),
+        };
+
+        // Sizes and CRC go in the local header only when all three are known now; for compressed entries the
+        // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data.
+        var upFront = method == ZipConstants.MethodStored && length is not null && contentCrc is not null;
+        bool localZip64;
+        if (options.Zip64 == Zip64Mode.Never)
+        {
+            if (offset > ZipConstants.Max32)
+            {
+                throw new ArchiveException(entry.Name, $"local header would start at offset {offset}; without zip64 (Zip64Mode.Never) offsets end at {ZipConstants.Max32}");
+            }
+
+            if (length > ZipConstants.Max32)
+            {
+                throw new ArchiveException(entry.Name, $"length is {length} bytes; without zip64 (Zip64Mode.Never) an entry holds at most {ZipConstants.Max32}");
+            }
+
+            localZip64 = false;
+        }
+        else if (upFront)
+        {
+            // Sizes are in the header: zip64 exactly when they do not fit (the offset lives in the central directory).
+            localZip64 = options.Zip64 == Zip64Mode.Always || length > ZipConstants.Max32;
+        }
+        else
+        {
+            // The descriptor's width is decided now, by the local zip64 extra (readers take it from there):
+            // zip64 for an unknown length, one that may not fit, or a header beyond 4 GiB.
+            localZip64 = options.Zip64 == Zip64Mode.Always
+                || length is not { } known
+                || MaxEncodedLength(method, known) > ZipConstants.Max32
+                || offset > ZipConstants.Max32;
+        }
+
+        var version = method switch
+        {
+            ZipConstants.MethodDeflate => ZipConstants.VersionDeflateOrDirectory,
+            ZipConstants.MethodZstandard => ZipConstants.VersionZstandard,
+            _ => entry.Kind == EntryKind.Directory ? ZipConstants.VersionDeflateOrDirectory : ZipConstants.VersionStored,
+        };
+        if (localZip64)
+        {
+            version = Math.Max(version, ZipConstants.VersionZip64);
+        }
+
+        var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (entry.IsAsciiName ? 0 : ZipConstants.FlagUtf8));
+        var fileType = entry.Kind switch
+        {
+            EntryKind.Directory => ZipConstants.UnixDirectory,
+            EntryKind.SymbolicLink => ZipConstants.UnixSymbolicLink,
+            _ => ZipConstants.UnixRegularFile,
+        };
+        var attributes = ((uint)(fileType | (int)entry.Mode) << 16) | (entry.Kind == EntryKind.Directory ? ZipConstants.MsDosDirectoryAttribute : 0);
+
+        return new ZipEntryLayout
+        {
+            NameBytes = nameBytes,
+            Method = method,
+            Flags = flags,
+            VersionNeeded = version,
+            HasDescriptor = !upFront,
+            LocalZip64 = localZip64,
+            HeaderCrc32 = upFront ? contentCrc!.Value : 0,
+            HeaderLength = upFront ? length!.Value : 0,
+            Time = ZipTimestamp.From(entry.LastModified),
+            ExternalAttributes = attributes,
+        };
+    }
+
+    /// <summary>Writes the local file header, name and extra fields; returns the bytes written (<see cref="LocalHeaderLength"/>).</summary>
+    public int WriteLocalHeader(Span<byte> destination)
+    {
+        var saturate = LocalZip64;
+        var size32 = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderLength;
+        new LocalFileHeader
+        {
+            VersionNeededToExtract = VersionNeeded,
+            GeneralPurposeBitFlag = Flags,
+            CompressionMethod = Method,
+            LastModFileTime = Time.Dos.Time,
+            LastModFileDate = Time.Dos.Date,
+            Crc32 = HeaderCrc32,
+            CompressedSize = size32,
+            UncompressedSize = size32,
+            FileNameLength = (ushort)NameBytes.Length,
+            ExtraFieldLength = (ushort)LocalExtraLength,
+        }.Write(destination);
+        var at = LocalFileHeader.FixedLength;
+        NameBytes.CopyTo(destination[at..]);
+        at += NameBytes.Length;
+        if (LocalZip64)
+        {
+            // With a descriptor both sizes are 0 here (APPNOTE 4.3.9.1); the real ones follow the data.
+            new Zip64ExtraFieldLocal { OriginalSize = (ulong)HeaderLength, CompressedSize = (ulong)HeaderLength }.Write(destination[at..]);
+            at += Zip64ExtraFieldLocal.FixedLength;
+        }
+
+        at += Time.WriteExtra(destination[at..]);
+        return at;
+    }
+
+    /// <summary>
+    /// An upper bound on the encoded size of <paramref name="length"/> bytes: deflate's stored-block worst case
+    /// (5 bytes a 16 KiB block, as zlib's deflateBound) and zstd's compress bound, with headroom.
+    /// </summary>
+    public static long MaxEncodedLength(ushort method, long length) => method switch
+    {
+        ZipConstants.MethodStored => length,
+        ZipConstants.MethodDeflate => length + (length >> 12) + (length >> 14) + (length >> 25) + 64,
+        _ => length + (length >> 8) + (128 * 1024) + 64,
+    };
+}

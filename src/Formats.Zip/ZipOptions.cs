@@ -1,0 +1,60 @@
+namespace Formats.Zip;
+
+/// <summary>How entry content is encoded.</summary>
+public enum ZipCompressionMethod
+{
+    /// <summary>Method 0: the bytes as they are.</summary>
+    Stored,
+
+    /// <summary>Method 8: deflate, which every reader understands.</summary>
+    Deflate,
+
+    /// <summary>Method 93: Zstandard. Read by 7-Zip 24+ and libarchive 3.6+, not by Info-ZIP, Java, Python or .NET: opt in knowingly.</summary>
+    Zstandard,
+}
+
+/// <summary>When the writer uses zip64 records.</summary>
+public enum Zip64Mode
+{
+    /// <summary>Exactly when a value reaches its 32-bit (or 16-bit) limit, or a length is unknown when the header is written.</summary>
+    Auto,
+
+    /// <summary>Always: zip64 extra fields in every header and the zip64 end records, for readers that need consistency over compatibility.</summary>
+    Always,
+
+    /// <summary>Never: a value that reaches its limit is a clear error (the archive is aborted), never a corrupt file.</summary>
+    Never,
+}
+
+/// <summary>Options of a <see cref="ZipWriter"/>.</summary>
+public sealed class ZipWriterOptions
+{
+    /// <summary>Default options: deflate at level 6, zip64 when needed, duplicate names refused.</summary>
+    public static ZipWriterOptions Default { get; } = new();
+
+    /// <summary>How entry content is encoded; directories, symbolic links and empty files are always stored.</summary>
+    public ZipCompressionMethod Method { get; init; } = ZipCompressionMethod.Deflate;
+
+    /// <summary>
+    /// Compression level on zlib's 0–9 scale: 1 fastest, 6 the default, 9 smallest (0 means deflate's stored blocks).
+    /// Zstandard maps it onto its own scale: 0–2 → 1, 3–4 → 2, 5–6 → 3 (zstd's default), 7 → 5, 8 → 9, 9 → 19.
+    /// </summary>
+    public int CompressionLevel
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(CompressionLevel));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 9, nameof(CompressionLevel));
+            field = value;
+        }
+    }
+
+    = 6;
+
+    /// <summary>When to use zip64 records.</summary>
+    public Zip64Mode Zip64 { get; init; } = Zip64Mode.Auto;
+
+    /// <summary>The entry name policy.</summary>
+    public EntryNamePolicy NamePolicy { get; init; } = EntryNamePolicy.Default;
+}
