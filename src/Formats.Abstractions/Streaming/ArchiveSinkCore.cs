@@ -42,7 +42,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
         Enter();
         try
         {
-            var prepared = Prepare(entry, source);
+            var prepared = Prepare(entry, source, pushed: false);
             Stream? stream = null;
             try
             {
@@ -92,7 +92,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
                 throw new ArgumentException($"entry '{entry.Name}': only file entries are written through a stream; add a {entry.Kind} with AddEntryAsync", nameof(entry));
             }
 
-            var prepared = Prepare(entry, source: null);
+            var prepared = Prepare(entry, source: null, pushed: true);
             var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             return new EntryWriteStream(this, new ContentCounter(prepared, content));
         }
@@ -203,7 +203,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
         _failure ??= ex;
     }
 
-    private PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source)
+    private PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source, bool pushed)
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (entry.Kind != EntryKind.File && source is not null)
@@ -241,12 +241,13 @@ internal abstract class ArchiveSinkCore : IArchiveSink
                 length = inline.Value.Length;
                 break;
             default:
-                if (source is null && length is > 0)
+                if (!pushed && source is null && length is > 0)
                 {
                     throw new ArgumentException($"entry '{name}': Length is {length} but there is no source", nameof(source));
                 }
 
-                length ??= source is null ? 0 : source.Length;
+                // Pushed content is as long as what the producer writes, unless declared.
+                length ??= pushed ? null : source is null ? 0 : source.Length;
                 break;
         }
 
