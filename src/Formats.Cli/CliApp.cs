@@ -1,0 +1,58 @@
+namespace Formats.Cli;
+
+/// <summary>The <c>formats</c> command: dispatch, help, and the one-line error report with its exit status.</summary>
+internal static class CliApp
+{
+    public const string Help = """
+        formats: write ZIP archives as a stream, from files, folders and standard input.
+
+        Usage: formats COMMAND [options] SOURCE...
+
+        Commands
+          zip       write a ZIP archive (formats zip --help)
+
+        Options
+          -h, --help     this help
+          --version      the version
+
+        Exit status: 0 on success, 1 when the archive could not be written (the error names the entry), 2 for a
+        wrong command line.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, StandardStreams io, CancellationToken cancellationToken)
+    {
+        try
+        {
+            switch (args)
+            {
+                case [] or ["-h" or "--help" or "help", ..]:
+                    await io.Out.WriteAsync(Help);
+                    return args.Length == 0 ? 2 : 0;
+                case ["--version", ..]:
+                    await io.Out.WriteLineAsync(typeof(CliApp).Assembly.GetName().Version?.ToString(3));
+                    return 0;
+                case ["zip", .. var rest]:
+                    return await ZipCommand.RunAsync(rest, io, cancellationToken);
+                default:
+                    throw new UsageException($"unknown command '{args[0]}' (try 'formats --help')");
+            }
+        }
+        catch (UsageException ex)
+        {
+            await io.Error.WriteLineAsync($"formats: {ex.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            await io.Error.WriteLineAsync("formats: interrupted; the archive was not completed");
+            return 130;
+        }
+        catch (Exception ex) when (ex is ArchiveException or InvalidEntryNameException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            await io.Error.WriteLineAsync($"formats: {OneLine(ex.Message)}");
+            return 1;
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

@@ -1,0 +1,76 @@
+namespace Formats.Cli;
+
+/// <summary>A usage error: the command line itself is wrong. Exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>
+/// A small POSIX-style reader: options before, between or after operands; "--name value", "--name=value", "-o value";
+/// "--" ends options; "-" alone is an operand.
+/// </summary>
+internal sealed class CommandLine
+{
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+
+    private CommandLine(List<string> operands) => Operands = operands;
+
+    public List<string> Operands { get; }
+
+    /// <summary>Parses <paramref name="args"/>; <paramref name="valued"/> maps each option taking a value (and its aliases) to its long name.</summary>
+    public static CommandLine Parse(IEnumerable<string> args, IReadOnlyDictionary<string, string> valued, IReadOnlyDictionary<string, string> flags)
+    {
+        var result = new CommandLine([]);
+        using var e = args.GetEnumerator();
+        var optionsEnded = false;
+        while (e.MoveNext())
+        {
+            var arg = e.Current;
+            if (optionsEnded || arg == "-" || !arg.StartsWith('-'))
+            {
+                result.Operands.Add(arg);
+                continue;
+            }
+
+            if (arg == "--")
+            {
+                optionsEnded = true;
+                continue;
+            }
+
+            var eq = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
+            var key = eq < 0 ? arg : arg[..eq];
+            if (valued.TryGetValue(key, out var name))
+            {
+                string value;
+                if (eq >= 0)
+                {
+                    value = arg[(eq + 1)..];
+                }
+                else if (e.MoveNext())
+                {
+                    value = e.Current;
+                }
+                else
+                {
+                    throw new UsageException($"option {key} needs a value");
+                }
+
+                result._values[name] = value;
+            }
+            else if (flags.TryGetValue(key, out var flag) && eq < 0)
+            {
+                result._flags.Add(flag);
+            }
+            else
+            {
+                throw new UsageException($"unknown option '{arg}'");
+            }
+        }
+
+        return result;
+    }
+
+    public string? Value(string name) => _values.GetValueOrDefault(name);
+
+    public bool Flag(string name) => _flags.Contains(name);
+}

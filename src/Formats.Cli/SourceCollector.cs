@@ -1,0 +1,82 @@
+namespace Formats.Cli;
+
+/// <summary>One entry to write, with where its content comes from.</summary>
+internal sealed record PlannedEntry(ArchiveEntry Entry, EntrySource? Source);
+
+/// <summary>
+/// Turns SOURCE operands into entries, before anything is written (so a missing file fails with nothing written):
+/// a file is one entry named by its file name; a directory is walked recursively, in ordinal order, with names relative
+/// to its parent (so "docs" yields "docs/..."); symbolic links inside a directory stay links; "-" is standard input.
+/// </summary>
+internal static class SourceCollector
+{
+    public static List<PlannedEntry> Collect(IReadOnlyList<string> operands, CollectOptions options)
+    {
+        var entries = new List<PlannedEntry>();
+        foreach (var operand in operands)
+        {
+            if (operand == "-")
+            {
+                var stdin = new ArchiveEntry(options.StdinName) { LastModified = options.MTime ?? DateTimeOffset.UtcNow, Length = options.StdinLength };
+                entries.Add(new PlannedEntry(stdin, EntrySource.FromStream(options.OpenStdin())));
+
+                continue;
+            }
+
+            var full = Path.GetFullPath(operand);
+            if (Directory.Exists(full))
+            {
+                var trimmed = Path.TrimEndingDirectorySeparator(full);
+                var parent = Path.GetDirectoryName(trimmed) ?? trimmed;
+                Walk(new DirectoryInfo(trimmed), parent, options, entries);
+            }
+            else if (File.Exists(full))
+            {
+                // A file named on the command line is archived by content, even when it is a symbolic link.
+                var info = new FileInfo(full);
+                var resolved = info.LinkTarget is null ? info : (FileInfo?)info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
+                entries.Add(FileEntry(info.Name, resolved, options));
+            }
+            else
+            {
+                throw new UsageException($"'{operand}': no such file or directory");
+            }
+        }
+
+        return entries;
+    }
+
+    private static void Walk(DirectoryInfo directory, string parent, CollectOptions options, List<PlannedEntry> entries)
+    {
+        entries.Add(new PlannedEntry(
+            new ArchiveEntry(Relative(parent, directory.FullName), EntryKind.Directory) { LastModified = options.MTime ?? directory.LastWriteTimeUtc, Mode = Permissions(directory) },
+            null));
+        foreach (var item in directory.EnumerateFileSystemInfos().OrderBy(i => i.Name, StringComparer.Ordinal))
+        {
+            var name = Relative(parent, item.FullName);
+            if (item.LinkTarget is { } target)
+            {
+                entries.Add(new PlannedEntry(new ArchiveEntry(name, EntryKind.SymbolicLink) { LinkTarget = target, LastModified = options.MTime ?? item.LastWriteTimeUtc }, null));
+            }
+            else if (item is DirectoryInfo sub)
+            {
+                Walk(sub, parent, options, entries);
+            }
+            else if (item is FileInfo file && !options.Excluded(file.FullName))
+            {
+                entries.Add(FileEntry(name, file, options));
+            }
+        }
+    }
+
+    private static PlannedEntry FileEntry(string name, FileInfo file, CollectOptions options) => new(
+        new ArchiveEntry(name) { Length = file.Length, LastModified = options.MTime ?? file.LastWriteTimeUtc, Mode = Permissions(file) },
+        EntrySource.FromFile(file.FullName));
+
+    private static UnixFileMode Permissions(FileSystemInfo info) => OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : (UnixFileMode)((int)info.UnixFileMode & 0xFFF);
+
+    private static string Relative(string parent, string path) => Path.GetRelativePath(parent, path).Replace('\\', '/');
+}
+
+/// <summary>What <see cref="SourceCollector"/> needs besides the operands.</summary>
+internal sealed record CollectOptions(string StdinName, long? StdinLength, DateTimeOffset? MTime, Func<Stream> OpenStdin, Func<string, bool> Excluded);
