@@ -1,0 +1,162 @@
+using Formats.Cli;
+
+namespace Formats.Tests;
+
+public sealed class CliZipTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("formats-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static async Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args)
+    {
+        var stdout = new MemoryStream();
+        var stderr = new StringWriter();
+        var @out = new StringWriter();
+        var io = new StandardStreams(() => stdin ?? Stream.Null, () => stdout, stderr, @out);
+        var code = await CliApp.RunAsync(args, io, CancellationToken.None);
+        return (code, stdout.ToArray(), stderr.ToString(), @out.ToString());
+    }
+
+    private string MakeTree()
+    {
+        var docs = Path.Combine(_dir, "docs");
+        Directory.CreateDirectory(Path.Combine(docs, "sub"));
+        File.WriteAllText(Path.Combine(docs, "b.txt"), "bee");
+        File.WriteAllText(Path.Combine(docs, "a.txt"), "ay");
+        File.WriteAllText(Path.Combine(docs, "sub", "c.txt"), "sea");
+        File.CreateSymbolicLink(Path.Combine(docs, "sub", "link"), "../a.txt");
+        return docs;
+    }
+
+    [Fact]
+    public async Task Directory_source_yields_names_relative_to_its_parent_in_name_order()
+    {
+        var docs = MakeTree();
+        var output = Path.Combine(_dir, "out.zip");
+        var (code, _, stderr, _) = await Run(null, "zip", docs, "-o", output);
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        var entries = ZipInspector.Inspect(File.ReadAllBytes(output)).Entries;
+        Assert.Equal(["docs/", "docs/a.txt", "docs/b.txt", "docs/sub/", "docs/sub/c.txt", "docs/sub/link"], entries.Select(e => e.Name));
+        Assert.Equal(0xA000u, (entries[5].Central.ExternalFileAttributes >> 16) & 0xF000);
+        Assert.Equal("bee", System.Text.Encoding.UTF8.GetString(ZipTestHelpers.ReadWithSystemIoCompression(File.ReadAllBytes(output))["docs/b.txt"]));
+        Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
+    }
+
+    [Fact]
+    public async Task Stdin_source_is_named_by_stdin_name_and_written_to_stdout()
+    {
+        var (code, zip, _, _) = await Run(new MemoryStream("piped"u8.ToArray()), "zip", "--stdin-name", "in/put.txt", "-");
+        Assert.Equal(0, code);
+        Assert.Equal("piped"u8.ToArray(), ZipTestHelpers.ReadWithSystemIoCompression(zip)["in/put.txt"]);
+    }
+
+    [Fact]
+    public async Task Failing_source_prints_one_line_naming_the_entry_and_leaves_no_file_at_path()
+    {
+        var output = Path.Combine(_dir, "out.zip");
+        var (code, _, stderr, _) = await Run(new SyntheticStream(1_000_000, failAfter: 500_000), "zip", "-", "--stdin-name", "broken.bin", "-o", output);
+        Assert.Equal(1, code);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains("entry 'broken.bin'", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public async Task Failing_run_leaves_an_existing_file_at_path_untouched()
+    {
+        var output = Path.Combine(_dir, "keep.zip");
+        File.WriteAllText(output, "precious");
+        var (code, _, _, _) = await Run(new SyntheticStream(100, failAfter: 50), "zip", "-", "-o", output);
+        Assert.Equal(1, code);
+        Assert.Equal("precious", File.ReadAllText(output));
+        Assert.Single(Directory.GetFiles(_dir));
+    }
+
+    [Fact]
+    public async Task Failing_run_on_stdout_writes_no_end_records()
+    {
+        var (code, stdout, stderr, _) = await Run(new SyntheticStream(1_000_000, failAfter: 600_000), "zip", "--method", "stored", "-");
+        Assert.Equal(1, code);
+        Assert.NotEmpty(stdout);
+        Assert.False(ZipTestHelpers.ContainsCentralDirectory(stdout));
+        Assert.Contains("entry 'stdin'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Device_output_is_written_in_place_and_never_replaced()
+    {
+        var docs = MakeTree();
+        var (code, _, stderr, _) = await Run(null, "zip", docs, "-o", "/dev/null");
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Equal(UnixFileType.Kind.Other, UnixFileType.Of("/dev/null"));
+    }
+
+    [Fact]
+    public async Task Mtime_makes_the_output_reproducible()
+    {
+        var docs = MakeTree();
+        var first = await Run(null, "zip", docs, "--mtime", "2024-01-02T03:04:05Z");
+        File.SetLastWriteTimeUtc(Path.Combine(docs, "a.txt"), DateTime.UtcNow.AddDays(-3));
+        var second = await Run(null, "zip", docs, "--mtime", "2024-01-02T03:04:05Z");
+        Assert.Equal(first.Stdout, second.Stdout);
+        var e = ZipInspector.Inspect(first.Stdout).Entries[1];
+        Assert.Equal(new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero).ToUnixTimeSeconds(), BitConverter.ToInt32(e.CentralExtras[0x5455], 1));
+    }
+
+    [Fact]
+    public async Task Method_level_and_zip64_options_reach_the_archive()
+    {
+        var docs = MakeTree();
+        var (code, zip, _, _) = await Run(null, "zip", "--method", "stored", "--zip64", "always", "--level", "0", docs);
+        Assert.Equal(0, code);
+        var archive = ZipInspector.Inspect(zip);
+        Assert.NotNull(archive.Zip64End);
+        Assert.All(archive.Entries, e => Assert.Equal(0, e.Central.CompressionMethod));
+    }
+
+    [Fact]
+    public async Task Output_file_inside_the_source_directory_is_not_archived_into_itself()
+    {
+        var docs = MakeTree();
+        var output = Path.Combine(docs, "self.zip");
+        File.WriteAllText(output, "old");
+        Assert.Equal(0, (await Run(null, "zip", docs, "-o", output)).Code);
+        Assert.DoesNotContain(ZipInspector.Inspect(File.ReadAllBytes(output)).Entries, e => e.Name.EndsWith("self.zip", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("zip")]
+    [InlineData("zip", "--method", "lzma", "x")]
+    [InlineData("zip", "--level", "11", "x")]
+    [InlineData("zip", "--zip64", "maybe", "x")]
+    [InlineData("zip", "--mtime", "yesterday", "x")]
+    [InlineData("zip", "--bogus", "x")]
+    [InlineData("zip", "/no/such/file")]
+    [InlineData("unzip")]
+    public async Task Wrong_command_line_exits_2_with_one_line(params string[] args)
+    {
+        var (code, stdout, stderr, _) = await Run(null, args);
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith("formats: ", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Help_documents_every_option()
+    {
+        var (code, _, _, help) = await Run(null, "zip", "--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--output", "-o", "--method", "--level", "--zip64", "--mtime", "--stdin-name", "stored", "deflate", "zstd", "fastest", "optimal", "smallest", "auto", "always", "never" })
+        {
+            Assert.Contains(option, help, StringComparison.Ordinal);
+        }
+
+        var (_, _, _, top) = await Run(null, "--help");
+        Assert.Contains("zip", top, StringComparison.Ordinal);
+    }
+}
