@@ -6,7 +6,11 @@ namespace Formats.Testing;
 /// </summary>
 public sealed class SyntheticStream(long length, int seed = 0, long? failAfter = null, bool compressible = true) : Stream
 {
+    /// <summary>The period of the compressible sequence: 7-byte runs of 26 letters.</summary>
+    private const int Period = 7 * 26;
+
     private long _position;
+    private byte[]? _pattern;
 
     public override bool CanRead => true;
 
@@ -67,13 +71,14 @@ public sealed class SyntheticStream(long length, int seed = 0, long? failAfter =
 
         if (compressible && n > 0)
         {
-            // Fast path: fill by repeating runs of 7 identical letters.
+            // Fast path: the text-like sequence repeats every 182 bytes, so copy from a precomputed stretch of it.
+            var pattern = _pattern ??= Bytes(Period * 1024, seed);
             var i = 0;
             while (i < n)
             {
-                var index = _position + i;
-                var run = (int)Math.Min(7 - (index % 7), n - i);
-                buffer.Slice(i, run).Fill(ByteAt(index, seed));
+                var start = (int)((_position + i) % Period);
+                var run = Math.Min(pattern.Length - start, n - i);
+                pattern.AsSpan(start, run).CopyTo(buffer[i..]);
                 i += run;
             }
         }
