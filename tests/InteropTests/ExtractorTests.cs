@@ -105,7 +105,7 @@ public sealed class ExtractorTests : IDisposable
         var run = await ExternalTool.RunAsync("python3", [Checker("zipcheck.py"), path]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal(
-            expected.Select(e => $"{e.ZipName}\t{e.Content.Length}\t{e.Crc}\t{DosTime(e.Time)}\t{Convert.ToString(FileType(e) | e.Mode, 8)}"),
+            expected.Select(e => $"{e.ZipName}\t{e.Content.Length}\t{e.Crc}\t{ReaderExpectations.DosTime(e.Time):yyyy-MM-dd'T'HH:mm:ss}\t{Convert.ToString(ReaderExpectations.UnixFileType(e.Kind) | e.Mode, 8)}"),
             run.Lines);
     }
 
@@ -130,20 +130,6 @@ public sealed class ExtractorTests : IDisposable
         var run = await ExternalTool.RunAsync("java", [Checker("ZipCheck.java"), path, "stream"]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal(expected.Select(e => $"{e.ZipName}\t{e.Content.Length}\t{e.Crc}"), run.Lines.Select(l => l[..l.LastIndexOf('\t')]));
-    }
-
-    private static int FileType(ExpectedEntry e) => e.Kind switch
-    {
-        EntryKind.Directory => 0x4000,
-        EntryKind.SymbolicLink => 0xA000,
-        _ => 0x8000,
-    };
-
-    private static string DosTime(DateTimeOffset t)
-    {
-        var d = t.DateTime;
-        d = d < new DateTime(1980, 1, 1) ? new DateTime(1980, 1, 1) : d > new DateTime(2107, 12, 31, 23, 59, 58) ? new DateTime(2107, 12, 31, 23, 59, 58) : d;
-        return new DateTime(d.Year, d.Month, d.Day, d.Hour, d.Minute, d.Second / 2 * 2).ToString("yyyy-MM-dd'T'HH:mm:ss");
     }
 
     private static string Field(string block, string name) =>
