@@ -211,9 +211,15 @@ internal abstract class ArchiveSinkCore : IArchiveSink
             throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no content source", nameof(source));
         }
 
-        if (entry.Kind == EntryKind.SymbolicLink != entry.LinkTarget is not null)
+        var isLink = entry.Kind == EntryKind.SymbolicLink;
+        if (isLink && entry.LinkTarget is null)
         {
-            throw new ArgumentException($"entry '{entry.Name}': {(entry.LinkTarget is null ? "a symbolic link needs a LinkTarget" : $"a {entry.Kind} has no LinkTarget")}", nameof(entry));
+            throw new ArgumentException($"entry '{entry.Name}': a symbolic link needs a LinkTarget", nameof(entry));
+        }
+
+        if (!isLink && entry.LinkTarget is not null)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no LinkTarget", nameof(entry));
         }
 
         if (entry.Kind == EntryKind.Directory && entry.Length is > 0)
