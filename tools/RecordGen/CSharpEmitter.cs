@@ -26,10 +26,18 @@ internal static class CSharpEmitter
         // Size and constants.
         s.Append("    /// <summary>Length of the fixed part of the record, in bytes.</summary>\n");
         s.Append("    public const int FixedLength = ").Append(record.FixedLength.ToString(CultureInfo.InvariantCulture)).Append(";\n");
-        foreach (var f in record.Fields.Where(f => f.Value is not null))
+        foreach (var f in record.Fields.Where(f => f.IsConstant))
         {
             s.Append("\n    /// <summary>").Append(Xml(f.Description)).Append(" (constant).</summary>\n");
-            s.Append("    public const ").Append(CSharpType(f.Type)).Append(' ').Append(f.Name).Append(" = ").Append(Literal(f)).Append(";\n");
+            if (f.TextValue is { } text)
+            {
+                s.Append("    public static ReadOnlySpan<byte> ").Append(f.Name).Append(" => [")
+                    .Append(string.Join(", ", text.Select(b => "0x" + b.ToString("X2", CultureInfo.InvariantCulture)))).Append("];\n");
+            }
+            else
+            {
+                s.Append("    public const ").Append(CSharpType(f.Type)).Append(' ').Append(f.Name).Append(" = ").Append(Literal(f)).Append(";\n");
+            }
         }
 
         // Lengths.
@@ -64,8 +72,8 @@ internal static class CSharpEmitter
 
         s.Append("    }\n");
 
-        // Variable fields.
-        foreach (var f in record.Fields.Where(f => f.Value is null))
+        // Fields the caller sets.
+        foreach (var f in record.Fields.Where(f => f.IsSettable))
         {
             s.Append("\n    /// <summary>").Append(Xml(f.Description)).Append(".</summary>\n");
             s.Append("    public ").Append(CSharpType(f.Type)).Append(' ').Append(f.Name).Append(";\n");
@@ -75,9 +83,20 @@ internal static class CSharpEmitter
         s.Append("\n    /// <summary>Writes the fixed part of the record to the start of <paramref name=\"destination\"/>.</summary>\n");
         s.Append("    public readonly void Write(Span<byte> destination)\n    {\n");
         s.Append("        destination = destination[..FixedLength];\n");
-        foreach (var f in record.Fields)
+        var textual = record.Fields.Any(f => f.Type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero);
+        if (textual)
         {
-            s.Append("        ").Append(WriteCall(f, f.Value is null ? f.Name : f.Name)).Append('\n');
+            s.Append("        destination.Clear();\n");
+        }
+
+        foreach (var f in record.Fields.Where(f => f.Type != FieldType.Zero))
+        {
+            s.Append(WriteCall(record, f, file.NumbersHelper));
+        }
+
+        foreach (var f in record.Fields.Where(f => f.Type == FieldType.Checksum))
+        {
+            s.Append("        ").Append(file.NumbersHelper).Append(".WriteChecksum(destination, FieldLocations.").Append(f.Name).Append(", FieldLengths.").Append(f.Name).Append(");\n");
         }
 
         s.Append("    }\n");
@@ -86,20 +105,37 @@ internal static class CSharpEmitter
         s.Append("\n    /// <summary>Reads the fixed part of the record from the start of <paramref name=\"source\"/>, checking its constant fields.</summary>\n");
         s.Append("    public static ").Append(record.Name).Append(" Read(ReadOnlySpan<byte> source)\n    {\n");
         s.Append("        source = source[..FixedLength];\n");
-        foreach (var f in record.Fields.Where(f => f.Value is not null))
+        foreach (var f in record.Fields.Where(f => f.IsConstant))
         {
-            s.Append("        if (").Append(ReadExpression(f)).Append(" != ").Append(f.Name).Append(")\n        {\n");
+            var check = f.TextValue is null
+                ? ReadExpression(f, file.NumbersHelper) + " != " + f.Name
+                : $"!source.Slice(FieldLocations.{f.Name}, FieldLengths.{f.Name}).SequenceEqual({f.Name})";
+            s.Append("        if (").Append(check).Append(")\n        {\n");
             s.Append("            throw new InvalidDataException(\"").Append(record.Name).Append(": ").Append(f.Name)
-                .Append(" is not ").Append(Literal(f)).Append(".\");\n        }\n\n");
+                .Append(" is not the constant ").Append(f.TextValue is null ? Literal(f) : "value").Append(".\");\n        }\n\n");
+        }
+
+        foreach (var f in record.Fields.Where(f => f.Type == FieldType.Checksum))
+        {
+            s.Append("        ").Append(file.NumbersHelper).Append(".VerifyChecksum(source, FieldLocations.").Append(f.Name).Append(", FieldLengths.").Append(f.Name).Append(");\n\n");
         }
 
         s.Append("        return new ").Append(record.Name).Append("\n        {\n");
-        foreach (var f in record.Fields.Where(f => f.Value is null))
+        foreach (var f in record.Fields.Where(f => f.IsSettable))
         {
-            s.Append("            ").Append(f.Name).Append(" = ").Append(ReadExpression(f)).Append(",\n");
+            s.Append("            ").Append(f.Name).Append(" = ").Append(ReadExpression(f, file.NumbersHelper)).Append(",\n");
         }
 
-        s.Append("        };\n    }\n}\n");
+        s.Append("        };\n    }\n");
+        if (record.Fields.Any(f => f.Type == FieldType.Text && f.IsSettable))
+        {
+            s.Append("\n    /// <summary>A text field up to its first NUL.</summary>\n");
+            s.Append("    private static byte[] ReadText(ReadOnlySpan<byte> field)\n    {\n");
+            s.Append("        var end = field.IndexOf((byte)0);\n");
+            s.Append("        return (end < 0 ? field : field[..end]).ToArray();\n    }\n");
+        }
+
+        s.Append("}\n");
         return s.ToString();
     }
 
@@ -110,6 +146,8 @@ internal static class CSharpEmitter
         FieldType.U32 => "uint",
         FieldType.U64 => "ulong",
         FieldType.I32 => "int",
+        FieldType.Text => "ReadOnlyMemory<byte>",
+        FieldType.Number => "long",
         _ => throw new InvalidOperationException(type.ToString()),
     };
 
@@ -121,23 +159,36 @@ internal static class CSharpEmitter
         _ => f.Value!.Value.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static string WriteCall(FieldSpec f, string value) => f.Type switch
+    private static string WriteCall(RecordSpec record, FieldSpec f, string? numbers)
     {
-        FieldType.U8 => $"destination[FieldLocations.{f.Name}] = {value};",
-        FieldType.U16 => $"BinaryPrimitives.WriteUInt16LittleEndian(destination[FieldLocations.{f.Name}..], {value});",
-        FieldType.U32 => $"BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.{f.Name}..], {value});",
-        FieldType.U64 => $"BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.{f.Name}..], {value});",
-        FieldType.I32 => $"BinaryPrimitives.WriteInt32LittleEndian(destination[FieldLocations.{f.Name}..], {value});",
-        _ => throw new InvalidOperationException(f.Type.ToString()),
-    };
+        var slice = $"destination.Slice(FieldLocations.{f.Name}, FieldLengths.{f.Name})";
+        return f.Type switch
+        {
+            FieldType.U8 => $"        destination[FieldLocations.{f.Name}] = {f.Name};\n",
+            FieldType.U16 => $"        BinaryPrimitives.WriteUInt16LittleEndian(destination[FieldLocations.{f.Name}..], {f.Name});\n",
+            FieldType.U32 => $"        BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.{f.Name}..], {f.Name});\n",
+            FieldType.U64 => $"        BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.{f.Name}..], {f.Name});\n",
+            FieldType.I32 => $"        BinaryPrimitives.WriteInt32LittleEndian(destination[FieldLocations.{f.Name}..], {f.Name});\n",
+            FieldType.Text when f.TextValue is not null => $"        {f.Name}.CopyTo({slice});\n",
+            FieldType.Text =>
+                $"        if ({f.Name}.Length > FieldLengths.{f.Name})\n        {{\n" +
+                $"            throw new ArgumentException($\"{record.Name}.{f.Name} is {{{f.Name}.Length}} bytes; the field holds {f.Length}\");\n        }}\n\n" +
+                $"        {f.Name}.Span.CopyTo({slice});\n",
+            FieldType.Number => $"        {numbers}.WriteNumber({slice}, {f.Name});\n",
+            FieldType.Checksum => $"        {slice}.Fill((byte)' ');\n",
+            _ => throw new InvalidOperationException(f.Type.ToString()),
+        };
+    }
 
-    private static string ReadExpression(FieldSpec f) => f.Type switch
+    private static string ReadExpression(FieldSpec f, string? numbers) => f.Type switch
     {
         FieldType.U8 => $"source[FieldLocations.{f.Name}]",
         FieldType.U16 => $"BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.{f.Name}..])",
         FieldType.U32 => $"BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.{f.Name}..])",
         FieldType.U64 => $"BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.{f.Name}..])",
         FieldType.I32 => $"BinaryPrimitives.ReadInt32LittleEndian(source[FieldLocations.{f.Name}..])",
+        FieldType.Text => $"ReadText(source.Slice(FieldLocations.{f.Name}, FieldLengths.{f.Name}))",
+        FieldType.Number => $"{numbers}.ReadNumber(source.Slice(FieldLocations.{f.Name}, FieldLengths.{f.Name}))",
         _ => throw new InvalidOperationException(f.Type.ToString()),
     };
 

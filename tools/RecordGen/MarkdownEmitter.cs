@@ -19,14 +19,19 @@ internal static class MarkdownEmitter
             {
                 s.Append("\n### ").Append(r.Title).Append(" (`").Append(r.Name).Append("`, ").Append(r.Section).Append(")\n\n");
                 s.Append("Fixed length: ").Append(r.FixedLength.ToString(CultureInfo.InvariantCulture)).Append(" bytes.\n\n");
-                s.Append("| offset | length | field | description | value |\n|---:|---:|---|---|---|\n");
+                s.Append("| offset | length | type | field | description | value |\n|---:|---:|---|---|---|---|\n");
                 var offset = 0;
                 foreach (var f in r.Fields)
                 {
                     s.Append("| ").Append(offset.ToString(CultureInfo.InvariantCulture))
                         .Append(" | ").Append(f.Length.ToString(CultureInfo.InvariantCulture))
+                        .Append(" | ").Append(f.TypeName)
                         .Append(" | `").Append(f.Name).Append("` | ").Append(f.Description).Append(" | ");
-                    if (f.Value is { } v)
+                    if (f.TextValue is { } text)
+                    {
+                        s.Append('`').Append(System.Text.Encoding.ASCII.GetString(text).Replace("\0", "\\0", StringComparison.Ordinal)).Append('`');
+                    }
+                    else if (f.Value is { } v)
                     {
                         s.Append(v < 256 ? v.ToString(CultureInfo.InvariantCulture) : "0x" + v.ToString("X" + (f.Length * 2).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
                     }
@@ -38,7 +43,7 @@ internal static class MarkdownEmitter
                 string? previous = null;
                 foreach (var t in r.Trailing)
                 {
-                    s.Append("| ").Append(previous is null ? offset.ToString(CultureInfo.InvariantCulture) : $"after `{previous}`").Append(" | `").Append(t.LengthField).Append("` | `").Append(t.Name).Append("` | ").Append(t.Description).Append(" | |\n");
+                    s.Append("| ").Append(previous is null ? offset.ToString(CultureInfo.InvariantCulture) : $"after `{previous}`").Append(" | | `").Append(t.LengthField).Append("` | `").Append(t.Name).Append("` | ").Append(t.Description).Append(" | |\n");
                     previous = t.Name;
                 }
             }

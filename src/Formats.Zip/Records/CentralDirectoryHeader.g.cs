@@ -134,7 +134,7 @@ internal partial struct CentralDirectoryHeader
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
         {
-            throw new InvalidDataException("CentralDirectoryHeader: Signature is not 0x02014B50.");
+            throw new InvalidDataException("CentralDirectoryHeader: Signature is not the constant 0x02014B50.");
         }
 
         return new CentralDirectoryHeader

@@ -56,7 +56,7 @@ internal partial struct DataDescriptor64
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
         {
-            throw new InvalidDataException("DataDescriptor64: Signature is not 0x08074B50.");
+            throw new InvalidDataException("DataDescriptor64: Signature is not the constant 0x08074B50.");
         }
 
         return new DataDescriptor64

@@ -80,7 +80,7 @@ internal partial struct EndOfCentralDirectoryRecord
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
         {
-            throw new InvalidDataException("EndOfCentralDirectoryRecord: Signature is not 0x06054B50.");
+            throw new InvalidDataException("EndOfCentralDirectoryRecord: Signature is not the constant 0x06054B50.");
         }
 
         return new EndOfCentralDirectoryRecord

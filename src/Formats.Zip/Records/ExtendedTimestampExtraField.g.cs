@@ -56,12 +56,12 @@ internal partial struct ExtendedTimestampExtraField
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]) != HeaderId)
         {
-            throw new InvalidDataException("ExtendedTimestampExtraField: HeaderId is not 0x5455.");
+            throw new InvalidDataException("ExtendedTimestampExtraField: HeaderId is not the constant 0x5455.");
         }
 
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]) != DataSize)
         {
-            throw new InvalidDataException("ExtendedTimestampExtraField: DataSize is not 0x0005.");
+            throw new InvalidDataException("ExtendedTimestampExtraField: DataSize is not the constant 0x0005.");
         }
 
         return new ExtendedTimestampExtraField

@@ -98,7 +98,7 @@ internal partial struct LocalFileHeader
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
         {
-            throw new InvalidDataException("LocalFileHeader: Signature is not 0x04034B50.");
+            throw new InvalidDataException("LocalFileHeader: Signature is not the constant 0x04034B50.");
         }
 
         return new LocalFileHeader

@@ -80,27 +80,27 @@ internal partial struct NtfsExtraField
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]) != HeaderId)
         {
-            throw new InvalidDataException("NtfsExtraField: HeaderId is not 0x000A.");
+            throw new InvalidDataException("NtfsExtraField: HeaderId is not the constant 0x000A.");
         }
 
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]) != DataSize)
         {
-            throw new InvalidDataException("NtfsExtraField: DataSize is not 0x0020.");
+            throw new InvalidDataException("NtfsExtraField: DataSize is not the constant 0x0020.");
         }
 
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Reserved..]) != Reserved)
         {
-            throw new InvalidDataException("NtfsExtraField: Reserved is not 0x00000000.");
+            throw new InvalidDataException("NtfsExtraField: Reserved is not the constant 0x00000000.");
         }
 
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.AttributeTag..]) != AttributeTag)
         {
-            throw new InvalidDataException("NtfsExtraField: AttributeTag is not 0x0001.");
+            throw new InvalidDataException("NtfsExtraField: AttributeTag is not the constant 0x0001.");
         }
 
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.AttributeSize..]) != AttributeSize)
         {
-            throw new InvalidDataException("NtfsExtraField: AttributeSize is not 0x0018.");
+            throw new InvalidDataException("NtfsExtraField: AttributeSize is not the constant 0x0018.");
         }
 
         return new NtfsExtraField

@@ -56,7 +56,7 @@ internal partial struct Zip64EndOfCentralDirectoryLocator
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
         {
-            throw new InvalidDataException("Zip64EndOfCentralDirectoryLocator: Signature is not 0x07064B50.");
+            throw new InvalidDataException("Zip64EndOfCentralDirectoryLocator: Signature is not the constant 0x07064B50.");
         }
 
         return new Zip64EndOfCentralDirectoryLocator

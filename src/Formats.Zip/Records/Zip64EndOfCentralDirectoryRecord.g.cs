@@ -92,12 +92,12 @@ internal partial struct Zip64EndOfCentralDirectoryRecord
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
         {
-            throw new InvalidDataException("Zip64EndOfCentralDirectoryRecord: Signature is not 0x06064B50.");
+            throw new InvalidDataException("Zip64EndOfCentralDirectoryRecord: Signature is not the constant 0x06064B50.");
         }
 
         if (BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.SizeOfRecord..]) != SizeOfRecord)
         {
-            throw new InvalidDataException("Zip64EndOfCentralDirectoryRecord: SizeOfRecord is not 44UL.");
+            throw new InvalidDataException("Zip64EndOfCentralDirectoryRecord: SizeOfRecord is not the constant 44UL.");
         }
 
         return new Zip64EndOfCentralDirectoryRecord

@@ -56,12 +56,12 @@ internal partial struct Zip64ExtraFieldLocal
         source = source[..FixedLength];
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]) != HeaderId)
         {
-            throw new InvalidDataException("Zip64ExtraFieldLocal: HeaderId is not 0x0001.");
+            throw new InvalidDataException("Zip64ExtraFieldLocal: HeaderId is not the constant 0x0001.");
         }
 
         if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]) != DataSize)
         {
-            throw new InvalidDataException("Zip64ExtraFieldLocal: DataSize is not 0x0010.");
+            throw new InvalidDataException("Zip64ExtraFieldLocal: DataSize is not the constant 0x0010.");
         }
 
         return new Zip64ExtraFieldLocal
