@@ -13,6 +13,14 @@ internal sealed class ZipArchiveCore(ArchiveOutput output, ZipWriterOptions opti
 
     internal void AddCentralDirectoryEntry(CentralDirectoryEntry entry) => _entries.Add(entry);
 
+    protected override void CheckEntry(PreparedEntry entry)
+    {
+        if (entry.Kind == EntryKind.HardLink)
+        {
+            throw new ArchiveException(entry.Name, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
+        }
+    }
+
     protected override async ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken)
     {
         if (options.Zip64 == Zip64Mode.Never && _entries.Count >= ZipConstants.MaxEntries16)
@@ -20,15 +28,23 @@ internal sealed class ZipArchiveCore(ArchiveOutput output, ZipWriterOptions opti
             throw new ArchiveException(entry.Name, $"it would be entry number {_entries.Count + 1}; without zip64 (Zip64Mode.Never) an archive holds at most {ZipConstants.MaxEntries16}");
         }
 
-        uint? crc = entry.InlineContent is { } inline ? System.IO.Hashing.Crc32.HashToUInt32(inline.Span)
-            : entry.Length == 0 ? 0
-            : entry.Crc32;
+        // A symbolic link's target is its content in zip (Info-ZIP's convention), known now with its CRC.
+        byte[]? linkTarget = entry.Kind == EntryKind.SymbolicLink ? System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!) : null;
+        var length = linkTarget?.Length ?? entry.Length;
+        uint? crc = linkTarget is not null ? System.IO.Hashing.Crc32.HashToUInt32(linkTarget)
+            : entry.Crc32 ?? (length == 0 ? 0 : null);
         var offset = Output.Position;
-        var layout = ZipEntryLayout.Plan(entry, crc, offset, options);
+        var layout = ZipEntryLayout.Plan(entry, length, crc, offset, options);
         var span = Output.GetSpan(layout.LocalHeaderLength);
         Output.Advance(layout.WriteLocalHeader(span));
         await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
-        return new ZipContentWriter(this, entry, layout, offset, options.CompressionLevel);
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, options.CompressionLevel);
+        if (linkTarget is not null)
+        {
+            await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);
+        }
+
+        return content;
     }
 
     protected override async ValueTask WriteEndAsync(CancellationToken cancellationToken)

@@ -41,11 +41,11 @@ internal readonly record struct ZipEntryLayout
     public int DescriptorLength => !HasDescriptor ? 0 : LocalZip64 ? DataDescriptor64.FixedLength : DataDescriptor.FixedLength;
 
     /// <summary>
-    /// Plans <paramref name="entry"/> for a local header at <paramref name="offset"/>. <paramref name="contentCrc"/> is the
-    /// CRC-32 when it is known now (declared, or computed from inline content). Throws <see cref="ArchiveException"/>
-    /// for what zip cannot hold under the options.
+    /// Plans <paramref name="entry"/> for a local header at <paramref name="offset"/>. <paramref name="length"/> and
+    /// <paramref name="contentCrc"/> are the content's length and CRC-32 when known now (declared, or computed from a
+    /// link's target). Throws <see cref="ArchiveException"/> for what zip cannot hold under the options.
     /// </summary>
-    public static ZipEntryLayout Plan(PreparedEntry entry, uint? contentCrc, long offset, ZipWriterOptions options)
+    public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options)
     {
         var nameBytes = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
         if (nameBytes.Length > ZipConstants.MaxNameLength)
@@ -53,7 +53,6 @@ internal readonly record struct ZipEntryLayout
             throw new ArchiveException(entry.Name, $"name is {nameBytes.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
         }
 
-        var length = entry.Length;
         var method = entry.Kind != EntryKind.File || length == 0 ? ZipConstants.MethodStored : options.Method switch
         {
             ZipCompressionMethod.Stored => ZipConstants.MethodStored,

@@ -16,7 +16,7 @@ public sealed class ZipRoundTripProperties
             var content = e.Content;
             var entry = new ArchiveEntry(e.Name, e.Kind)
             {
-                Length = e.DeclareLength ? content.Length : null,
+                Length = e.DeclareLength && e.Kind == EntryKind.File ? content.Length : null,
                 Crc32 = e.DeclareCrc && e.Kind == EntryKind.File ? Crc32.HashToUInt32(content) : null,
                 LastModified = e.Time,
                 Mode = (UnixFileMode)e.Mode,

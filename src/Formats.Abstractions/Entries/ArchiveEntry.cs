@@ -58,8 +58,39 @@ public sealed class ArchiveEntry
         }
     }
 
-    /// <summary>The target of a symbolic link, relative to the link's folder; required for <see cref="EntryKind.SymbolicLink"/>, refused otherwise.</summary>
+    /// <summary>
+    /// The target of a link, required for links and refused otherwise: for a <see cref="EntryKind.SymbolicLink"/>, a path
+    /// relative to the link's folder; for a <see cref="EntryKind.HardLink"/>, the name of an earlier entry.
+    /// </summary>
     public string? LinkTarget { get; init; }
+
+    /// <summary>Owner's numeric user id (tar); when null, 0.</summary>
+    public int? UserId
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value ?? 0, nameof(UserId));
+            field = value;
+        }
+    }
+
+    /// <summary>Owner's numeric group id (tar); when null, 0.</summary>
+    public int? GroupId
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value ?? 0, nameof(GroupId));
+            field = value;
+        }
+    }
+
+    /// <summary>Owner's user name (tar); when null, none.</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>Owner's group name (tar); when null, none.</summary>
+    public string? GroupName { get; init; }
 
     /// <summary>A regular file entry.</summary>
     public static ArchiveEntry File(string name, long? length = null, DateTimeOffset? lastModified = null) =>
@@ -68,6 +99,10 @@ public sealed class ArchiveEntry
     /// <summary>A directory entry.</summary>
     public static ArchiveEntry Directory(string name, DateTimeOffset? lastModified = null) =>
         new(name, EntryKind.Directory) { LastModified = lastModified };
+
+    /// <summary>A hard link to the earlier entry named <paramref name="target"/> (tar only).</summary>
+    public static ArchiveEntry HardLink(string name, string target, DateTimeOffset? lastModified = null) =>
+        new(name, EntryKind.HardLink) { LinkTarget = target, LastModified = lastModified };
 
     /// <summary>A symbolic link entry pointing at <paramref name="target"/>.</summary>
     public static ArchiveEntry SymbolicLink(string name, string target, DateTimeOffset? lastModified = null) =>

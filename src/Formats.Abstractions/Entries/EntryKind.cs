@@ -11,4 +11,7 @@ public enum EntryKind
 
     /// <summary>A symbolic link; its target is <see cref="ArchiveEntry.LinkTarget"/>.</summary>
     SymbolicLink,
+
+    /// <summary>A hard link to an earlier entry of the archive, named by <see cref="ArchiveEntry.LinkTarget"/>; it has no content. Tar only: zip has no hard links.</summary>
+    HardLink,
 }

@@ -3,7 +3,7 @@ namespace Formats.Naming;
 /// <summary>Applies an <see cref="EntryNamePolicy"/> for one archive: checks and normalises each name and remembers the names used.</summary>
 internal sealed class EntryNameRegistry(EntryNamePolicy policy)
 {
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EntryKind> _used = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Returns the normalised name ('/' separators, no trailing '/'), registered as used. Throws
@@ -12,7 +12,7 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     public string Register(string name, EntryKind kind)
     {
         var normalized = Normalize(name, kind);
-        if (_used.Add(normalized))
+        if (_used.TryAdd(normalized, kind))
         {
             return normalized;
         }
@@ -29,11 +29,23 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
         for (var i = 1; ; i++)
         {
             var candidate = $"{stem} ({i}){extension}";
-            if (_used.Add(candidate))
+            if (_used.TryAdd(candidate, kind))
             {
                 return candidate;
             }
         }
+    }
+
+    /// <summary>A hard link's target must name an earlier file entry of this archive (after normalisation).</summary>
+    public string CheckHardLinkTarget(string entryName, string normalizedName, string target)
+    {
+        var t = target.Replace('\\', '/');
+        if (t == normalizedName || !_used.TryGetValue(t, out var kind) || kind is not (EntryKind.File or EntryKind.HardLink))
+        {
+            throw new InvalidEntryNameException(entryName, EntryNameRule.LinkEscapesArchive, $"hard link target '{target}' is not an earlier file entry of the archive");
+        }
+
+        return t;
     }
 
     /// <summary>Checks a symbolic link's target: relative, '/' separators, and never above the archive root from where the link sits.</summary>

@@ -15,25 +15,43 @@ internal sealed class ArchiveOutput
 
     private readonly PipeWriter _writer;
     private readonly bool _ownsWriter;
+    private readonly Stream? _encoder;
+    private readonly GateStream? _gate;
+    private readonly PipeWriter? _target;
     private long _unflushed;
     private bool _finished;
 
-    private ArchiveOutput(PipeWriter writer, bool ownsWriter)
+    private ArchiveOutput(PipeWriter writer, bool ownsWriter, Stream? encoder = null, GateStream? gate = null, PipeWriter? target = null)
     {
         _writer = writer;
         _ownsWriter = ownsWriter;
+        _encoder = encoder;
+        _gate = gate;
+        _target = target;
     }
 
     /// <summary>Bytes handed to the output so far: the archive offset of the next byte.</summary>
     public long Position { get; private set; }
 
-    public static ArchiveOutput Create(PipeWriter writer)
+    /// <summary>
+    /// Writes to <paramref name="writer"/>, through <paramref name="encode"/> when given: a whole-archive encoder
+    /// (gzip, zstd) created over a stream of the target, which it must leave open.
+    /// </summary>
+    public static ArchiveOutput Create(PipeWriter writer, Func<Stream, Stream>? encode = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        return new ArchiveOutput(writer, ownsWriter: false);
+        if (encode is null)
+        {
+            return new ArchiveOutput(writer, ownsWriter: false);
+        }
+
+        var gate = new GateStream(writer.AsStream(leaveOpen: true));
+        var encoder = encode(gate);
+        return new ArchiveOutput(OwnPipe(encoder), ownsWriter: true, encoder, gate, target: writer);
     }
 
-    public static ArchiveOutput Create(Stream stream)
+    /// <summary>Writes to <paramref name="stream"/> (left open), through <paramref name="encode"/> when given.</summary>
+    public static ArchiveOutput Create(Stream stream, Func<Stream, Stream>? encode = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanWrite)
@@ -41,9 +59,18 @@ internal sealed class ArchiveOutput
             throw new ArgumentException("the output stream is not writable", nameof(stream));
         }
 
-        var writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
-        return new ArchiveOutput(writer, ownsWriter: true);
+        if (encode is null)
+        {
+            return new ArchiveOutput(OwnPipe(stream), ownsWriter: true);
+        }
+
+        var gate = new GateStream(stream);
+        var encoder = encode(gate);
+        return new ArchiveOutput(OwnPipe(encoder), ownsWriter: true, encoder, gate);
     }
+
+    private static PipeWriter OwnPipe(Stream stream) =>
+        PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
 
     /// <summary>A span of at least <paramref name="sizeHint"/> bytes to fill; commit what was filled with <see cref="Advance"/>.</summary>
     public Span<byte> GetSpan(int sizeHint) => _writer.GetSpan(sizeHint);
@@ -92,7 +119,10 @@ internal sealed class ArchiveOutput
         }
     }
 
-    /// <summary>The archive is complete: flush, and release the pipe writer we created over a stream (the stream stays open).</summary>
+    /// <summary>
+    /// The archive is complete: flush, release the pipe writer we created over a stream (the stream stays open), and
+    /// finish the encoder, which writes its trailer only now.
+    /// </summary>
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
         await FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -100,10 +130,23 @@ internal sealed class ArchiveOutput
         {
             _finished = true;
             await _writer.CompleteAsync().ConfigureAwait(false);
+            if (_encoder is not null)
+            {
+                await _encoder.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_target is not null)
+            {
+                await _target.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    /// <summary>The archive is abandoned: release our pipe writer without writing what still waits in it.</summary>
+    /// <summary>
+    /// The archive is abandoned: release our pipe writer without writing what still waits in it. An encoder is shut
+    /// off from the target before it is released, so it cannot write the trailer that would make a truncated archive
+    /// look whole.
+    /// </summary>
     public async ValueTask AbortAsync()
     {
         if (_ownsWriter && !_finished)
@@ -116,6 +159,19 @@ internal sealed class ArchiveOutput
             catch (IOException)
             {
                 // The target already failed; the abort stands either way.
+            }
+
+            if (_encoder is not null)
+            {
+                _gate!.Shut();
+                try
+                {
+                    await _encoder.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // The gate refused the encoder's last bytes, as intended.
+                }
             }
         }
     }

@@ -37,12 +37,21 @@ internal abstract class ArchiveSinkCore : IArchiveSink
     /// <summary>Writes the archive's end records.</summary>
     protected abstract ValueTask WriteEndAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Refuses, before its source is opened and before any byte of it is written, an entry the format cannot hold
+    /// (tar: an unknown length; zip: a hard link). Throws <see cref="ArchiveException"/>.
+    /// </summary>
+    protected virtual void CheckEntry(PreparedEntry entry)
+    {
+    }
+
     public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)
     {
         Enter();
         try
         {
             var prepared = Prepare(entry, source, pushed: false);
+            CheckEntry(prepared);
             Stream? stream = null;
             try
             {
@@ -53,11 +62,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
 
                 var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
                 var counter = new ContentCounter(prepared, content);
-                if (prepared.InlineContent is { } inline)
-                {
-                    await counter.WriteAsync(inline, cancellationToken).ConfigureAwait(false);
-                }
-                else if (stream is not null)
+                if (stream is not null)
                 {
                     await PumpAsync(prepared, stream, counter, cancellationToken).ConfigureAwait(false);
                 }
@@ -93,6 +98,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
             }
 
             var prepared = Prepare(entry, source: null, pushed: true);
+            CheckEntry(prepared);
             var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             return new EntryWriteStream(this, new ContentCounter(prepared, content));
         }
@@ -211,7 +217,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
             throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no content source", nameof(source));
         }
 
-        var isLink = entry.Kind == EntryKind.SymbolicLink;
+        var isLink = entry.Kind is EntryKind.SymbolicLink or EntryKind.HardLink;
         if (isLink && entry.LinkTarget is null)
         {
             throw new ArgumentException($"entry '{entry.Name}': a symbolic link needs a LinkTarget", nameof(entry));
@@ -228,7 +234,6 @@ internal abstract class ArchiveSinkCore : IArchiveSink
         }
 
         var name = _names.Register(entry.Name, entry.Kind);
-        ReadOnlyMemory<byte>? inline = null;
         string? target = null;
         long? length = entry.Length;
         switch (entry.Kind)
@@ -236,15 +241,23 @@ internal abstract class ArchiveSinkCore : IArchiveSink
             case EntryKind.Directory:
                 length = 0;
                 break;
-            case EntryKind.SymbolicLink:
-                target = EntryNameRegistry.CheckLinkTarget(entry.Name, name, entry.LinkTarget!);
-                inline = System.Text.Encoding.UTF8.GetBytes(target);
-                if (length is { } declared && declared != inline.Value.Length)
+            case EntryKind.HardLink:
+                target = _names.CheckHardLinkTarget(entry.Name, name, entry.LinkTarget!);
+                if (length is > 0)
                 {
-                    throw new ArgumentException($"entry '{name}': Length is {declared}, but the link target is {inline.Value.Length} bytes", nameof(entry));
+                    throw new ArgumentException($"entry '{name}': a hard link has no content, but Length is {length}", nameof(entry));
                 }
 
-                length = inline.Value.Length;
+                length = 0;
+                break;
+            case EntryKind.SymbolicLink:
+                target = EntryNameRegistry.CheckLinkTarget(entry.Name, name, entry.LinkTarget!);
+                if (length is > 0)
+                {
+                    throw new ArgumentException($"entry '{name}': a symbolic link has no content of its own (its target is LinkTarget), but Length is {length}", nameof(entry));
+                }
+
+                length = 0;
                 break;
             default:
                 if (!pushed && source is null && length is > 0)
@@ -274,7 +287,10 @@ internal abstract class ArchiveSinkCore : IArchiveSink
             LastModified = entry.LastModified ?? _createdAt,
             Mode = mode,
             LinkTarget = target,
-            InlineContent = inline,
+            UserId = entry.UserId ?? 0,
+            GroupId = entry.GroupId ?? 0,
+            UserName = entry.UserName ?? "",
+            GroupName = entry.GroupName ?? "",
             Source = source,
         };
     }
@@ -350,6 +366,6 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
             throw new ArchiveException(entry.Name, $"source delivered {Length} bytes, but the declared length is {declared}");
         }
 
-        return content.FinishAsync(Length, cancellationToken);
+        return content.FinishAsync(cancellationToken);
     }
 }

@@ -6,6 +6,6 @@ internal interface IEntryContent
     /// <summary>Takes the next bytes of content.</summary>
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
-    /// <summary>The content is complete with <paramref name="length"/> bytes: write whatever follows it (a descriptor, padding).</summary>
-    ValueTask FinishAsync(long length, CancellationToken cancellationToken);
+    /// <summary>The content is complete (its length checked by the core): write whatever follows it (a descriptor, padding).</summary>
+    ValueTask FinishAsync(CancellationToken cancellationToken);
 }

@@ -12,7 +12,10 @@ internal sealed class PreparedEntry
 
     public required EntryKind Kind { get; init; }
 
-    /// <summary>Declared content length, or the source's own knowledge of it; null when only reading it will tell.</summary>
+    /// <summary>
+    /// Declared content length, or the source's own knowledge of it; null when only reading it will tell. Always 0 for
+    /// directories and links: a format that stores a link's target as content (zip) writes it itself.
+    /// </summary>
     public required long? Length { get; init; }
 
     public required uint? Crc32 { get; init; }
@@ -22,11 +25,16 @@ internal sealed class PreparedEntry
     /// <summary>Permission bits only.</summary>
     public required UnixFileMode Mode { get; init; }
 
-    /// <summary>Normalised link target, for symbolic links.</summary>
+    /// <summary>Normalised link target, for symbolic and hard links.</summary>
     public string? LinkTarget { get; init; }
 
-    /// <summary>Content the entry carries itself (a symbolic link's target), written instead of a source's.</summary>
-    public ReadOnlyMemory<byte>? InlineContent { get; init; }
+    public int UserId { get; init; }
+
+    public int GroupId { get; init; }
+
+    public string UserName { get; init; } = "";
+
+    public string GroupName { get; init; } = "";
 
     public EntrySource? Source { get; init; }
 

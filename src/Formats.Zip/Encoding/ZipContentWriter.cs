@@ -17,10 +17,13 @@ internal sealed class ZipContentWriter : IEntryContent
     private readonly long _headerOffset;
     private readonly long _dataStart;
     private readonly System.IO.Hashing.Crc32 _crc = new();
+    private readonly uint? _expectedCrc;
     private readonly Stream? _encoder;
+    private long _length;
 
-    public ZipContentWriter(ZipArchiveCore archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, int level)
+    public ZipContentWriter(ZipArchiveCore archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, int level)
     {
+        _expectedCrc = expectedCrc;
         _archive = archive;
         _entry = entry;
         _layout = layout;
@@ -40,6 +43,7 @@ internal sealed class ZipContentWriter : IEntryContent
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _crc.Append(data.Span);
+        _length += data.Length;
         if (_encoder is null)
         {
             await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
@@ -55,15 +59,16 @@ internal sealed class ZipContentWriter : IEntryContent
         }
     }
 
-    public async ValueTask FinishAsync(long length, CancellationToken cancellationToken)
+    public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
+        var length = _length;
         if (_encoder is not null)
         {
             await _encoder.DisposeAsync().ConfigureAwait(false);
         }
 
         var crc = _crc.GetCurrentHashAsUInt32();
-        if (_entry.Crc32 is { } declared && declared != crc)
+        if (_expectedCrc is { } declared && declared != crc)
         {
             throw new ArchiveException(_entry.Name, $"content has CRC-32 0x{crc:X8}, but the declared CRC-32 is 0x{declared:X8}");
         }
