@@ -4,12 +4,16 @@ namespace Formats.Cli;
 internal static class CliApp
 {
     public const string Help = """
-        formats: write ZIP archives as a stream, from files, folders and standard input.
+        formats: write ZIP and TAR archives as a stream, from files, folders and standard input.
 
         Usage: formats COMMAND [options] SOURCE...
 
         Commands
           zip       write a ZIP archive (formats zip --help)
+          tar       write a TAR archive, plain, gzip or zstd (formats tar --help)
+
+        Zip or tar? Zip for people (every OS opens it) and for input of unknown length; tar for Unix tools and
+        backups (owners, hard links, 'curl ... | tar x'), when every length is known up front.
 
         Options
           -h, --help     this help
@@ -33,6 +37,8 @@ internal static class CliApp
                     return 0;
                 case ["zip", .. var rest]:
                     return await ZipCommand.RunAsync(rest, io, cancellationToken);
+                case ["tar", .. var rest]:
+                    return await TarCommand.RunAsync(rest, io, cancellationToken);
                 default:
                     throw new UsageException($"unknown command '{args[0]}' (try 'formats --help')");
             }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Formats.Zip;
 
 namespace Formats.Cli;
@@ -44,26 +43,15 @@ internal static class ZipCommand
           formats zip --mtime 2024-01-01T00:00:00Z --level smallest src README.md -o release.zip
         """;
 
-    private static readonly Dictionary<string, string> Valued = new(StringComparer.Ordinal)
-    {
-        ["-o"] = "output", ["--output"] = "output", ["--method"] = "method", ["--level"] = "level",
-        ["--zip64"] = "zip64", ["--mtime"] = "mtime", ["--stdin-name"] = "stdin-name",
-    };
-
-    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal) { ["-h"] = "help", ["--help"] = "help" };
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64"]);
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse(args, Valued, Flags);
+        var line = CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
         if (line.Flag("help"))
         {
             await io.Out.WriteAsync(Help);
             return 0;
-        }
-
-        if (line.Operands.Count == 0)
-        {
-            throw new UsageException("no SOURCE given (try 'formats zip --help')");
         }
 
         var options = new ZipWriterOptions
@@ -75,7 +63,7 @@ internal static class ZipCommand
                 "zstd" => ZipCompressionMethod.Zstandard,
                 var m => throw new UsageException($"--method: '{m}' is not stored, deflate or zstd"),
             },
-            CompressionLevel = ParseLevel(line.Value("level")),
+            CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             Zip64 = line.Value("zip64") switch
             {
                 null or "auto" => Zip64Mode.Auto,
@@ -84,54 +72,6 @@ internal static class ZipCommand
                 var z => throw new UsageException($"--zip64: '{z}' is not auto, always or never"),
             },
         };
-        var mtime = ParseTime(line.Value("mtime"));
-        var outputPath = line.Value("output") ?? "-";
-        if (line.Operands.Count(o => o == "-") > 1)
-        {
-            throw new UsageException("standard input ('-') can be a SOURCE only once");
-        }
-
-        var excluded = outputPath == "-" ? null : Path.GetFullPath(outputPath);
-        var entries = SourceCollector.Collect(
-            line.Operands,
-            new CollectOptions(line.Value("stdin-name") ?? "stdin", null, mtime, io.OpenInput, path => path == excluded));
-
-        await using var target = OutputTarget.Open(outputPath, io.OpenOutput);
-        await using (var zip = new ZipWriter(target.Stream, options))
-        {
-            foreach (var planned in entries)
-            {
-                await zip.AddEntryAsync(planned.Entry, planned.Source, cancellationToken);
-            }
-
-            await zip.CompleteAsync(cancellationToken);
-        }
-
-        await target.CommitAsync();
-        return 0;
-    }
-
-    internal static int ParseLevel(string? level) => level switch
-    {
-        null or "optimal" => 6,
-        "fastest" => 1,
-        "smallest" => 9,
-        [var d] when d is >= '0' and <= '9' => d - '0',
-        _ => throw new UsageException($"--level: '{level}' is not fastest, optimal, smallest or 0-9"),
-    };
-
-    internal static DateTimeOffset? ParseTime(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-        {
-            return time;
-        }
-
-        throw new UsageException($"--mtime: '{text}' is not an ISO-8601 time such as 2024-01-01T00:00:00Z");
+        return await ArchiveCommand.WriteAsync(line, io, stdinLength: null, output => new ZipWriter(output, options), cancellationToken);
     }
 }

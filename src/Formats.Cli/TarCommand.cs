@@ -1,0 +1,87 @@
+using System.Globalization;
+using Formats.Tar;
+
+namespace Formats.Cli;
+
+/// <summary><c>formats tar [options] SOURCE...</c></summary>
+internal static class TarCommand
+{
+    public const string Help = """
+        Usage: formats tar [options] SOURCE...
+
+        Writes a TAR archive of the SOURCEs as a stream (plain, gzip or zstd): ustar headers, with a pax extended
+        header only for what ustar cannot hold (long or non-ASCII names, sizes of 8 GiB and more, times before 1970,
+        after 2242 or with sub-second precision, large ids, long owner names).
+
+        SOURCE
+          FILE        one entry, named by the file's name
+          DIRECTORY   every file, folder and symbolic link below it, recursively and in name order; entry names
+                      are relative to the directory's parent, so 'formats tar docs' yields 'docs/...'
+          -           standard input, as one entry named by --stdin-name; needs --stdin-length, because a tar
+                      header carries the member's size (zip can stream input of unknown length)
+
+        Options
+          -o, --output PATH     where to write the archive; '-' (the default) is standard output. A regular file is
+                                written beside PATH and renamed onto it on success; a device or pipe (/dev/null, a
+                                FIFO) is written in place.
+          --compress KIND       none (default), gzip (.tar.gz) or zstd (.tar.zst)
+          --level LEVEL         fastest, optimal (default), smallest, or 0-9 on zlib's scale
+          --mtime TIME          one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
+          --stdin-name NAME     entry name for '-' (default: stdin)
+          --stdin-length N      the exact length of standard input, in bytes
+          -h, --help            this help
+
+        Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
+        segments, control characters, duplicates and symbolic links that point outside the archive are refused.
+
+        On error: one line on standard error naming the entry, exit status 1 (2 for a wrong command line), and no
+        end blocks (and no compression trailer): nothing is left at PATH, and standard output never carries a
+        complete-looking archive. Input that is longer or shorter than --stdin-length is such an error.
+
+        Examples
+          formats tar docs -o docs.tar
+          formats tar --compress zstd --mtime 2024-01-01T00:00:00Z src -o src.tar.zst
+          pg_dump db | formats tar --stdin-name db.sql --stdin-length 123456 - > db.tar
+        """;
+
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--compress", "--stdin-length"]);
+
+    public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
+    {
+        var line = CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
+        if (line.Flag("help"))
+        {
+            await io.Out.WriteAsync(Help);
+            return 0;
+        }
+
+        var options = new TarWriterOptions
+        {
+            Compression = line.Value("compress") switch
+            {
+                null or "none" => TarCompression.None,
+                "gzip" => TarCompression.Gzip,
+                "zstd" => TarCompression.Zstandard,
+                var c => throw new UsageException($"--compress: '{c}' is not none, gzip or zstd"),
+            },
+            CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
+        };
+
+        long? stdinLength = null;
+        if (line.Value("stdin-length") is { } text)
+        {
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                throw new UsageException($"--stdin-length: '{text}' is not a length in bytes");
+            }
+
+            stdinLength = n;
+        }
+        else if (line.Operands.Contains("-"))
+        {
+            throw new UsageException("standard input ('-') needs --stdin-length N: a tar header carries the member's size (zip can stream input of unknown length)");
+        }
+
+        return await ArchiveCommand.WriteAsync(line, io, stdinLength, output => new TarWriter(output, options), cancellationToken);
+    }
+}

@@ -1,0 +1,201 @@
+using System.Text;
+using Formats.Streaming;
+using Formats.Tar.Records;
+
+namespace Formats.Tar;
+
+/// <summary>
+/// An entry's headers, decided before they are written: the ustar block, and a pax 'x' header before it only for what
+/// ustar cannot hold (docs/format-decisions.md, "TAR"). Pure: the same entry always gives the same bytes.
+/// </summary>
+internal sealed class TarEntryLayout
+{
+    private TarEntryLayout(UstarHeader header, byte[]? paxRecords, UstarHeader paxHeader)
+    {
+        Header = header;
+        PaxRecords = paxRecords;
+        PaxHeader = paxHeader;
+    }
+
+    public UstarHeader Header { get; }
+
+    /// <summary>The pax records, or null when ustar holds everything.</summary>
+    public byte[]? PaxRecords { get; }
+
+    /// <summary>The ustar block that introduces the pax records (unused without them).</summary>
+    public UstarHeader PaxHeader { get; }
+
+    /// <summary>Bytes of header before the entry's content: [pax block + padded records] + ustar block.</summary>
+    public int HeaderLength => (PaxRecords is null ? 0 : TarConstants.BlockSize + (int)TarConstants.PaddedLength(PaxRecords.Length)) + TarConstants.BlockSize;
+
+    public static TarEntryLayout Plan(PreparedEntry entry, long length)
+    {
+        var pax = new PaxExtendedHeader();
+        byte[] path = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
+        var split = Split(path);
+        if (split is null || !Ascii.IsValid(path))
+        {
+            pax.Add("path", path);
+        }
+
+        var (name, prefix) = split ?? (Truncate(path, UstarHeader.FieldLengths.Name), ReadOnlyMemory<byte>.Empty);
+
+        var linkName = ReadOnlyMemory<byte>.Empty;
+        if (entry.LinkTarget is { } target)
+        {
+            var bytes = Encoding.UTF8.GetBytes(target);
+            if (bytes.Length > UstarHeader.FieldLengths.LinkName || !Ascii.IsValid(bytes))
+            {
+                pax.Add("linkpath", bytes);
+            }
+
+            linkName = Truncate(bytes, UstarHeader.FieldLengths.LinkName);
+        }
+
+        if (!TarNumber.FitsOctal(length, UstarHeader.FieldLengths.Size))
+        {
+            pax.Add("size", length);
+        }
+
+        var seconds = entry.LastModified.ToUnixTimeSeconds();
+        var whole = (entry.LastModified.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % TimeSpan.TicksPerSecond == 0;
+        if (!whole || !TarNumber.FitsOctal(seconds, UstarHeader.FieldLengths.Mtime))
+        {
+            pax.Add("mtime", PaxExtendedHeader.FormatTime(entry.LastModified));
+        }
+
+        if (!TarNumber.FitsOctal(entry.UserId, UstarHeader.FieldLengths.Uid))
+        {
+            pax.Add("uid", entry.UserId);
+        }
+
+        if (!TarNumber.FitsOctal(entry.GroupId, UstarHeader.FieldLengths.Gid))
+        {
+            pax.Add("gid", entry.GroupId);
+        }
+
+        var uname = OwnerName(pax, "uname", entry.UserName, UstarHeader.FieldLengths.Uname);
+        var gname = OwnerName(pax, "gname", entry.GroupName, UstarHeader.FieldLengths.Gname);
+
+        var header = new UstarHeader
+        {
+            Name = name,
+            Mode = (long)entry.Mode,
+            Uid = entry.UserId,
+            Gid = entry.GroupId,
+            Size = length,
+            Mtime = seconds,
+            TypeFlag = entry.Kind switch
+            {
+                EntryKind.Directory => TarConstants.TypeDirectory,
+                EntryKind.SymbolicLink => TarConstants.TypeSymbolicLink,
+                EntryKind.HardLink => TarConstants.TypeHardLink,
+                _ => TarConstants.TypeRegularFile,
+            },
+            LinkName = linkName,
+            Uname = uname,
+            Gname = gname,
+            Prefix = prefix,
+        };
+
+        if (pax.IsEmpty)
+        {
+            return new TarEntryLayout(header, null, default);
+        }
+
+        var records = pax.ToBytes();
+        var paxHeader = new UstarHeader
+        {
+            Name = PaxBlockName(path),
+            Mode = TarConstants.PaxHeaderMode,
+            Size = records.Length,
+            Mtime = Math.Clamp(seconds, 0, TarNumber.MaxOctal(UstarHeader.FieldLengths.Mtime)),
+            TypeFlag = TarConstants.TypePaxExtendedHeader,
+        };
+        return new TarEntryLayout(header, records, paxHeader);
+    }
+
+    /// <summary>Writes the headers (<see cref="HeaderLength"/> bytes).</summary>
+    public void Write(Span<byte> destination)
+    {
+        var at = 0;
+        if (PaxRecords is not null)
+        {
+            PaxHeader.Write(destination);
+            at += TarConstants.BlockSize;
+            var padded = (int)TarConstants.PaddedLength(PaxRecords.Length);
+            PaxRecords.CopyTo(destination[at..]);
+            destination.Slice(at + PaxRecords.Length, padded - PaxRecords.Length).Clear();
+            at += padded;
+        }
+
+        Header.Write(destination[at..]);
+    }
+
+    /// <summary>
+    /// Splits a path into ustar's prefix and name at a '/', so that name ≤ 100 and prefix ≤ 155 bytes and neither is
+    /// empty; a path of up to 100 bytes needs no prefix. Null when no split works.
+    /// </summary>
+    internal static (ReadOnlyMemory<byte> Name, ReadOnlyMemory<byte> Prefix)? Split(byte[] path)
+    {
+        if (path.Length <= UstarHeader.FieldLengths.Name)
+        {
+            return (path, ReadOnlyMemory<byte>.Empty);
+        }
+
+        // The first '/' that leaves a name short enough gives the shortest prefix.
+        for (var i = 1; i < path.Length - 1; i++)
+        {
+            if (path[i] == '/' && path.Length - i - 1 <= UstarHeader.FieldLengths.Name)
+            {
+                return i <= UstarHeader.FieldLengths.Prefix ? (path.AsMemory(i + 1), path.AsMemory(0, i)) : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static ReadOnlyMemory<byte> OwnerName(PaxExtendedHeader pax, string key, string name, int fieldLength)
+    {
+        var bytes = Encoding.UTF8.GetBytes(name);
+        if (bytes.Length > fieldLength || !Ascii.IsValid(bytes))
+        {
+            pax.Add(key, bytes);
+        }
+
+        return Truncate(bytes, fieldLength);
+    }
+
+    /// <summary>At most <paramref name="max"/> bytes, cut before a UTF-8 continuation byte so no character is split.</summary>
+    private static ReadOnlyMemory<byte> Truncate(byte[] bytes, int max)
+    {
+        if (bytes.Length <= max)
+        {
+            return bytes;
+        }
+
+        var cut = max;
+        while (cut > 0 && (bytes[cut] & 0xC0) == 0x80)
+        {
+            cut--;
+        }
+
+        return bytes.AsMemory(0, cut);
+    }
+
+    /// <summary>The pax header block's own name: "dir/PaxHeaders/file", ASCII (others become '_'), at most 100 bytes.</summary>
+    private static byte[] PaxBlockName(byte[] path)
+    {
+        var text = Encoding.UTF8.GetString(path).TrimEnd('/');
+        var slash = text.LastIndexOf('/');
+        var name = slash < 0 ? $"PaxHeaders/{text}" : $"{text[..slash]}/PaxHeaders/{text[(slash + 1)..]}";
+        var ascii = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            ascii.Append(c < 128 ? c : '_');
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(ascii.ToString());
+        return bytes.Length <= UstarHeader.FieldLengths.Name ? bytes : bytes[..UstarHeader.FieldLengths.Name];
+    }
+}
