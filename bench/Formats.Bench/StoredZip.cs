@@ -27,7 +27,7 @@ public class StoredZip
     public async Task FormatsZipWriter()
     {
         var sink = new TouchingSink();
-        await using var zip = new ZipWriter(sink, new ZipWriterOptions { Method = ZipCompressionMethod.Stored });
+        await using var zip = new ZipArchiveWriter(sink, new ZipWriterOptions { Method = ZipCompressionMethod.Stored });
         for (var i = 0; i < Members; i++)
         {
             await zip.AddEntryAsync(new ArchiveEntry($"m{i}"), EntrySource.FromBytes(_member));

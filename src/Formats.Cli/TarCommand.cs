@@ -82,6 +82,6 @@ internal static class TarCommand
             throw new UsageException("standard input ('-') needs --stdin-length N: a tar header carries the member's size (zip can stream input of unknown length)");
         }
 
-        return await ArchiveCommand.WriteAsync(line, io, stdinLength, output => new TarWriter(output, options), cancellationToken);
+        return await ArchiveCommand.WriteAsync(line, io, stdinLength, output => new TarArchiveWriter(output, options), cancellationToken);
     }
 }

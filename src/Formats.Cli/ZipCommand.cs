@@ -72,6 +72,6 @@ internal static class ZipCommand
                 var z => throw new UsageException($"--zip64: '{z}' is not auto, always or never"),
             },
         };
-        return await ArchiveCommand.WriteAsync(line, io, stdinLength: null, output => new ZipWriter(output, options), cancellationToken);
+        return await ArchiveCommand.WriteAsync(line, io, stdinLength: null, output => new ZipArchiveWriter(output, options), cancellationToken);
     }
 }

@@ -13,7 +13,7 @@ public enum TarCompression
     Zstandard,
 }
 
-/// <summary>Options of a <see cref="TarWriter"/>.</summary>
+/// <summary>Options of a <see cref="TarArchiveWriter"/>.</summary>
 public sealed class TarWriterOptions
 {
     /// <summary>Default options: no compression, duplicate names refused.</summary>

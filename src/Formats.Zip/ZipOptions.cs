@@ -26,7 +26,7 @@ public enum Zip64Mode
     Never,
 }
 
-/// <summary>Options of a <see cref="ZipWriter"/>.</summary>
+/// <summary>Options of a <see cref="ZipArchiveWriter"/>.</summary>
 public sealed class ZipWriterOptions
 {
     /// <summary>Default options: deflate at level 6, zip64 when needed, duplicate names refused.</summary>

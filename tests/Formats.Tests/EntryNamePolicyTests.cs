@@ -24,7 +24,7 @@ public sealed class EntryNamePolicyTests
     public async Task Refused_name_fails_before_anything_of_the_entry_is_written(string name, EntryNameRule rule)
     {
         var output = new AsyncOnlyStream();
-        await using var zip = new ZipWriter(output);
+        await using var zip = new ZipArchiveWriter(output);
         await zip.AddEntryAsync(new ArchiveEntry("first.txt"), EntrySource.FromBytes("ok"u8.ToArray()));
         var before = zip.BytesWritten;
         var ex = await Assert.ThrowsAsync<InvalidEntryNameException>(async () => await zip.AddEntryAsync(new ArchiveEntry(name), EntrySource.FromBytes("x"u8.ToArray())));
@@ -39,7 +39,7 @@ public sealed class EntryNamePolicyTests
     public async Task Name_with_an_unpaired_surrogate_is_refused()
     {
         // Not an [InlineData] case: the test framework's serialisation would replace the lone surrogate.
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         var ex = await Assert.ThrowsAsync<InvalidEntryNameException>(async () => await zip.AddEntryAsync(new ArchiveEntry("a" + (char)0xD800 + "b")));
         Assert.Equal(EntryNameRule.InvalidUnicode, ex.Rule);
     }
@@ -65,7 +65,7 @@ public sealed class EntryNamePolicyTests
     [Fact]
     public async Task Duplicate_name_is_refused_by_default_even_across_slash_forms()
     {
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         await zip.AddEntryAsync(new ArchiveEntry("a/b.txt"));
         var ex = await Assert.ThrowsAsync<InvalidEntryNameException>(async () => await zip.AddEntryAsync(new ArchiveEntry("a\\b.txt")));
         Assert.Equal(EntryNameRule.Duplicate, ex.Rule);
@@ -97,7 +97,7 @@ public sealed class EntryNamePolicyTests
     [InlineData("a/link", "C:/x")]
     public async Task Symlink_target_that_leaves_the_archive_is_refused(string name, string target)
     {
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         var ex = await Assert.ThrowsAsync<InvalidEntryNameException>(async () => await zip.AddEntryAsync(ArchiveEntry.SymbolicLink(name, target)));
         Assert.Equal(EntryNameRule.LinkEscapesArchive, ex.Rule);
     }
@@ -116,7 +116,7 @@ public sealed class EntryNamePolicyTests
     [Fact]
     public async Task Name_longer_than_a_zip_header_holds_is_refused_with_the_limit()
     {
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         var ex = await Assert.ThrowsAsync<ArchiveException>(async () => await zip.AddEntryAsync(new ArchiveEntry(new string('n', 70000))));
         Assert.Contains("70000 bytes", ex.Message, StringComparison.Ordinal);
         Assert.Contains("65535", ex.Message, StringComparison.Ordinal);

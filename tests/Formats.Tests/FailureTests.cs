@@ -14,7 +14,7 @@ public sealed class FailureTests
     public async Task Source_delivering_another_length_than_declared_aborts_the_archive(ZipCompressionMethod method, long declared, long actual)
     {
         var output = new AsyncOnlyStream();
-        var zip = new ZipWriter(output, new ZipWriterOptions { Method = method });
+        var zip = new ZipArchiveWriter(output, new ZipWriterOptions { Method = method });
         await zip.AddEntryAsync(new ArchiveEntry("ok.txt"), EntrySource.FromBytes("fine"u8.ToArray()));
         var ex = await Assert.ThrowsAsync<ArchiveException>(async () =>
             await zip.AddEntryAsync(new ArchiveEntry("bad.bin") { Length = declared }, EntrySource.FromStream(new SyntheticStream(actual))));
@@ -29,7 +29,7 @@ public sealed class FailureTests
     public async Task Declared_crc_that_does_not_match_the_content_aborts_the_archive()
     {
         var output = new AsyncOnlyStream();
-        await using var zip = new ZipWriter(output, new ZipWriterOptions { Method = ZipCompressionMethod.Stored });
+        await using var zip = new ZipArchiveWriter(output, new ZipWriterOptions { Method = ZipCompressionMethod.Stored });
         var ex = await Assert.ThrowsAsync<ArchiveException>(async () =>
             await zip.AddEntryAsync(new ArchiveEntry("a") { Length = 3, Crc32 = 0x12345678 }, EntrySource.FromBytes("abc"u8.ToArray())));
         Assert.Contains("0x12345678", ex.Message, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class FailureTests
     public async Task Source_that_throws_halfway_aborts_with_the_entry_name_and_no_end_records()
     {
         var output = new AsyncOnlyStream();
-        var zip = new ZipWriter(output);
+        var zip = new ZipArchiveWriter(output);
         var ex = await Assert.ThrowsAsync<ArchiveException>(async () =>
             await zip.AddEntryAsync(new ArchiveEntry("half.bin"), EntrySource.FromStream(new SyntheticStream(1_000_000, failAfter: 300_000))));
         Assert.Equal("half.bin", ex.EntryName);
@@ -55,7 +55,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Source_that_cannot_be_opened_fails_with_the_entry_name()
     {
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         var ex = await Assert.ThrowsAsync<ArchiveException>(async () =>
             await zip.AddEntryAsync(new ArchiveEntry("gone"), EntrySource.FromDelegate((_, _) => throw new FileNotFoundException("no such file"))));
         Assert.Equal("gone", ex.EntryName);
@@ -73,7 +73,7 @@ public sealed class FailureTests
             return ValueTask.FromResult<Stream>(new MemoryStream("x"u8.ToArray()));
         });
 
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         var sources = new[] { "a", "b", "c" }.ToDictionary(n => n, Source);
         Assert.Empty(opened);
         await zip.AddEntryAsync(new ArchiveEntry("a"), sources["a"]);
@@ -86,7 +86,7 @@ public sealed class FailureTests
     public async Task Cancellation_stops_the_entry_and_fails_the_sink()
     {
         var output = new AsyncOnlyStream();
-        var zip = new ZipWriter(output);
+        var zip = new ZipArchiveWriter(output);
         using var cts = new CancellationTokenSource();
         var source = EntrySource.FromDelegate((_, _) => ValueTask.FromResult<Stream>(new CancelingStream(cts, afterBytes: 200_000)));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await zip.AddEntryAsync(new ArchiveEntry("slow"), source, cts.Token));
@@ -99,7 +99,7 @@ public sealed class FailureTests
     public async Task Disposing_without_completing_writes_no_end_records()
     {
         var output = new AsyncOnlyStream();
-        await using (var zip = new ZipWriter(output))
+        await using (var zip = new ZipArchiveWriter(output))
         {
             await zip.AddEntryAsync(new ArchiveEntry("a.txt"), EntrySource.FromBytes(SyntheticStream.Bytes(300_000)));
         }
@@ -111,7 +111,7 @@ public sealed class FailureTests
     public async Task Pushed_entry_shorter_than_declared_fails_when_its_stream_is_disposed()
     {
         var output = new AsyncOnlyStream();
-        var zip = new ZipWriter(output);
+        var zip = new ZipArchiveWriter(output);
         var stream = await zip.OpenEntryAsync(new ArchiveEntry("p") { Length = 10 });
         await stream.WriteAsync("12345"u8.ToArray());
         var ex = await Assert.ThrowsAsync<ArchiveException>(async () => await stream.DisposeAsync());
@@ -122,7 +122,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Synchronous_write_to_a_pushed_entry_is_refused()
     {
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         await using var stream = await zip.OpenEntryAsync(new ArchiveEntry("p"));
         Assert.Throws<InvalidOperationException>(() => stream.Write("x"u8));
     }
@@ -130,7 +130,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Adding_an_entry_while_another_is_open_is_refused()
     {
-        await using var zip = new ZipWriter(new AsyncOnlyStream());
+        await using var zip = new ZipArchiveWriter(new AsyncOnlyStream());
         await using var stream = await zip.OpenEntryAsync(new ArchiveEntry("p"));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await zip.AddEntryAsync(new ArchiveEntry("q")));
     }
@@ -141,7 +141,7 @@ public sealed class FailureTests
         foreach (var method in Enum.GetValues<ZipCompressionMethod>())
         {
             var output = new AsyncOnlyStream();
-            await using (var zip = new ZipWriter(output, new ZipWriterOptions { Method = method }))
+            await using (var zip = new ZipArchiveWriter(output, new ZipWriterOptions { Method = method }))
             {
                 for (var i = 0; i < 5; i++)
                 {

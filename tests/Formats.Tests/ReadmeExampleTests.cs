@@ -20,7 +20,7 @@ public sealed class ReadmeExampleTests
             // --- README example ---
             await using (var output = File.Create("photos.zip"))
             {
-                await using var zip = new ZipWriter(output, new ZipWriterOptions { Method = ZipCompressionMethod.Deflate });
+                await using var zip = new ZipArchiveWriter(output, new ZipWriterOptions { Method = ZipCompressionMethod.Deflate });
                 foreach (var path in Directory.EnumerateFiles("photos"))
                     await zip.AddEntryAsync(ArchiveEntry.File("photos/" + Path.GetFileName(path)), EntrySource.FromFile(path));
                 await using (var log = await zip.OpenEntryAsync(ArchiveEntry.File("log.txt")))

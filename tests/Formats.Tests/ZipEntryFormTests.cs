@@ -179,7 +179,7 @@ public sealed class ZipEntryFormTests
     public async Task Zip64_never_refuses_a_declared_length_of_0xFFFFFFFF_before_writing_it()
     {
         var output = new AsyncOnlyStream();
-        await using var zip = new ZipWriter(output, new ZipWriterOptions { Zip64 = Zip64Mode.Never });
+        await using var zip = new ZipArchiveWriter(output, new ZipWriterOptions { Zip64 = Zip64Mode.Never });
         var ex = await Assert.ThrowsAsync<ArchiveException>(async () =>
             await zip.AddEntryAsync(new ArchiveEntry("big.bin") { Length = 0xFFFFFFFF }, EntrySource.FromStream(new SyntheticStream(0xFFFFFFFF))));
         Assert.Equal("big.bin", ex.EntryName);
@@ -278,7 +278,7 @@ public sealed class ZipEntryCountTests
     public async Task Zip64_never_refuses_the_65535th_entry_before_writing_it()
     {
         var output = new AsyncOnlyStream();
-        await using var zip = new ZipWriter(output, new ZipWriterOptions { Zip64 = Zip64Mode.Never });
+        await using var zip = new ZipArchiveWriter(output, new ZipWriterOptions { Zip64 = Zip64Mode.Never });
         for (var i = 0; i < 65_534; i++)
         {
             await zip.AddEntryAsync(new ArchiveEntry($"{i}"));

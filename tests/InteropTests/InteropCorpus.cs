@@ -25,7 +25,7 @@ internal static class InteropCorpus
         var expected = new List<ExpectedEntry>();
         var path = System.IO.Path.Combine(directory, $"corpus-{method}-{zip64}-{(streamable ? "stream" : "all")}.zip");
         await using (var file = File.Create(path))
-        await using (var zip = new ZipWriter(file, new ZipWriterOptions { Method = method, Zip64 = zip64 }))
+        await using (var zip = new ZipArchiveWriter(file, new ZipWriterOptions { Method = method, Zip64 = zip64 }))
         {
             async Task Add(ArchiveEntry entry, byte[] content, EntrySource? source, int mode)
             {

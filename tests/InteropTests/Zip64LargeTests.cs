@@ -27,7 +27,7 @@ public sealed class Zip64LargeTests
         {
             BigCrc = await CrcOfAsync(new SyntheticStream(BigLength, seed: 5));
             await using var file = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: true);
-            await using var zip = new ZipWriter(file, new ZipWriterOptions { Method = Method, CompressionLevel = 1 });
+            await using var zip = new ZipArchiveWriter(file, new ZipWriterOptions { Method = Method, CompressionLevel = 1 });
             await zip.AddEntryAsync(new ArchiveEntry("big.bin"), EntrySource.FromStream(new SyntheticStream(BigLength, seed: 5)));
             SecondHeaderOffset = zip.BytesWritten;
             await zip.AddEntryAsync(new ArchiveEntry("after-4GiB.txt"), EntrySource.FromBytes("beyond"u8.ToArray()));
@@ -60,7 +60,7 @@ public sealed class Zip64LargeTests
         public async ValueTask InitializeAsync()
         {
             await using var file = new FileStream(Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, useAsync: true);
-            await using var zip = new ZipWriter(file);
+            await using var zip = new ZipArchiveWriter(file);
             var one = "x"u8.ToArray();
             for (var i = 0; i < Count; i++)
             {

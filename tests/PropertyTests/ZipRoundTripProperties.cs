@@ -4,13 +4,13 @@ using Formats.Zip;
 
 namespace Formats.PropertyTests;
 
-/// <summary>Random entry sets written by <see cref="ZipWriter"/> and read back by independent readers.</summary>
+/// <summary>Random entry sets written by <see cref="ZipArchiveWriter"/> and read back by independent readers.</summary>
 public sealed class ZipRoundTripProperties
 {
     internal static async Task<byte[]> WriteAsync(ArchiveCase c)
     {
         var output = new AsyncOnlyStream();
-        await using var zip = new ZipWriter(output, new ZipWriterOptions { Method = c.Method, Zip64 = c.Zip64, CompressionLevel = c.Level });
+        await using var zip = new ZipArchiveWriter(output, new ZipWriterOptions { Method = c.Method, Zip64 = c.Zip64, CompressionLevel = c.Level });
         foreach (var e in c.Entries)
         {
             var content = e.Content;

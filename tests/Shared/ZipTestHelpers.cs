@@ -8,10 +8,10 @@ internal static class ZipTestHelpers
     public static readonly DateTimeOffset Time = new(2024, 5, 6, 7, 8, 10, TimeSpan.Zero);
 
     /// <summary>Builds an archive into an output that refuses synchronous I/O, so every test also proves the async path.</summary>
-    public static async Task<byte[]> WriteZipAsync(Func<ZipWriter, Task> build, ZipWriterOptions? options = null)
+    public static async Task<byte[]> WriteZipAsync(Func<ZipArchiveWriter, Task> build, ZipWriterOptions? options = null)
     {
         var output = new AsyncOnlyStream();
-        await using (var zip = new ZipWriter(output, options))
+        await using (var zip = new ZipArchiveWriter(output, options))
         {
             await build(zip);
             await zip.CompleteAsync();

@@ -90,12 +90,6 @@ internal partial struct UstarHeader
     /// <summary>gname: group name.</summary>
     public ReadOnlyMemory<byte> Gname;
 
-    /// <summary>devmajor.</summary>
-    public long DevMajor;
-
-    /// <summary>devminor.</summary>
-    public long DevMinor;
-
     /// <summary>prefix: the path's leading part, joined to name with '/'.</summary>
     public ReadOnlyMemory<byte> Prefix;
 
@@ -137,8 +131,6 @@ internal partial struct UstarHeader
         }
 
         Gname.Span.CopyTo(destination.Slice(FieldLocations.Gname, FieldLengths.Gname));
-        TarNumber.WriteNumber(destination.Slice(FieldLocations.DevMajor, FieldLengths.DevMajor), DevMajor);
-        TarNumber.WriteNumber(destination.Slice(FieldLocations.DevMinor, FieldLengths.DevMinor), DevMinor);
         if (Prefix.Length > FieldLengths.Prefix)
         {
             throw new ArgumentException($"UstarHeader.Prefix is {Prefix.Length} bytes; the field holds 155");
@@ -176,8 +168,6 @@ internal partial struct UstarHeader
             LinkName = ReadText(source.Slice(FieldLocations.LinkName, FieldLengths.LinkName)),
             Uname = ReadText(source.Slice(FieldLocations.Uname, FieldLengths.Uname)),
             Gname = ReadText(source.Slice(FieldLocations.Gname, FieldLengths.Gname)),
-            DevMajor = TarNumber.ReadNumber(source.Slice(FieldLocations.DevMajor, FieldLengths.DevMajor)),
-            DevMinor = TarNumber.ReadNumber(source.Slice(FieldLocations.DevMinor, FieldLengths.DevMinor)),
             Prefix = ReadText(source.Slice(FieldLocations.Prefix, FieldLengths.Prefix)),
         };
     }

@@ -10,19 +10,19 @@ namespace Formats.Tar;
 /// Disposing without <see cref="CompleteAsync"/> aborts: no end blocks, and no compression trailer.
 /// </summary>
 /// <remarks><see cref="BytesWritten"/> counts tar bytes before compression.</remarks>
-public sealed class TarWriter : IArchiveSink
+public sealed class TarArchiveWriter : IArchiveSink
 {
     private readonly TarArchiveCore _core;
 
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
-    public TarWriter(Stream output, TarWriterOptions? options = null)
+    public TarArchiveWriter(Stream output, TarWriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         _core = new TarArchiveCore(encode => ArchiveOutput.Create(output, encode), options ?? TarWriterOptions.Default);
     }
 
     /// <summary>Writes to <paramref name="output"/>, which is flushed but not completed.</summary>
-    public TarWriter(PipeWriter output, TarWriterOptions? options = null)
+    public TarArchiveWriter(PipeWriter output, TarWriterOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         _core = new TarArchiveCore(encode => ArchiveOutput.Create(output, encode), options ?? TarWriterOptions.Default);

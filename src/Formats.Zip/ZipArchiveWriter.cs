@@ -10,23 +10,23 @@ namespace Formats.Zip;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var zip = new ZipWriter(response.Body);
+/// await using var zip = new ZipArchiveWriter(response.Body);
 /// await zip.AddEntryAsync(ArchiveEntry.File("report.csv"), EntrySource.FromFile("/data/report.csv"));
 /// await zip.CompleteAsync();
 /// </code>
 /// </example>
-public sealed class ZipWriter : IArchiveSink
+public sealed class ZipArchiveWriter : IArchiveSink
 {
     private readonly ZipArchiveCore _core;
 
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
-    public ZipWriter(Stream output, ZipWriterOptions? options = null)
+    public ZipArchiveWriter(Stream output, ZipWriterOptions? options = null)
     {
         _core = new ZipArchiveCore(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default);
     }
 
     /// <summary>Writes to <paramref name="output"/>, which is flushed but not completed.</summary>
-    public ZipWriter(PipeWriter output, ZipWriterOptions? options = null)
+    public ZipArchiveWriter(PipeWriter output, ZipWriterOptions? options = null)
     {
         _core = new ZipArchiveCore(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default);
     }
