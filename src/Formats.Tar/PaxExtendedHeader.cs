@@ -13,6 +13,8 @@ internal sealed class PaxExtendedHeader
 
     public bool IsEmpty => _records.Count == 0;
 
+    public bool Contains(string key) => _records.Exists(r => r.Key == key);
+
     public void Add(string key, byte[] value) => _records.Add((key, value));
 
     public void Add(string key, string value) => Add(key, Encoding.UTF8.GetBytes(value));

@@ -81,10 +81,12 @@ internal sealed class TarEntryLayout
         {
             Name = name,
             Mode = (long)entry.Mode,
-            Uid = entry.UserId,
-            Gid = entry.GroupId,
+            // A number ustar cannot hold is in the pax header; the ustar field gets the nearest value it holds (as GNU
+            // tar writes it), except the size, which stays exact in base-256 so that readers without pax can skip the data.
+            Uid = Math.Min(entry.UserId, TarNumber.MaxOctal(UstarHeader.FieldLengths.Uid)),
+            Gid = Math.Min(entry.GroupId, TarNumber.MaxOctal(UstarHeader.FieldLengths.Gid)),
             Size = length,
-            Mtime = seconds,
+            Mtime = Math.Clamp(seconds, 0, TarNumber.MaxOctal(UstarHeader.FieldLengths.Mtime)),
             TypeFlag = entry.Kind switch
             {
                 EntryKind.Directory => TarConstants.TypeDirectory,
@@ -103,13 +105,20 @@ internal sealed class TarEntryLayout
             return new TarEntryLayout(header, null, default);
         }
 
+        if (!prefix.IsEmpty && !pax.Contains("path"))
+        {
+            // A header that needs pax anyway also carries the whole path: System.Formats.Tar ignores the ustar prefix
+            // of an entry that has a pax header.
+            pax.Add("path", path);
+        }
+
         var records = pax.ToBytes();
         var paxHeader = new UstarHeader
         {
             Name = PaxBlockName(path),
             Mode = TarConstants.PaxHeaderMode,
             Size = records.Length,
-            Mtime = Math.Clamp(seconds, 0, TarNumber.MaxOctal(UstarHeader.FieldLengths.Mtime)),
+            Mtime = header.Mtime,
             TypeFlag = TarConstants.TypePaxExtendedHeader,
         };
         return new TarEntryLayout(header, records, paxHeader);
