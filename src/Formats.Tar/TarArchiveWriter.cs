@@ -1,5 +1,7 @@
+using System.IO.Compression;
 using System.IO.Pipelines;
 using Formats.Streaming;
+using ZstdSharp;
 
 namespace Formats.Tar;
 
@@ -7,41 +9,78 @@ namespace Formats.Tar;
 /// Writes a TAR archive as a stream (plain, gzip or zstd), to a <see cref="Stream"/> or a <see cref="PipeWriter"/>:
 /// ustar headers, with a pax extended header before an entry only for what ustar cannot hold. A tar header carries
 /// the member's size, so every file entry needs a known length (declared, or from a source that knows it).
-/// Disposing without <see cref="CompleteAsync"/> aborts: no end blocks, and no compression trailer.
+/// Disposing without <see cref="ArchiveWriter.CompleteAsync"/> aborts: no end blocks, and no compression trailer.
 /// </summary>
-/// <remarks><see cref="BytesWritten"/> counts tar bytes before compression.</remarks>
-public sealed class TarArchiveWriter : IArchiveSink
+/// <remarks><see cref="ArchiveWriter.BytesWritten"/> counts tar bytes before compression.</remarks>
+public sealed class TarArchiveWriter : ArchiveWriter
 {
-    private readonly TarArchiveCore _core;
-
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
     public TarArchiveWriter(Stream output, TarWriterOptions? options = null)
+        : base(ArchiveOutput.Create(output, Encoder(options ?? TarWriterOptions.Default)), (options ?? TarWriterOptions.Default).NamePolicy)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        _core = new TarArchiveCore(encode => ArchiveOutput.Create(output, encode), options ?? TarWriterOptions.Default);
     }
 
     /// <summary>Writes to <paramref name="output"/>, which is flushed but not completed.</summary>
     public TarArchiveWriter(PipeWriter output, TarWriterOptions? options = null)
+        : base(ArchiveOutput.Create(output, Encoder(options ?? TarWriterOptions.Default)), (options ?? TarWriterOptions.Default).NamePolicy)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        _core = new TarArchiveCore(encode => ArchiveOutput.Create(output, encode), options ?? TarWriterOptions.Default);
     }
 
-    /// <inheritdoc/>
-    public long BytesWritten => _core.BytesWritten;
+    private protected override void CheckEntry(PreparedEntry entry)
+    {
+        if (entry.Length is null)
+        {
+            throw new ArchiveException(entry.Name, "a tar header carries the member's size, so the length must be known before any byte is written; declare Length or use a source that knows it (zip can stream entries of unknown length)");
+        }
+    }
 
-    /// <inheritdoc/>
-    public ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default) =>
-        _core.AddEntryAsync(entry, source, cancellationToken);
+    private protected override async ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken)
+    {
+        var length = entry.Length!.Value;
+        var layout = TarEntryLayout.Plan(entry, length);
+        var span = Output.GetSpan(layout.HeaderLength);
+        layout.Write(span);
+        Output.Advance(layout.HeaderLength);
+        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        return new TarContentWriter(Output, length);
+    }
 
-    /// <inheritdoc/>
-    public ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default) =>
-        _core.OpenEntryAsync(entry, cancellationToken);
+    private protected override async ValueTask WriteEndAsync(CancellationToken cancellationToken)
+    {
+        // Two zero blocks, then zeros up to a whole 10240-byte record.
+        var end = Output.Position + (TarConstants.EndBlocks * TarConstants.BlockSize);
+        var total = (int)(((end + TarConstants.RecordSize - 1) / TarConstants.RecordSize * TarConstants.RecordSize) - Output.Position);
+        var span = Output.GetSpan(total);
+        span[..total].Clear();
+        Output.Advance(total);
+        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-    /// <inheritdoc/>
-    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => _core.CompleteAsync(cancellationToken);
+    /// <summary>The whole-archive encoder for the options, or null for a plain tar. Each leaves the target open.</summary>
+    private static Func<Stream, Stream>? Encoder(TarWriterOptions options) => options.Compression switch
+    {
+        TarCompression.None => null,
+        TarCompression.Gzip => target => new GZipStream(target, new ZLibCompressionOptions { CompressionLevel = options.CompressionLevel }, leaveOpen: true),
+        TarCompression.Zstandard => target => new CompressionStream(target, CompressionLevels.ToZstandard(options.CompressionLevel), leaveOpen: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Compression, "unknown compression"),
+    };
+}
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _core.DisposeAsync();
+/// <summary>An entry's content: written as it comes, then zero-padded to the block size.</summary>
+internal sealed class TarContentWriter(ArchiveOutput output, long length) : IEntryContent
+{
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => output.WriteAsync(data, cancellationToken);
+
+    public async ValueTask FinishAsync(CancellationToken cancellationToken)
+    {
+        var padding = (int)(TarConstants.PaddedLength(length) - length);
+        if (padding > 0)
+        {
+            var span = output.GetSpan(padding);
+            span[..padding].Clear();
+            output.Advance(padding);
+        }
+
+        await output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

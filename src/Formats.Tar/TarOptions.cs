@@ -1,3 +1,5 @@
+using Formats.Streaming;
+
 namespace Formats.Tar;
 
 /// <summary>Compression of the whole tar stream.</summary>
@@ -29,15 +31,10 @@ public sealed class TarWriterOptions
     public int CompressionLevel
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(CompressionLevel));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 9, nameof(CompressionLevel));
-            field = value;
-        }
+        init => field = CompressionLevels.Check(value, nameof(CompressionLevel));
     }
 
-    = 6;
+    = CompressionLevels.Default;
 
     /// <summary>The entry name policy.</summary>
     public EntryNamePolicy NamePolicy { get; init; } = EntryNamePolicy.Default;

@@ -1,12 +1,15 @@
 using System.IO.Pipelines;
 using Formats.Streaming;
+using Formats.Zip.Encoding;
+using Formats.Zip.Records;
 
 namespace Formats.Zip;
 
 /// <summary>
 /// Writes a ZIP archive as a stream, to a <see cref="Stream"/> (seekable or not) or a <see cref="PipeWriter"/>.
-/// Each entry is read from its source and written as it arrives; memory stays flat whatever the sizes; the central
-/// directory goes out at <see cref="CompleteAsync"/>. Disposing without completing aborts: no end records are written.
+/// Each entry is read from its source and written as it arrives, its local header first; memory stays flat whatever
+/// the sizes; the central directory goes out at <see cref="ArchiveWriter.CompleteAsync"/>. Disposing without
+/// completing aborts: no end records are written.
 /// </summary>
 /// <example>
 /// <code>
@@ -15,36 +18,124 @@ namespace Formats.Zip;
 /// await zip.CompleteAsync();
 /// </code>
 /// </example>
-public sealed class ZipArchiveWriter : IArchiveSink
+public sealed class ZipArchiveWriter : ArchiveWriter
 {
-    private readonly ZipArchiveCore _core;
+    private readonly ZipWriterOptions _options;
+    private readonly List<CentralDirectoryEntry> _entries = [];
 
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
     public ZipArchiveWriter(Stream output, ZipWriterOptions? options = null)
+        : this(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default)
     {
-        _core = new ZipArchiveCore(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default);
     }
 
     /// <summary>Writes to <paramref name="output"/>, which is flushed but not completed.</summary>
     public ZipArchiveWriter(PipeWriter output, ZipWriterOptions? options = null)
+        : this(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default)
     {
-        _core = new ZipArchiveCore(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default);
     }
 
-    /// <inheritdoc/>
-    public long BytesWritten => _core.BytesWritten;
+    private ZipArchiveWriter(ArchiveOutput output, ZipWriterOptions options)
+        : base(output, options.NamePolicy)
+    {
+        _options = options;
+    }
 
-    /// <inheritdoc/>
-    public ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default) =>
-        _core.AddEntryAsync(entry, source, cancellationToken);
+    internal ZipWriterOptions Options => _options;
 
-    /// <inheritdoc/>
-    public ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default) =>
-        _core.OpenEntryAsync(entry, cancellationToken);
+    internal void AddCentralDirectoryEntry(CentralDirectoryEntry entry) => _entries.Add(entry);
 
-    /// <inheritdoc/>
-    public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => _core.CompleteAsync(cancellationToken);
+    private protected override void CheckEntry(PreparedEntry entry)
+    {
+        if (entry.Kind == EntryKind.HardLink)
+        {
+            throw new ArchiveException(entry.Name, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
+        }
+    }
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _core.DisposeAsync();
+    private protected override async ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken)
+    {
+        if (_options.Zip64 == Zip64Mode.Never && _entries.Count >= ZipConstants.MaxEntries16)
+        {
+            throw new ArchiveException(entry.Name, $"it would be entry number {_entries.Count + 1}; without zip64 (Zip64Mode.Never) an archive holds at most {ZipConstants.MaxEntries16}");
+        }
+
+        // A symbolic link's target is its content in zip (Info-ZIP's convention), known now with its CRC.
+        byte[]? linkTarget = entry.Kind == EntryKind.SymbolicLink ? System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!) : null;
+        var length = linkTarget?.Length ?? entry.Length;
+        uint? crc = linkTarget is not null ? System.IO.Hashing.Crc32.HashToUInt32(linkTarget)
+            : entry.Crc32 ?? (length == 0 ? 0 : null);
+        var offset = Output.Position;
+        var layout = ZipEntryLayout.Plan(entry, length, crc, offset, _options);
+        var span = Output.GetSpan(layout.LocalHeaderLength);
+        Output.Advance(layout.WriteLocalHeader(span));
+        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, _options.CompressionLevel);
+        if (linkTarget is not null)
+        {
+            await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);
+        }
+
+        return content;
+    }
+
+    private protected override async ValueTask WriteEndAsync(CancellationToken cancellationToken)
+    {
+        var always = _options.Zip64 == Zip64Mode.Always;
+        var directoryOffset = Output.Position;
+        foreach (var entry in _entries)
+        {
+            var span = Output.GetSpan(entry.Length(always));
+            Output.Advance(entry.Write(span, always));
+            await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var directorySize = Output.Position - directoryOffset;
+        var count = _entries.Count;
+        var needsZip64 = always || count > ZipConstants.MaxEntries16 || directoryOffset > ZipConstants.Max32 || directorySize > ZipConstants.Max32;
+        if (needsZip64 && _options.Zip64 == Zip64Mode.Never)
+        {
+            throw new ArchiveException(null, $"the central directory starts at offset {directoryOffset} and is {directorySize} bytes; without zip64 (Zip64Mode.Never) both must stay at most {ZipConstants.Max32}");
+        }
+
+        var end = Output.GetSpan(Zip64EndOfCentralDirectoryRecord.FixedLength + Zip64EndOfCentralDirectoryLocator.FixedLength + EndOfCentralDirectoryRecord.FixedLength);
+        var at = 0;
+        if (needsZip64)
+        {
+            var zip64EndOffset = Output.Position;
+            new Zip64EndOfCentralDirectoryRecord
+            {
+                VersionMadeBy = ZipConstants.VersionMadeBy,
+                VersionNeededToExtract = ZipConstants.VersionZip64,
+                NumberOfThisDisk = 0,
+                DiskWithStartOfCentralDirectory = 0,
+                EntriesOnThisDisk = (ulong)count,
+                TotalEntries = (ulong)count,
+                SizeOfCentralDirectory = (ulong)directorySize,
+                OffsetOfCentralDirectory = (ulong)directoryOffset,
+            }.Write(end);
+            at += Zip64EndOfCentralDirectoryRecord.FixedLength;
+            new Zip64EndOfCentralDirectoryLocator
+            {
+                DiskWithZip64EndOfCentralDirectory = 0,
+                OffsetOfZip64EndOfCentralDirectory = (ulong)zip64EndOffset,
+                TotalNumberOfDisks = 1,
+            }.Write(end[at..]);
+            at += Zip64EndOfCentralDirectoryLocator.FixedLength;
+        }
+
+        var count16 = always || count > ZipConstants.MaxEntries16 ? ZipConstants.Zip64Saturated16 : (ushort)count;
+        new EndOfCentralDirectoryRecord
+        {
+            NumberOfThisDisk = 0,
+            DiskWithStartOfCentralDirectory = 0,
+            EntriesOnThisDisk = count16,
+            TotalEntries = count16,
+            SizeOfCentralDirectory = always || directorySize > ZipConstants.Max32 ? ZipConstants.Zip64Saturated32 : (uint)directorySize,
+            OffsetOfCentralDirectory = always || directoryOffset > ZipConstants.Max32 ? ZipConstants.Zip64Saturated32 : (uint)directoryOffset,
+            CommentLength = 0,
+        }.Write(end[at..]);
+        at += EndOfCentralDirectoryRecord.FixedLength;
+        Output.Advance(at);
+    }
 }

@@ -1,3 +1,5 @@
+using Formats.Streaming;
+
 namespace Formats.Zip;
 
 /// <summary>How entry content is encoded.</summary>
@@ -42,15 +44,10 @@ public sealed class ZipWriterOptions
     public int CompressionLevel
     {
         get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value, nameof(CompressionLevel));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 9, nameof(CompressionLevel));
-            field = value;
-        }
+        init => field = CompressionLevels.Check(value, nameof(CompressionLevel));
     }
 
-    = 6;
+    = CompressionLevels.Default;
 
     /// <summary>When to use zip64 records.</summary>
     public Zip64Mode Zip64 { get; init; } = Zip64Mode.Auto;

@@ -11,7 +11,7 @@ namespace Formats.Zip.Encoding;
 /// </summary>
 internal sealed class ZipContentWriter : IEntryContent
 {
-    private readonly ZipArchiveCore _archive;
+    private readonly ZipArchiveWriter _archive;
     private readonly PreparedEntry _entry;
     private readonly ZipEntryLayout _layout;
     private readonly long _headerOffset;
@@ -21,7 +21,7 @@ internal sealed class ZipContentWriter : IEntryContent
     private readonly Stream? _encoder;
     private long _length;
 
-    public ZipContentWriter(ZipArchiveCore archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, int level)
+    public ZipContentWriter(ZipArchiveWriter archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, int level)
     {
         _expectedCrc = expectedCrc;
         _archive = archive;
@@ -107,8 +107,7 @@ internal sealed class ZipContentWriter : IEntryContent
 
     private static CompressionStream CreateZstd(Stream sink, int level, long? length)
     {
-        ReadOnlySpan<int> zstdLevels = [1, 1, 1, 2, 2, 3, 3, 5, 9, 19];
-        var stream = new CompressionStream(sink, zstdLevels[level], leaveOpen: true);
+        var stream = new CompressionStream(sink, CompressionLevels.ToZstandard(level), leaveOpen: true);
         if (length is { } known)
         {
             stream.SetPledgedSrcSize((ulong)known);

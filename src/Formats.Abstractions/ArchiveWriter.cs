@@ -1,25 +1,27 @@
 using System.Buffers;
 
 using Formats.Naming;
+using Formats.Streaming;
 
-namespace Formats.Streaming;
+namespace Formats;
 
 /// <summary>
-/// The part of every archive writer that is not the format: the sink's life cycle and sticky failure, the name policy,
-/// entry defaults, opening sources lazily, pumping their bytes and checking the length they deliver.
-/// A format supplies its header (<see cref="BeginEntryAsync"/>) and its end records (<see cref="WriteEndAsync"/>).
+/// The archive writers' common base (<c>ZipArchiveWriter</c>, <c>TarArchiveWriter</c>): everything that is not the
+/// format, written once. It runs the sink's life cycle and sticky failure, applies the name policy and the entry
+/// defaults, opens sources lazily, pumps their bytes and holds them to their declared length; a format supplies its
+/// headers and end records. It cannot be derived from outside this library; program against <see cref="IArchiveSink"/>.
 /// </summary>
-internal abstract class ArchiveSinkCore : IArchiveSink
+public abstract class ArchiveWriter : IArchiveSink
 {
     /// <summary>Read size for sources.</summary>
-    public const int SourceBufferSize = 64 * 1024;
+    internal const int SourceBufferSize = 64 * 1024;
 
     private readonly EntryNameRegistry _names;
     private readonly DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
     private State _state = State.Ready;
     private Exception? _failure;
 
-    protected ArchiveSinkCore(ArchiveOutput output, EntryNamePolicy? namePolicy)
+    private protected ArchiveWriter(ArchiveOutput output, EntryNamePolicy? namePolicy)
     {
         Output = output;
         _names = new EntryNameRegistry(namePolicy ?? EntryNamePolicy.Default);
@@ -29,22 +31,24 @@ internal abstract class ArchiveSinkCore : IArchiveSink
 
     internal ArchiveOutput Output { get; }
 
+    /// <inheritdoc/>
     public long BytesWritten => Output.Position;
 
     /// <summary>Writes the entry's header and returns where its content goes. Throws <see cref="ArchiveException"/> for what the format cannot hold.</summary>
-    protected abstract ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken);
+    private protected abstract ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken);
 
     /// <summary>Writes the archive's end records.</summary>
-    protected abstract ValueTask WriteEndAsync(CancellationToken cancellationToken);
+    private protected abstract ValueTask WriteEndAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Refuses, before its source is opened and before any byte of it is written, an entry the format cannot hold
     /// (tar: an unknown length; zip: a hard link). Throws <see cref="ArchiveException"/>.
     /// </summary>
-    protected virtual void CheckEntry(PreparedEntry entry)
+    private protected virtual void CheckEntry(PreparedEntry entry)
     {
     }
 
+    /// <inheritdoc/>
     public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)
     {
         Enter();
@@ -86,6 +90,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default)
     {
         Enter();
@@ -109,6 +114,7 @@ internal abstract class ArchiveSinkCore : IArchiveSink
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {
         Enter();
@@ -125,8 +131,10 @@ internal abstract class ArchiveSinkCore : IArchiveSink
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_state is State.Completed or State.Disposed)
         {
             _state = State.Disposed;
@@ -336,36 +344,5 @@ internal abstract class ArchiveSinkCore : IArchiveSink
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-}
-
-/// <summary>Counts an entry's content on its way to the format and holds it to the declared length.</summary>
-internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
-{
-    public PreparedEntry Entry => entry;
-
-    public long Length { get; private set; }
-
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (entry.Length is { } declared && data.Length > declared - Length)
-        {
-            throw new ArchiveException(entry.Name, $"source delivered more than the declared length of {declared} bytes");
-        }
-
-        Length += data.Length;
-        return content.WriteAsync(data, cancellationToken);
-    }
-
-    public ValueTask FinishAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (entry.Length is { } declared && Length != declared)
-        {
-            throw new ArchiveException(entry.Name, $"source delivered {Length} bytes, but the declared length is {declared}");
-        }
-
-        return content.FinishAsync(cancellationToken);
     }
 }

@@ -1,0 +1,32 @@
+namespace Formats.Streaming;
+
+/// <summary>Counts an entry's content on its way to the format and holds it to the declared length.</summary>
+internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
+{
+    public PreparedEntry Entry => entry;
+
+    public long Length { get; private set; }
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (entry.Length is { } declared && data.Length > declared - Length)
+        {
+            throw new ArchiveException(entry.Name, $"source delivered more than the declared length of {declared} bytes");
+        }
+
+        Length += data.Length;
+        return content.WriteAsync(data, cancellationToken);
+    }
+
+    public ValueTask FinishAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (entry.Length is { } declared && Length != declared)
+        {
+            throw new ArchiveException(entry.Name, $"source delivered {Length} bytes, but the declared length is {declared}");
+        }
+
+        return content.FinishAsync(cancellationToken);
+    }
+}
