@@ -17,7 +17,7 @@ public abstract class ArchiveWriter : IArchiveSink
     internal const int SourceBufferSize = 64 * 1024;
 
     private readonly EntryNameRegistry _names;
-    private readonly DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
+    private DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
     private State _state = State.Ready;
     private Exception? _failure;
 
@@ -30,6 +30,16 @@ public abstract class ArchiveWriter : IArchiveSink
     private enum State { Ready, InEntry, Completed, Failed, Disposed }
 
     internal ArchiveOutput Output { get; }
+
+    /// <summary>What an <see cref="ArchivePlan"/> asks of this writer: nothing (a plain writer), a length, or a byte range.</summary>
+    internal PlanPurpose Purpose { get; init; }
+
+    /// <summary>The time of entries without <see cref="ArchiveEntry.LastModified"/>; a plan fixes it so that every pass lays out the same archive.</summary>
+    internal DateTimeOffset DefaultLastModified
+    {
+        get => _createdAt;
+        init => _createdAt = value;
+    }
 
     /// <inheritdoc/>
     public long BytesWritten => Output.Position;
@@ -48,6 +58,15 @@ public abstract class ArchiveWriter : IArchiveSink
     {
     }
 
+    /// <summary>
+    /// Refuses an entry whose bytes this format cannot lay out without reading its content, for
+    /// <paramref name="purpose"/> (a compressed layout; for a zip range, an entry without a declared CRC-32).
+    /// Throws <see cref="ArchiveException"/> with the reason.
+    /// </summary>
+    private protected virtual void CheckPlannable(PreparedEntry entry, PlanPurpose purpose)
+    {
+    }
+
     /// <inheritdoc/>
     public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)
     {
@@ -56,29 +75,13 @@ public abstract class ArchiveWriter : IArchiveSink
         {
             var prepared = Prepare(entry, source, pushed: false);
             CheckEntry(prepared);
-            Stream? stream = null;
-            try
+            if (Output.IsWindowed)
             {
-                if (prepared.Source is { } s)
-                {
-                    stream = await OpenSourceAsync(prepared, s, cancellationToken).ConfigureAwait(false);
-                }
-
-                var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
-                var counter = new ContentCounter(prepared, content);
-                if (stream is not null)
-                {
-                    await PumpAsync(prepared, stream, counter, cancellationToken).ConfigureAwait(false);
-                }
-
-                await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+                await AddWindowedEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             }
-            finally
+            else
             {
-                if (stream is not null)
-                {
-                    await stream.DisposeAsync().ConfigureAwait(false);
-                }
+                await AddWholeEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             }
 
             _state = State.Ready;
@@ -88,6 +91,72 @@ public abstract class ArchiveWriter : IArchiveSink
             Fail(ex);
             throw;
         }
+    }
+
+    /// <summary>The normal case: open the source, write the header, pump every byte.</summary>
+    private async ValueTask AddWholeEntryAsync(PreparedEntry prepared, CancellationToken cancellationToken)
+    {
+        Stream? stream = null;
+        try
+        {
+            if (prepared.Source is { } s)
+            {
+                stream = await OpenSourceAsync(prepared, s, 0, cancellationToken).ConfigureAwait(false);
+            }
+
+            var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
+            var counter = new ContentCounter(prepared, content);
+            if (stream is not null)
+            {
+                await PumpAsync(prepared, stream, counter, limit: null, cancellationToken).ConfigureAwait(false);
+            }
+
+            await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A window of the archive (a range, or a length prediction): the header is laid out as always, and the content is
+    /// read only where it overlaps the window, from the source opened at the offset it needs; the rest is counted.
+    /// </summary>
+    private async ValueTask AddWindowedEntryAsync(PreparedEntry prepared, CancellationToken cancellationToken)
+    {
+        if (prepared.Length is not { } length)
+        {
+            throw new ArchiveException(prepared.Name, "its length is unknown until it is read, so the archive's length and byte ranges cannot be known in advance; declare Length");
+        }
+
+        CheckPlannable(prepared, Purpose);
+        var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
+        var counter = new ContentCounter(prepared, content);
+        var dataStart = Output.Position;
+        if (prepared.Source is not { } source || !Output.Overlaps(dataStart, length))
+        {
+            counter.Skip(length);
+        }
+        else
+        {
+            var (windowStart, windowEnd) = Output.Window;
+            var before = Math.Max(0, windowStart - dataStart);
+            var needed = Math.Min(length, windowEnd - dataStart) - before;
+            counter.Skip(before);
+            var stream = await OpenSourceAsync(prepared, source, before, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await PumpAsync(prepared, stream, counter, needed, cancellationToken).ConfigureAwait(false);
+            }
+
+            counter.Skip(length - before - needed);
+        }
+
+        await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -303,11 +372,11 @@ public abstract class ArchiveWriter : IArchiveSink
         };
     }
 
-    private static async ValueTask<Stream> OpenSourceAsync(PreparedEntry entry, EntrySource source, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> OpenSourceAsync(PreparedEntry entry, EntrySource source, long offset, CancellationToken cancellationToken)
     {
         try
         {
-            return await source.OpenAsync(0, cancellationToken).ConfigureAwait(false);
+            return await source.OpenAsync(offset, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -315,17 +384,19 @@ public abstract class ArchiveWriter : IArchiveSink
         }
     }
 
-    private static async ValueTask PumpAsync(PreparedEntry entry, Stream stream, ContentCounter counter, CancellationToken cancellationToken)
+    /// <summary>Reads the source to its end, or exactly <paramref name="limit"/> bytes of it when given.</summary>
+    private static async ValueTask PumpAsync(PreparedEntry entry, Stream stream, ContentCounter counter, long? limit, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(SourceBufferSize);
+        var remaining = limit ?? long.MaxValue;
         try
         {
-            while (true)
+            while (remaining > 0)
             {
                 int read;
                 try
                 {
-                    read = await stream.ReadAsync(buffer.AsMemory(0, SourceBufferSize), cancellationToken).ConfigureAwait(false);
+                    read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(SourceBufferSize, remaining)), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -334,9 +405,15 @@ public abstract class ArchiveWriter : IArchiveSink
 
                 if (read == 0)
                 {
+                    if (limit is not null)
+                    {
+                        throw new ArchiveException(entry.Name, $"source ended {remaining} bytes before the end of the range being written");
+                    }
+
                     return;
                 }
 
+                remaining -= read;
                 await counter.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }

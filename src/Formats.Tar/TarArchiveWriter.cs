@@ -16,14 +16,31 @@ public sealed class TarArchiveWriter : ArchiveWriter
 {
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
     public TarArchiveWriter(Stream output, TarWriterOptions? options = null)
-        : base(ArchiveOutput.Create(output, Encoder(options ?? TarWriterOptions.Default)), (options ?? TarWriterOptions.Default).NamePolicy)
+        : this(ArchiveOutput.Create(output, Encoder(options ?? TarWriterOptions.Default)), options ?? TarWriterOptions.Default)
     {
     }
 
     /// <summary>Writes to <paramref name="output"/>, which is flushed but not completed.</summary>
     public TarArchiveWriter(PipeWriter output, TarWriterOptions? options = null)
-        : base(ArchiveOutput.Create(output, Encoder(options ?? TarWriterOptions.Default)), (options ?? TarWriterOptions.Default).NamePolicy)
+        : this(ArchiveOutput.Create(output, Encoder(options ?? TarWriterOptions.Default)), options ?? TarWriterOptions.Default)
     {
+    }
+
+    /// <summary>Writes to an output made by the caller (a window of the archive: then the options must not compress).</summary>
+    internal TarArchiveWriter(ArchiveOutput output, TarWriterOptions options)
+        : base(output, options.NamePolicy)
+    {
+        _options = options;
+    }
+
+    private readonly TarWriterOptions _options;
+
+    private protected override void CheckPlannable(PreparedEntry entry, PlanPurpose purpose)
+    {
+        if (_options.Compression != TarCompression.None)
+        {
+            throw new ArchiveException(null, $"{_options.Compression} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use TarCompression.None");
+        }
     }
 
     private protected override void CheckEntry(PreparedEntry entry)
@@ -70,6 +87,8 @@ public sealed class TarArchiveWriter : ArchiveWriter
 internal sealed class TarContentWriter(ArchiveOutput output, long length) : IEntryContent
 {
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => output.WriteAsync(data, cancellationToken);
+
+    public void Skip(long count) => output.Skip(count);
 
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {

@@ -35,7 +35,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     {
     }
 
-    private ZipArchiveWriter(ArchiveOutput output, ZipWriterOptions options)
+    internal ZipArchiveWriter(ArchiveOutput output, ZipWriterOptions options)
         : base(output, options.NamePolicy)
     {
         _options = options;
@@ -50,6 +50,24 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         if (entry.Kind == EntryKind.HardLink)
         {
             throw new ArchiveException(entry.Name, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
+        }
+    }
+
+    private protected override void CheckPlannable(PreparedEntry entry, PlanPurpose purpose)
+    {
+        if (entry.Kind != EntryKind.File || entry.Length == 0)
+        {
+            return;
+        }
+
+        if (_options.Method != ZipCompressionMethod.Stored)
+        {
+            throw new ArchiveException(entry.Name, $"{_options.Method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored");
+        }
+
+        if (purpose == PlanPurpose.Range && entry.Crc32 is null)
+        {
+            throw new ArchiveException(entry.Name, "a byte range of a zip needs every entry's CRC-32 up front (the data descriptors and the central directory after the range's start hold it); declare Crc32");
         }
     }
 

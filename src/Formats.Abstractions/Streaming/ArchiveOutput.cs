@@ -18,6 +18,8 @@ internal sealed class ArchiveOutput
     private readonly Stream? _encoder;
     private readonly GateStream? _gate;
     private readonly PipeWriter? _target;
+    private (long Start, long End)? _window;
+    private byte[]? _scratch;
     private long _unflushed;
     private bool _finished;
 
@@ -69,25 +71,104 @@ internal sealed class ArchiveOutput
         return new ArchiveOutput(OwnPipe(encoder), ownsWriter: true, encoder, gate);
     }
 
+    /// <summary>
+    /// Writes only archive bytes [<paramref name="start"/>, <paramref name="end"/>) to <paramref name="stream"/> (left
+    /// open): the writer lays out the whole archive, and what falls outside the window is counted, not produced.
+    /// </summary>
+    public static ArchiveOutput CreateWindow(Stream stream, long start, long end)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new ArchiveOutput(OwnPipe(stream), ownsWriter: true) { _window = (start, end) };
+    }
+
+    /// <summary>Writes only archive bytes [<paramref name="start"/>, <paramref name="end"/>) to <paramref name="writer"/>.</summary>
+    public static ArchiveOutput CreateWindow(PipeWriter writer, long start, long end)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return new ArchiveOutput(writer, ownsWriter: false) { _window = (start, end) };
+    }
+
     private static PipeWriter OwnPipe(Stream stream) =>
         PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
 
     /// <summary>A span of at least <paramref name="sizeHint"/> bytes to fill; commit what was filled with <see cref="Advance"/>.</summary>
-    public Span<byte> GetSpan(int sizeHint) => _writer.GetSpan(sizeHint);
+    public Span<byte> GetSpan(int sizeHint)
+    {
+        if (_window is null)
+        {
+            return _writer.GetSpan(sizeHint);
+        }
 
-    /// <summary>Memory of at least <paramref name="sizeHint"/> bytes to fill (for reading a source straight into the output).</summary>
-    public Memory<byte> GetMemory(int sizeHint) => _writer.GetMemory(sizeHint);
+        // A window stages records in a buffer of its own, then passes on the part inside the window.
+        if (_scratch is null || _scratch.Length < sizeHint)
+        {
+            _scratch = new byte[Math.Max(sizeHint, 4096)];
+        }
+
+        return _scratch;
+    }
 
     public void Advance(int count)
     {
+        if (_window is { } window)
+        {
+            Emit(window, _scratch.AsSpan(0, count));
+            Position += count;
+            return;
+        }
+
         _writer.Advance(count);
         Position += count;
         _unflushed += count;
     }
 
+    /// <summary>True when this output writes only a window of the archive (a byte range, or nothing while predicting a length).</summary>
+    public bool IsWindowed => _window is not null;
+
+    /// <summary>True when archive bytes [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) overlap the window.</summary>
+    public bool Overlaps(long start, long length) =>
+        _window is not { } w || (start < w.End && start + length > w.Start && length > 0);
+
+    /// <summary>The window, for working out which part of an entry's content it needs.</summary>
+    public (long Start, long End) Window => _window ?? (0, long.MaxValue);
+
+    /// <summary>Accounts for <paramref name="count"/> archive bytes outside the window without producing them.</summary>
+    public void Skip(long count)
+    {
+        if (_window is null || Overlaps(Position, count))
+        {
+            throw new InvalidOperationException($"bytes {Position}..{Position + count} are inside the window; they must be written");
+        }
+
+        Position += count;
+    }
+
+    /// <summary>Hands the part of <paramref name="bytes"/> (archive offset <see cref="Position"/>) that lies inside the window to the pipe.</summary>
+    private void Emit((long Start, long End) window, ReadOnlySpan<byte> bytes)
+    {
+        var from = Math.Max(Position, window.Start);
+        var to = Math.Min(Position + bytes.Length, window.End);
+        if (from < to)
+        {
+            var slice = bytes[(int)(from - Position)..(int)(to - Position)];
+            slice.CopyTo(_writer.GetSpan(slice.Length));
+            _writer.Advance(slice.Length);
+            _unflushed += slice.Length;
+        }
+    }
+
     /// <summary>Copies <paramref name="data"/> into the output, pushing it out in pieces of at most <see cref="FlushThreshold"/>.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        while (_window is { } window && !data.IsEmpty)
+        {
+            var n = Math.Min(data.Length, FlushThreshold);
+            Emit(window, data.Span[..n]);
+            Position += n;
+            data = data[n..];
+            await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         while (!data.IsEmpty)
         {
             var span = _writer.GetSpan(Math.Min(data.Length, FlushThreshold));

@@ -19,6 +19,12 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
         return content.WriteAsync(data, cancellationToken);
     }
 
+    public void Skip(long count)
+    {
+        Length += count;
+        content.Skip(count);
+    }
+
     public ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

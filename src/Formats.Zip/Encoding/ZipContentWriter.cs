@@ -20,6 +20,7 @@ internal sealed class ZipContentWriter : IEntryContent
     private readonly uint? _expectedCrc;
     private readonly Stream? _encoder;
     private long _length;
+    private bool _skipped;
 
     public ZipContentWriter(ZipArchiveWriter archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, int level)
     {
@@ -59,6 +60,18 @@ internal sealed class ZipContentWriter : IEntryContent
         }
     }
 
+    public void Skip(long count)
+    {
+        if (_encoder is not null)
+        {
+            throw new InvalidOperationException("compressed content cannot be skipped");
+        }
+
+        _skipped = true;
+        _length += count;
+        _archive.Output.Skip(count);
+    }
+
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         var length = _length;
@@ -67,8 +80,9 @@ internal sealed class ZipContentWriter : IEntryContent
             await _encoder.DisposeAsync().ConfigureAwait(false);
         }
 
-        var crc = _crc.GetCurrentHashAsUInt32();
-        if (_expectedCrc is { } declared && declared != crc)
+        // Content skipped outside a window was never read: its CRC is the declared one (0 when only a length is measured).
+        var crc = _skipped ? _expectedCrc ?? 0 : _crc.GetCurrentHashAsUInt32();
+        if (!_skipped && _expectedCrc is { } declared && declared != crc)
         {
             throw new ArchiveException(_entry.Name, $"content has CRC-32 0x{crc:X8}, but the declared CRC-32 is 0x{declared:X8}");
         }

@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+using Formats.Streaming;
+
+namespace Formats;
+
+/// <summary>One entry of an <see cref="ArchivePlan"/>: what it is and where its content comes from.</summary>
+public sealed record ArchiveItem(ArchiveEntry Entry, EntrySource? Source = null);
+
+/// <summary>The result of <see cref="ArchivePlan.PredictLengthAsync"/>: the exact length, or why it cannot be known in advance.</summary>
+public readonly record struct LengthPrediction(long? Length, string? Reason)
+{
+    /// <summary>True when <see cref="Length"/> holds the exact archive length.</summary>
+    public bool IsKnown => Length is not null;
+}
+
+internal enum PlanPurpose
+{
+    /// <summary>A plain write: every byte is produced.</summary>
+    None,
+
+    /// <summary>Only the archive's length is wanted: no source is opened.</summary>
+    Length,
+
+    /// <summary>A byte range: every byte of the layout must be known without reading sources that lie outside it.</summary>
+    Range,
+}
+
+/// <summary>
+/// An archive described in full before it is written: its entries (with their sources) and the format's options. It can
+/// tell the archive's exact length without opening a source, write the whole archive, or write any byte range of it,
+/// opening only the sources that overlap the range at the offset they are needed from. Length, ranges and the whole
+/// archive come from the same writer running the same layout code, so they cannot disagree. The same plan always
+/// gives the same bytes, so <see cref="ETag"/> is a strong validator.
+/// </summary>
+/// <remarks>
+/// Only archives whose every byte follows from metadata can be sized and ranged: zip with stored entries (and, for
+/// ranges, declared CRC-32s), and uncompressed tar; every file's length must be known. Anything else says why.
+/// </remarks>
+public abstract class ArchivePlan
+{
+    private string? _etag;
+
+    private protected ArchivePlan(IEnumerable<ArchiveItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        Items = [.. items];
+    }
+
+    /// <summary>The entries, in archive order.</summary>
+    public IReadOnlyList<ArchiveItem> Items { get; }
+
+    /// <summary>The time given to entries without <see cref="ArchiveEntry.LastModified"/>: fixed when the plan is made, so every pass agrees. Set entry times for ETags that agree across processes.</summary>
+    public DateTimeOffset DefaultLastModified { get; init; } = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    /// <summary>A strong validator of the archive's bytes (quoted, as an HTTP ETag), derived from the entries and options alone.</summary>
+    public string ETag => _etag ??= ComputeETag();
+
+    /// <summary>The exact length of the archive, computed without opening any source; or the reason it cannot be known.</summary>
+    public async ValueTask<LengthPrediction> PredictLengthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return new LengthPrediction(await MeasureAsync(PlanPurpose.Length, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (ArchiveException ex)
+        {
+            return new LengthPrediction(null, ex.Message);
+        }
+    }
+
+    /// <summary>Writes the whole archive.</summary>
+    public async ValueTask WriteAsync(Stream output, CancellationToken cancellationToken = default)
+    {
+        var writer = CreateWriter(output);
+        await using (writer.ConfigureAwait(false))
+        {
+            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes exactly bytes [<paramref name="start"/>, <paramref name="end"/>) of the archive (end exclusive): the same
+    /// bytes the whole archive has there. Checks that the plan can be ranged and that the range lies inside the archive
+    /// before writing anything.
+    /// </summary>
+    /// <exception cref="ArchiveException">The archive cannot be ranged (the message says why).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the archive.</exception>
+    public ValueTask WriteRangeAsync(Stream output, long start, long end, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return WriteRangeAsync(() => ArchiveOutput.CreateWindow(output, start, end), start, end, cancellationToken);
+    }
+
+    /// <summary>Writes exactly bytes [<paramref name="start"/>, <paramref name="end"/>) of the archive to a pipe.</summary>
+    public ValueTask WriteRangeAsync(PipeWriter output, long start, long end, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return WriteRangeAsync(() => ArchiveOutput.CreateWindow(output, start, end), start, end, cancellationToken);
+    }
+
+    private async ValueTask WriteRangeAsync(Func<ArchiveOutput> window, long start, long end, CancellationToken cancellationToken)
+    {
+        var length = await MeasureAsync(PlanPurpose.Range, cancellationToken).ConfigureAwait(false);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(end, length);
+        var writer = CreateWriter(window(), PlanPurpose.Range);
+        await using (writer.ConfigureAwait(false))
+        {
+            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The format's writer of the whole archive to <paramref name="output"/>, with this plan's default time.</summary>
+    private protected abstract ArchiveWriter CreateWriter(Stream output);
+
+    /// <summary>The format's writer over a window <paramref name="output"/>, for <paramref name="purpose"/>, with this plan's default time.</summary>
+    private protected abstract ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose);
+
+    /// <summary>The format and its options, as they enter the ETag.</summary>
+    private protected abstract string DescribeOptions();
+
+    /// <summary>Runs the writer over nothing: the layout is laid out in full and only counted.</summary>
+    private async ValueTask<long> MeasureAsync(PlanPurpose purpose, CancellationToken cancellationToken)
+    {
+        var output = ArchiveOutput.CreateWindow(Stream.Null, 0, 0);
+        var writer = CreateWriter(output, purpose);
+        await using (writer.ConfigureAwait(false))
+        {
+            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+
+        return output.Position;
+    }
+
+    private async ValueTask WriteItemsAsync(ArchiveWriter writer, CancellationToken cancellationToken)
+    {
+        foreach (var item in Items)
+        {
+            await writer.AddEntryAsync(item.Entry, item.Source, cancellationToken).ConfigureAwait(false);
+        }
+
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private string ComputeETag()
+    {
+        // Everything that decides a byte: the library's layout version, the format and options, each entry's metadata
+        // (with the length a source knows), and the default time. Not the content: a plan promises its declared lengths
+        // and CRCs, and a source that breaks them fails the archive.
+        var text = new StringBuilder("formats-layout-1\n").Append(DescribeOptions()).Append('\n');
+        text.Append(CultureInfo.InvariantCulture, $"default-time {DefaultLastModified.UtcTicks}\n");
+        foreach (var (e, source) in Items)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{e.LastModified?.UtcTicks}\0{e.LastModified?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}\n");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+    }
+}

@@ -1,0 +1,30 @@
+using Formats.Streaming;
+
+namespace Formats.Zip;
+
+/// <summary>
+/// A zip archive described before it is written: exact length without opening a source, the whole archive, or any byte
+/// range of it (see <see cref="ArchivePlan"/>). Sizing needs stored entries of known length; ranges also need every
+/// entry's CRC-32, because the data descriptors and the central directory after a range's start carry it.
+/// </summary>
+public sealed class ZipArchivePlan : ArchivePlan
+{
+    /// <summary>Plans <paramref name="items"/> with <paramref name="options"/> (default: <see cref="ZipWriterOptions.Default"/>, which deflates and so cannot be sized).</summary>
+    public ZipArchivePlan(IEnumerable<ArchiveItem> items, ZipWriterOptions? options = null)
+        : base(items)
+    {
+        Options = options ?? ZipWriterOptions.Default;
+    }
+
+    /// <summary>The writer's options.</summary>
+    public ZipWriterOptions Options { get; }
+
+    private protected override ArchiveWriter CreateWriter(Stream output) =>
+        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { DefaultLastModified = DefaultLastModified };
+
+    private protected override ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose) =>
+        new ZipArchiveWriter(output, Options) { Purpose = purpose, DefaultLastModified = DefaultLastModified };
+
+    private protected override string DescribeOptions() =>
+        $"zip method={Options.Method} level={Options.CompressionLevel} zip64={Options.Zip64} duplicates={Options.NamePolicy.Duplicates}";
+}
