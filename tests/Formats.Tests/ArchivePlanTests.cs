@@ -1,0 +1,284 @@
+using System.IO.Hashing;
+using Formats.Tar;
+using Formats.Zip;
+
+namespace Formats.Tests;
+
+/// <summary>Exact lengths before the first byte, byte ranges, and the validator (issue: Content-Length and Range).</summary>
+public sealed class ArchivePlanTests
+{
+    private static readonly DateTimeOffset Time = new(2024, 5, 6, 7, 8, 9, TimeSpan.Zero);
+    private static readonly ZipWriterOptions Stored = new() { Method = ZipCompressionMethod.Stored };
+
+    /// <summary>Sources of distinct incompressible bytes that record where they were opened.</summary>
+    private sealed class OpenLog
+    {
+        public List<(string Name, long Offset)> Opens { get; } = [];
+
+        public EntrySource Source(string name, long length, int seed = 0) => EntrySource.FromDelegate((offset, _) =>
+        {
+            Opens.Add((name, offset));
+            var stream = new SyntheticStream(length, seed, compressible: false);
+            var skip = new byte[offset];
+            stream.ReadExactly(skip);
+            return ValueTask.FromResult<Stream>(stream);
+        }, length);
+    }
+
+    private static List<ArchiveItem> Items(OpenLog log, bool crcs, params (string Name, long Length)[] files) =>
+        [.. files.Select((f, i) => new ArchiveItem(
+            new ArchiveEntry(f.Name) { Length = f.Length, LastModified = Time, Crc32 = crcs ? Crc32.HashToUInt32(SyntheticStream.Bytes(f.Length, i, compressible: false)) : null },
+            log.Source(f.Name, f.Length, i)))];
+
+    private static async Task<byte[]> Full(ArchivePlan plan)
+    {
+        var output = new AsyncOnlyStream();
+        await plan.WriteAsync(output);
+        return output.ToArray();
+    }
+
+    private static async Task<byte[]> Range(ArchivePlan plan, long start, long end)
+    {
+        var output = new AsyncOnlyStream();
+        await plan.WriteRangeAsync(output, start, end);
+        return output.ToArray();
+    }
+
+    public static TheoryData<string> Plans => ["zip-crc", "zip-nocrc", "zip-always", "tar"];
+
+    private static ArchivePlan Make(string kind, OpenLog log)
+    {
+        var files = new[] { ("a.txt", 0L), ("b/long-" + new string('n', 120) + ".bin", 70_000L), ("c.bin", 1L), ("d", 512L), ("e/é.txt", 5000L) };
+        return kind switch
+        {
+            "zip-crc" => new ZipArchivePlan(Items(log, true, files), Stored),
+            "zip-nocrc" => new ZipArchivePlan(Items(log, false, files), Stored),
+            "zip-always" => new ZipArchivePlan(Items(log, true, files), new ZipWriterOptions { Method = ZipCompressionMethod.Stored, Zip64 = Zip64Mode.Always }),
+            _ => new TarArchivePlan([.. Items(log, false, files), new ArchiveItem(ArchiveEntry.Directory("dir", Time)), new ArchiveItem(ArchiveEntry.SymbolicLink("dir/l", "../c.bin", Time))]),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public async Task Predicted_length_equals_the_written_length_without_opening_any_source(string kind)
+    {
+        var log = new OpenLog();
+        var plan = Make(kind, log);
+        var predicted = await plan.PredictLengthAsync();
+        Assert.True(predicted.IsKnown, predicted.Reason);
+        Assert.Empty(log.Opens);
+        Assert.Equal((await Full(plan)).Length, predicted.Length);
+    }
+
+    [Theory]
+    [InlineData("zip-crc")]
+    [InlineData("zip-always")]
+    [InlineData("tar")]
+    public async Task Ranges_at_cut_points_concatenate_to_the_full_archive_and_open_only_overlapping_sources_at_their_offsets(string kind)
+    {
+        var full = await Full(Make(kind, new OpenLog()));
+        var random = new Random(42);
+        for (var round = 0; round < 20; round++)
+        {
+            var cuts = Enumerable.Range(0, random.Next(1, 6)).Select(_ => (long)random.Next(0, full.Length + 1)).Append(0).Append(full.Length).Distinct().Order().ToList();
+            var joined = new List<byte>();
+            for (var i = 0; i + 1 < cuts.Count; i++)
+            {
+                var log = new OpenLog();
+                var plan = Make(kind, log);
+                var part = await Range(plan, cuts[i], cuts[i + 1]);
+                Assert.Equal(cuts[i + 1] - cuts[i], part.Length);
+                joined.AddRange(part);
+                foreach (var (name, offset) in log.Opens)
+                {
+                    // The source's content lies where the full archive has it; the range must overlap it, from the offset asked.
+                    var content = SyntheticStream.Bytes(plan.Items.First(it => it.Entry.Name == name).Entry.Length!.Value, plan.Items.ToList().FindIndex(it => it.Entry.Name == name), compressible: false);
+                    if (content.Length < 64)
+                    {
+                        continue; // too short to be found unambiguously in the archive's bytes
+                    }
+
+                    var at = IndexOf(full, content);
+                    Assert.True(at >= 0);
+                    Assert.True(Math.Max(0, cuts[i] - at) == offset, $"{name} at {at} len {content.Length} cut {cuts[i]}..{cuts[i + 1]} opened at {offset}; opens: {string.Join(",", log.Opens)}");
+                    Assert.True(at + content.Length > cuts[i] && at < cuts[i + 1], $"{name} opened for a range that does not overlap it");
+                }
+            }
+
+            Assert.Equal(full, joined.ToArray());
+        }
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle) => needle.Length == 0 ? -1 : haystack.AsSpan().IndexOf(needle);
+
+    [Fact]
+    public async Task Empty_range_and_whole_range_are_allowed_and_ranges_outside_the_archive_are_refused()
+    {
+        var plan = Make("tar", new OpenLog());
+        var length = (await plan.PredictLengthAsync()).Length!.Value;
+        Assert.Empty(await Range(plan, 10, 10));
+        Assert.Equal(await Full(plan), await Range(plan, 0, length));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Range(plan, 0, length + 1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Range(plan, 5, 4));
+    }
+
+    [Theory]
+    [InlineData(ZipCompressionMethod.Deflate)]
+    [InlineData(ZipCompressionMethod.Zstandard)]
+    public async Task Compressed_zip_cannot_be_sized_or_ranged_and_says_why(ZipCompressionMethod method)
+    {
+        var plan = new ZipArchivePlan(Items(new OpenLog(), true, ("a", 10)), new ZipWriterOptions { Method = method });
+        var predicted = await plan.PredictLengthAsync();
+        Assert.False(predicted.IsKnown);
+        Assert.Contains("entry 'a'", predicted.Reason, StringComparison.Ordinal);
+        Assert.Contains("Stored", predicted.Reason, StringComparison.Ordinal);
+        var output = new AsyncOnlyStream();
+        await Assert.ThrowsAsync<ArchiveException>(async () => await plan.WriteRangeAsync(output, 0, 1));
+        Assert.Empty(output.ToArray());
+    }
+
+    [Theory]
+    [InlineData(TarCompression.Gzip)]
+    [InlineData(TarCompression.Zstandard)]
+    public async Task Compressed_tar_cannot_be_sized_and_says_why(TarCompression compression)
+    {
+        var plan = new TarArchivePlan(Items(new OpenLog(), false, ("a", 10)), new TarWriterOptions { Compression = compression });
+        var predicted = await plan.PredictLengthAsync();
+        Assert.False(predicted.IsKnown);
+        Assert.Contains(compression.ToString(), predicted.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_length_cannot_be_sized_and_says_which_entry()
+    {
+        var plan = new ZipArchivePlan([new ArchiveItem(new ArchiveEntry("piped"), EntrySource.FromStream(new SyntheticStream(10)))], Stored);
+        var predicted = await plan.PredictLengthAsync();
+        Assert.False(predicted.IsKnown);
+        Assert.Contains("entry 'piped'", predicted.Reason, StringComparison.Ordinal);
+        Assert.Contains("Length", predicted.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Zip_range_without_crcs_is_refused_before_any_byte_but_its_length_is_known()
+    {
+        var plan = Make("zip-nocrc", new OpenLog());
+        Assert.True((await plan.PredictLengthAsync()).IsKnown);
+        var output = new AsyncOnlyStream();
+        var ex = await Assert.ThrowsAsync<ArchiveException>(async () => await plan.WriteRangeAsync(output, 0, 10));
+        Assert.Contains("CRC-32", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(output.ToArray());
+    }
+
+    [Fact]
+    public async Task ETag_is_the_same_for_the_same_entries_and_options_and_changes_with_any_of_them()
+    {
+        ArchivePlan Plan(string name = "a", long length = 10, DateTimeOffset? time = null, ZipWriterOptions? options = null) =>
+            new ZipArchivePlan([new ArchiveItem(new ArchiveEntry(name) { Length = length, LastModified = time ?? Time }, EntrySource.FromBytes(new byte[length]))], options ?? Stored) { DefaultLastModified = Time };
+        Assert.Equal(Plan().ETag, Plan().ETag);
+        Assert.StartsWith("\"", Plan().ETag, StringComparison.Ordinal);
+        Assert.NotEqual(Plan().ETag, Plan(name: "b").ETag);
+        Assert.NotEqual(Plan().ETag, Plan(length: 11).ETag);
+        Assert.NotEqual(Plan().ETag, Plan(time: Time.AddSeconds(1)).ETag);
+        Assert.NotEqual(Plan().ETag, Plan(options: new ZipWriterOptions { Method = ZipCompressionMethod.Stored, Zip64 = Zip64Mode.Always }).ETag);
+        Assert.NotEqual(Plan().ETag, new TarArchivePlan(Plan().Items) { DefaultLastModified = Time }.ETag);
+    }
+
+    [Theory]
+    [InlineData(65_534)]
+    [InlineData(65_535)]
+    [InlineData(65_536)]
+    public async Task Predicted_length_holds_at_the_entry_count_boundary(int count)
+    {
+        var items = Enumerable.Range(0, count).Select(i => new ArchiveItem(new ArchiveEntry($"f{i}") { Length = 0, LastModified = Time })).ToList();
+        var plan = new ZipArchivePlan(items, Stored);
+        Assert.Equal((await Full(plan)).Length, (await plan.PredictLengthAsync()).Length);
+    }
+
+    [Theory]
+    [InlineData(0xFFFFFFFEL, true)]
+    [InlineData(0xFFFFFFFFL, true)]
+    [InlineData(0x100000000L, true)]
+    [InlineData(0xFFFFFFFFL, false)]
+    public async Task Predicted_length_holds_for_entries_at_the_4GiB_edges_and_a_central_directory_beyond_4GiB(long length, bool crc)
+    {
+        // Written in full to a counting sink: the second entry's header and the central directory lie beyond 4 GiB.
+        var items = new List<ArchiveItem>
+        {
+            new(new ArchiveEntry("big") { Length = length, LastModified = Time, Crc32 = crc ? await ZeroCrcAsync(length) : null }, EntrySource.FromDelegate((o, _) => ValueTask.FromResult<Stream>(new ZeroStream(length - o)), length)),
+            new(new ArchiveEntry("after") { Length = 3, LastModified = Time, Crc32 = crc ? Crc32.HashToUInt32("abc"u8) : null }, EntrySource.FromBytes("abc"u8.ToArray())),
+        };
+        var plan = new ZipArchivePlan(items, Stored);
+        var predicted = await plan.PredictLengthAsync();
+        var sink = new CountingStream();
+        await plan.WriteAsync(sink);
+        Assert.Equal(sink.Count, predicted.Length);
+        Assert.True(sink.Count > 0x100000000L);
+    }
+
+    private static readonly Dictionary<long, uint> ZeroCrcs = [];
+
+    private static async Task<uint> ZeroCrcAsync(long length)
+    {
+        lock (ZeroCrcs)
+        {
+            if (ZeroCrcs.TryGetValue(length, out var known))
+            {
+                return known;
+            }
+        }
+
+        var crc = new Crc32();
+        var buffer = new byte[1 << 20];
+        for (var left = length; left > 0; left -= buffer.Length)
+        {
+            crc.Append(buffer.AsSpan(0, (int)Math.Min(buffer.Length, left)));
+        }
+
+        await Task.Yield();
+        var value = crc.GetCurrentHashAsUInt32();
+        lock (ZeroCrcs)
+        {
+            ZeroCrcs[length] = value;
+        }
+
+        return value;
+    }
+
+    /// <summary>Zeros, quickly, as a source of any length.</summary>
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long _left = length;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = (int)Math.Min(buffer.Length, _left);
+            buffer[..n].Clear();
+            _left -= n;
+            return n;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
