@@ -2,6 +2,14 @@ using System.Globalization;
 
 namespace Formats.Cli;
 
+/// <summary>What a command needs of its format: a writer, a plan (for sizes and ranges), and what ranges and standard input require.</summary>
+/// <remarks>
+/// <paramref name="DeclaresCrcs"/>: the format's layout depends on whether file CRC-32s are declared (stored zip: sizes in
+/// the local header, no descriptor), so every command declares them, computed by a first read of each file, for full
+/// archives, ranges and sizes alike, and all three agree.
+/// </remarks>
+internal sealed record CliFormat(Func<Stream, IArchiveSink> CreateWriter, Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan, bool DeclaresCrcs, long? StdinLength);
+
 /// <summary>What <c>formats zip</c> and <c>formats tar</c> share: the common options, SOURCE collection, the output target and the write loop.</summary>
 internal static class ArchiveCommand
 {
@@ -13,6 +21,7 @@ internal static class ArchiveCommand
         var options = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["-o"] = "output", ["--output"] = "output", ["--level"] = "level", ["--mtime"] = "mtime", ["--stdin-name"] = "stdin-name",
+            ["--range"] = "range",
         };
         foreach (var option in extra)
         {
@@ -22,8 +31,56 @@ internal static class ArchiveCommand
         return options;
     }
 
-    /// <summary>Collects the SOURCEs, then writes them through the sink <paramref name="create"/> makes over the output.</summary>
-    public static async Task<int> WriteAsync(CommandLine line, StandardStreams io, long? stdinLength, Func<Stream, IArchiveSink> create, CancellationToken cancellationToken)
+    /// <summary>Collects the SOURCEs, then writes them (or the --range of them) in <paramref name="format"/> to the output.</summary>
+    public static async Task<int> WriteAsync(CommandLine line, StandardStreams io, CliFormat format, CancellationToken cancellationToken)
+    {
+        var range = ParseRange(line.Value("range"));
+        var outputPath = line.Value("output") ?? "-";
+        var entries = Collect(line, io, format, outputPath);
+        if (range is { } r)
+        {
+            if (line.Operands.Contains("-"))
+            {
+                throw new UsageException("--range needs sources that can be opened at an offset; standard input cannot");
+            }
+
+            var plan = format.CreatePlan(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken) : Items(entries));
+            var length = await plan.PredictLengthAsync(cancellationToken);
+            if (!length.IsKnown)
+            {
+                throw new ArchiveException(null, $"a range needs an archive whose length is known in advance: {length.Reason}");
+            }
+
+            var end = r.End ?? length.Length!.Value;
+            if (r.Start > end || end > length.Length)
+            {
+                throw new UsageException($"--range: {r.Start}-{end} is not inside the archive's {length.Length} bytes");
+            }
+
+            await using var rangeTarget = OutputTarget.Open(outputPath, io.OpenOutput);
+            await plan.WriteRangeAsync(rangeTarget.Stream, r.Start, end, cancellationToken);
+            await rangeTarget.CommitAsync();
+            return 0;
+        }
+
+        var all = format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken) : Items(entries);
+        await using var target = OutputTarget.Open(outputPath, io.OpenOutput);
+        await using (var sink = format.CreateWriter(target.Stream))
+        {
+            foreach (var (entry, source) in all)
+            {
+                await sink.AddEntryAsync(entry, source, cancellationToken);
+            }
+
+            await sink.CompleteAsync(cancellationToken);
+        }
+
+        await target.CommitAsync();
+        return 0;
+    }
+
+    /// <summary>The entries the SOURCEs name (nothing is opened yet), leaving out the output file itself.</summary>
+    public static List<PlannedEntry> Collect(CommandLine line, StandardStreams io, CliFormat format, string outputPath)
     {
         if (line.Operands.Count == 0)
         {
@@ -35,26 +92,71 @@ internal static class ArchiveCommand
             throw new UsageException("standard input ('-') can be a SOURCE only once");
         }
 
-        var mtime = ParseTime(line.Value("mtime"));
-        var outputPath = line.Value("output") ?? "-";
         var excluded = outputPath == "-" ? null : Path.GetFullPath(outputPath);
-        var entries = SourceCollector.Collect(
+        return SourceCollector.Collect(
             line.Operands,
-            new CollectOptions(line.Value("stdin-name") ?? "stdin", stdinLength, mtime, io.OpenInput, path => path == excluded));
+            new CollectOptions(line.Value("stdin-name") ?? "stdin", format.StdinLength, ParseTime(line.Value("mtime")), io.OpenInput, path => path == excluded));
+    }
 
-        await using var target = OutputTarget.Open(outputPath, io.OpenOutput);
-        await using (var sink = create(target.Stream))
+    public static List<ArchiveItem> Items(IEnumerable<PlannedEntry> entries) => [.. entries.Select(e => new ArchiveItem(e.Entry, e.Source))];
+
+    /// <summary>
+    /// The first pass of a format that declares CRC-32s: each file read once for its CRC-32 (standard input, which can be
+    /// read only once, keeps an unknown CRC). With <paramref name="placeholders"/>, the CRCs are declared without reading
+    /// anything: enough to measure the layout, whose length does not depend on their values.
+    /// </summary>
+    public static async Task<List<ArchiveItem>> WithCrcsAsync(List<PlannedEntry> entries, CancellationToken cancellationToken, bool placeholders = false)
+    {
+        var items = new List<ArchiveItem>(entries.Count);
+        var buffer = new byte[1 << 20];
+        foreach (var (entry, source) in entries)
         {
-            foreach (var planned in entries)
+            if (source is null || entry.Crc32 is not null || entry.Length is null)
             {
-                await sink.AddEntryAsync(planned.Entry, planned.Source, cancellationToken);
+                items.Add(new ArchiveItem(entry, source));
+                continue;
             }
 
-            await sink.CompleteAsync(cancellationToken);
+            if (placeholders)
+            {
+                items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, 0), source));
+                continue;
+            }
+
+            var crc = new System.IO.Hashing.Crc32();
+            await using (var stream = await source.OpenAsync(0, cancellationToken))
+            {
+                int n;
+                while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    crc.Append(buffer.AsSpan(0, n));
+                }
+            }
+
+            items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, crc.GetCurrentHashAsUInt32()), source));
         }
 
-        await target.CommitAsync();
-        return 0;
+        return items;
+    }
+
+    /// <summary>"START-END" (END exclusive) or "START-".</summary>
+    public static (long Start, long? End)? ParseRange(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var dash = text.IndexOf('-', StringComparison.Ordinal);
+        if (dash > 0
+            && long.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            && (dash == text.Length - 1 || long.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            long? end = dash == text.Length - 1 ? null : long.Parse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+            return (start, end);
+        }
+
+        throw new UsageException($"--range: '{text}' is not START-END or START- (byte offsets, END exclusive)");
     }
 
     public static int ParseLevel(string? level) => level switch

@@ -69,6 +69,13 @@ internal static class SourceCollector
         }
     }
 
+    /// <summary>The same entry with its CRC-32 declared.</summary>
+    public static ArchiveEntry WithCrc(ArchiveEntry e, uint crc) => new(e.Name, e.Kind)
+    {
+        Length = e.Length, Crc32 = crc, LastModified = e.LastModified, Mode = e.Mode, LinkTarget = e.LinkTarget,
+        UserId = e.UserId, GroupId = e.GroupId, UserName = e.UserName, GroupName = e.GroupName,
+    };
+
     private static PlannedEntry FileEntry(string name, FileInfo file, CollectOptions options) => new(
         new ArchiveEntry(name) { Length = file.Length, LastModified = options.MTime ?? file.LastWriteTimeUtc, Mode = Permissions(file) },
         EntrySource.FromFile(file.FullName));

@@ -29,6 +29,9 @@ internal static class TarCommand
           --mtime TIME          one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
           --stdin-name NAME     entry name for '-' (default: stdin)
           --stdin-length N      the exact length of standard input, in bytes
+          --range START-END     write only bytes START to END-1 of the archive (END exclusive; 'START-' runs to the
+                                end): the same bytes the whole archive has there. Needs --compress none and files
+                                (not standard input). 'formats size tar' prints the full length.
           -h, --help            this help
 
         Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
@@ -48,13 +51,21 @@ internal static class TarCommand
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
+        var line = Parse(args);
         if (line.Flag("help"))
         {
             await io.Out.WriteAsync(Help);
             return 0;
         }
 
+        return await ArchiveCommand.WriteAsync(line, io, Format(line), cancellationToken);
+    }
+
+    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
+
+    /// <summary>The tar format as the command line configures it.</summary>
+    public static CliFormat Format(CommandLine line)
+    {
         var options = new TarWriterOptions
         {
             Compression = line.Value("compress") switch
@@ -82,6 +93,10 @@ internal static class TarCommand
             throw new UsageException("standard input ('-') needs --stdin-length N: a tar header carries the member's size (zip can stream input of unknown length)");
         }
 
-        return await ArchiveCommand.WriteAsync(line, io, stdinLength, output => new TarArchiveWriter(output, options), cancellationToken);
+        return new CliFormat(
+            output => new TarArchiveWriter(output, options),
+            items => new TarArchivePlan(items, options),
+            DeclaresCrcs: false,
+            stdinLength);
     }
 }

@@ -23,12 +23,20 @@ internal static class ZipCommand
                                written beside PATH and renamed onto it on success; a device or pipe (/dev/null, a
                                FIFO) is written in place.
           --method METHOD      stored, deflate (default) or zstd (method 93; read by 7-Zip 24+ and libarchive 3.6+,
-                               not by Info-ZIP, Java, Python or .NET)
+                               not by Info-ZIP, Java, Python or .NET). With stored, each file is read twice: first
+                               for its CRC-32, so that its sizes and CRC go in the local header (no data descriptor:
+                               forward-only readers can extract it) and the layout is the one --range and
+                               'formats size' use.
           --level LEVEL        fastest, optimal (default), smallest, or 0-9 on zlib's scale
           --zip64 MODE         auto (default: zip64 exactly where a value needs it), always, or never (an archive
                                that would need zip64 fails with an error instead)
           --mtime TIME         one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
           --stdin-name NAME    entry name for '-' (default: stdin)
+          --range START-END    write only bytes START to END-1 of the archive (END exclusive; 'START-' runs to the
+                               end): the same bytes the whole archive has there. Needs --method stored and files
+                               (not standard input); the CRC-32s a range needs are computed first, by reading each
+                               file once before the range is written, and only the files the range overlaps are
+                               read again. 'formats size zip' prints the full length.
           -h, --help           this help
 
         Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
@@ -54,6 +62,12 @@ internal static class ZipCommand
             return 0;
         }
 
+        return await ArchiveCommand.WriteAsync(line, io, Format(line), cancellationToken);
+    }
+
+    /// <summary>The zip format as the command line configures it.</summary>
+    public static CliFormat Format(CommandLine line)
+    {
         var options = new ZipWriterOptions
         {
             Method = line.Value("method") switch
@@ -72,6 +86,12 @@ internal static class ZipCommand
                 var z => throw new UsageException($"--zip64: '{z}' is not auto, always or never"),
             },
         };
-        return await ArchiveCommand.WriteAsync(line, io, stdinLength: null, output => new ZipArchiveWriter(output, options), cancellationToken);
+        return new CliFormat(
+            output => new ZipArchiveWriter(output, options),
+            items => new ZipArchivePlan(items, options),
+            DeclaresCrcs: options.Method == ZipCompressionMethod.Stored,
+            StdinLength: null);
     }
+
+    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
 }

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace Formats.Cli;
+
+/// <summary><c>formats size zip|tar [options] SOURCE...</c>: the archive's exact length, before a byte of it is written.</summary>
+internal static class SizeCommand
+{
+    public const string Help = """
+        Usage: formats size zip|tar [options] SOURCE...
+
+        Prints the exact length in bytes of the archive 'formats zip' or 'formats tar' would write with the same
+        options and SOURCEs, without reading any file's content, or on standard error the reason it cannot be
+        known in advance (exit status 1). Use it for a Content-Length, or to check a --range.
+
+        Only archives whose every byte follows from the files' metadata can be sized: zip with --method stored,
+        and tar with --compress none. A compressed member's length depends on its content, and standard input's
+        length is unknown until it ends (tar's --stdin-length makes it known).
+
+        Options: those of 'formats zip --help' or 'formats tar --help'.
+
+        Examples
+          formats size zip --method stored docs
+          formats size tar --mtime 2024-01-01T00:00:00Z docs
+        """;
+
+    public static async Task<int> RunAsync(string[] args, StandardStreams io, CancellationToken cancellationToken)
+    {
+        var (line, format) = args switch
+        {
+            ["zip", .. var rest] when ZipCommand.Parse(rest) is var l => (l, l.Flag("help") ? null : ZipCommand.Format(l)),
+            ["tar", .. var rest] when TarCommand.Parse(rest) is var l => (l, l.Flag("help") ? null : TarCommand.Format(l)),
+            [] or ["-h" or "--help", ..] => (null, null),
+            _ => throw new UsageException("size needs a format first: formats size zip|tar [options] SOURCE..."),
+        };
+        if (format is null)
+        {
+            await io.Out.WriteAsync(Help);
+            return line is null && args.Length == 0 ? 2 : 0;
+        }
+
+        var entries = ArchiveCommand.Collect(line!, io, format, line!.Value("output") ?? "-");
+        var items = format.DeclaresCrcs ? await ArchiveCommand.WithCrcsAsync(entries, cancellationToken, placeholders: true) : ArchiveCommand.Items(entries);
+        var prediction = await format.CreatePlan(items).PredictLengthAsync(cancellationToken);
+        if (!prediction.IsKnown)
+        {
+            throw new ArchiveException(null, $"the length cannot be known in advance: {prediction.Reason}");
+        }
+
+        await io.Out.WriteLineAsync(prediction.Length!.Value.ToString(CultureInfo.InvariantCulture));
+        return 0;
+    }
+}
