@@ -1,5 +1,3 @@
-using Formats.Cli;
-
 namespace Formats.Tests;
 
 public sealed class CliPlanTests : IDisposable
@@ -8,14 +6,8 @@ public sealed class CliPlanTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(params string[] args)
-    {
-        var stdout = new MemoryStream();
-        var stderr = new StringWriter();
-        var @out = new StringWriter();
-        var code = await CliApp.RunAsync(args, new StandardStreams(() => new MemoryStream("stdin"u8.ToArray()), () => stdout, stderr, @out), CancellationToken.None);
-        return (code, stdout.ToArray(), stderr.ToString(), @out.ToString());
-    }
+    private static Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(params string[] args) =>
+        CliRunner.RunAsync(new MemoryStream("stdin"u8.ToArray()), args);
 
     private string MakeTree()
     {

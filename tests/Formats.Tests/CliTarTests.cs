@@ -1,4 +1,3 @@
-using Formats.Cli;
 using Formats.Tar;
 
 namespace Formats.Tests;
@@ -9,14 +8,8 @@ public sealed class CliTarTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args)
-    {
-        var stdout = new MemoryStream();
-        var stderr = new StringWriter();
-        var @out = new StringWriter();
-        var code = await CliApp.RunAsync(args, new StandardStreams(() => stdin ?? Stream.Null, () => stdout, stderr, @out), CancellationToken.None);
-        return (code, stdout.ToArray(), stderr.ToString(), @out.ToString());
-    }
+    private static Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args) =>
+        CliRunner.RunAsync(stdin, args);
 
     private string MakeTree()
     {

@@ -8,15 +8,8 @@ public sealed class CliZipTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args)
-    {
-        var stdout = new MemoryStream();
-        var stderr = new StringWriter();
-        var @out = new StringWriter();
-        var io = new StandardStreams(() => stdin ?? Stream.Null, () => stdout, stderr, @out);
-        var code = await CliApp.RunAsync(args, io, CancellationToken.None);
-        return (code, stdout.ToArray(), stderr.ToString(), @out.ToString());
-    }
+    private static Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args) =>
+        CliRunner.RunAsync(stdin, args);
 
     private string MakeTree()
     {
