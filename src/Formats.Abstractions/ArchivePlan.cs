@@ -71,8 +71,34 @@ public abstract class ArchivePlan
         }
     }
 
+    /// <summary>
+    /// The exact length when byte ranges of the archive can also be written (<see cref="WriteRangeAsync(Stream, long, long, CancellationToken)"/>),
+    /// or the reason they cannot: a zip range also needs every entry's CRC-32.
+    /// </summary>
+    public async ValueTask<LengthPrediction> PredictRangeableLengthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return new LengthPrediction(await MeasureAsync(PlanPurpose.Range, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (ArchiveException ex)
+        {
+            return new LengthPrediction(null, ex.Message);
+        }
+    }
+
     /// <summary>Writes the whole archive.</summary>
     public async ValueTask WriteAsync(Stream output, CancellationToken cancellationToken = default)
+    {
+        var writer = CreateWriter(output);
+        await using (writer.ConfigureAwait(false))
+        {
+            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the whole archive to a pipe (flushed, not completed).</summary>
+    public async ValueTask WriteAsync(PipeWriter output, CancellationToken cancellationToken = default)
     {
         var writer = CreateWriter(output);
         await using (writer.ConfigureAwait(false))
@@ -116,6 +142,9 @@ public abstract class ArchivePlan
 
     /// <summary>The format's writer of the whole archive to <paramref name="output"/>, with this plan's default time.</summary>
     private protected abstract ArchiveWriter CreateWriter(Stream output);
+
+    /// <summary>The format's writer of the whole archive to a pipe, with this plan's default time.</summary>
+    private protected abstract ArchiveWriter CreateWriter(PipeWriter output);
 
     /// <summary>The format's writer over a window <paramref name="output"/>, for <paramref name="purpose"/>, with this plan's default time.</summary>
     private protected abstract ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose);

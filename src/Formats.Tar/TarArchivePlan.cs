@@ -22,6 +22,9 @@ public sealed class TarArchivePlan : ArchivePlan
     private protected override ArchiveWriter CreateWriter(Stream output) =>
         new TarArchiveWriter(output, Options) { DefaultLastModified = DefaultLastModified };
 
+    private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
+        new TarArchiveWriter(output, Options) { DefaultLastModified = DefaultLastModified };
+
     private protected override ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose) =>
         new TarArchiveWriter(output, Options) { Purpose = purpose, DefaultLastModified = DefaultLastModified };
 

@@ -22,6 +22,9 @@ public sealed class ZipArchivePlan : ArchivePlan
     private protected override ArchiveWriter CreateWriter(Stream output) =>
         new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { DefaultLastModified = DefaultLastModified };
 
+    private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
+        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { DefaultLastModified = DefaultLastModified };
+
     private protected override ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose) =>
         new ZipArchiveWriter(output, Options) { Purpose = purpose, DefaultLastModified = DefaultLastModified };
 
