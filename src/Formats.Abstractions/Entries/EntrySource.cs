@@ -26,6 +26,20 @@ public abstract class EntrySource
     /// <summary>Bytes in memory.</summary>
     public static EntrySource FromBytes(ReadOnlyMemory<byte> bytes) => new BytesEntrySource(bytes);
 
+    /// <summary>
+    /// A URL fetched with <paramref name="client"/> when the entry's turn comes (with a Range request when started at an
+    /// offset). The response's length is checked against <paramref name="length"/>; non-success statuses, timeouts and
+    /// short bodies fail the archive with the entry and the URL named. <paramref name="responseTimeout"/> bounds the wait
+    /// for response headers (default 30 s), <paramref name="idleTimeout"/> any wait for more body data (default 30 s).
+    /// </summary>
+    public static EntrySource FromUrl(HttpClient client, Uri url, long? length = null, TimeSpan? responseTimeout = null, TimeSpan? idleTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentOutOfRangeException.ThrowIfNegative(length ?? 0, nameof(length));
+        return new HttpEntrySource(client, url, length, responseTimeout ?? TimeSpan.FromSeconds(30), idleTimeout ?? TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>A delegate that opens the content at an offset, called only when the entry's turn comes.</summary>
     public static EntrySource FromDelegate(Func<long, CancellationToken, ValueTask<Stream>> open, long? length = null) =>
         new DelegateEntrySource(open, length);
