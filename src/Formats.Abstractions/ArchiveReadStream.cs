@@ -15,6 +15,7 @@ public sealed class ArchiveReadStream : Stream
     private readonly CancellationTokenSource _stop = new();
     private readonly Stream _reader;
     private Task? _writing;
+    private bool _disposed;
 
     /// <summary>A stream of whatever <paramref name="write"/> writes to its pipe (it is started by the first read).</summary>
     public ArchiveReadStream(Func<PipeWriter, CancellationToken, ValueTask> write, int maxBufferedBytes = 1 << 20)
@@ -84,29 +85,36 @@ public sealed class ArchiveReadStream : Stream
     /// <summary>Stops the writer (a reader that stops early cancels the archive) and releases the pipe.</summary>
     public override async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
-        if (_writing is not null)
+        if (!_disposed)
         {
-            try
+            _disposed = true;
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
+            if (_writing is not null)
             {
-                await _writing.ConfigureAwait(false);
+                try
+                {
+                    await _writing.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The reader left first; the archive was cancelled as intended.
+                }
             }
-            catch (OperationCanceledException)
-            {
-                // The reader left first; the archive was cancelled as intended.
-            }
+
+            _stop.Dispose();
         }
 
-        _stop.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            // Synchronous disposal cannot wait for the writer: it is cancelled and finishes on its own.
+            _disposed = true;
             _stop.Cancel();
             _pipe.Reader.Complete();
         }

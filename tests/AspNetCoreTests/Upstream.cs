@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Formats.AspNetCoreTests;
+
+/// <summary>
+/// A second real Kestrel on 127.0.0.1 playing the remote servers: synthetic files with Range support, a slow one that
+/// records when its client went away, one that fails halfway, one with a wrong length, and 404s.
+/// </summary>
+public sealed class Upstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private Upstream(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    /// <summary>Requests currently being answered, and the most that were at once.</summary>
+    public int InFlight => _inFlight;
+
+    public int MaxInFlight => _maxInFlight;
+
+    /// <summary>When each slow request saw its client go away.</summary>
+    public ConcurrentQueue<DateTimeOffset> Aborted { get; } = new();
+
+    /// <summary>Every request's path and Range header.</summary>
+    public ConcurrentQueue<(string Path, string? Range)> Requests { get; } = new();
+
+    private int _inFlight;
+    private int _maxInFlight;
+
+    public Uri File(string name, long size, int seed = 0) => new(BaseUri, $"file/{name}?size={size}&seed={seed}");
+
+    public static async Task<Upstream> StartAsync(int delayMilliseconds = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        Upstream? self = null;
+        app.Use(async (context, next) =>
+        {
+            self!.Requests.Enqueue((context.Request.Path, context.Request.Headers.Range.ToString() is { Length: > 0 } r ? r : null));
+            var now = Interlocked.Increment(ref self._inFlight);
+            int max;
+            while (now > (max = self._maxInFlight) && Interlocked.CompareExchange(ref self._maxInFlight, now, max) != max)
+            {
+            }
+
+            try
+            {
+                if (delayMilliseconds > 0)
+                {
+                    await Task.Delay(delayMilliseconds, context.RequestAborted);
+                }
+
+                await next(context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref self._inFlight);
+            }
+        });
+        app.MapGet("/file/{name}", async (HttpContext context, long size, int seed) =>
+        {
+            var (start, end) = (0L, size);
+            if (context.Request.Headers.Range.ToString() is { Length: > 0 } range && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+            {
+                start = long.Parse(range[6..^1], CultureInfo.InvariantCulture);
+                context.Response.StatusCode = StatusCodes.Status206PartialContent;
+                context.Response.Headers.ContentRange = $"bytes {start}-{size - 1}/{size}";
+            }
+
+            context.Response.ContentLength = end - start;
+            await WriteSyntheticAsync(context, start, end, seed);
+        });
+        app.MapGet("/slow/{name}", async (HttpContext context, long size) =>
+        {
+            context.Response.ContentLength = size;
+            try
+            {
+                for (var sent = 0L; sent < size; sent += 1024)
+                {
+                    await context.Response.Body.WriteAsync(new byte[(int)Math.Min(1024, size - sent)], context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(50, context.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                self!.Aborted.Enqueue(DateTimeOffset.UtcNow);
+            }
+        });
+        app.MapGet("/fail/{name}", async (HttpContext context, long size) =>
+        {
+            context.Response.ContentLength = size;
+            await WriteSyntheticAsync(context, 0, size / 2, 0);
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        });
+        app.MapGet("/wrong-length/{name}", async (HttpContext context, long size) =>
+        {
+            context.Response.ContentLength = size + 10;
+            await WriteSyntheticAsync(context, 0, size + 10, 0);
+        });
+        await app.StartAsync();
+        var address = app.Urls.First();
+        self = new Upstream(app, new Uri(address + "/"));
+        return self;
+    }
+
+    private static async Task WriteSyntheticAsync(HttpContext context, long start, long end, int seed)
+    {
+        var buffer = new byte[64 * 1024];
+        for (var at = start; at < end;)
+        {
+            var n = (int)Math.Min(buffer.Length, end - at);
+            for (var i = 0; i < n; i++)
+            {
+                buffer[i] = SyntheticStream.ByteAt(at + i, seed, compressible: false);
+            }
+
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, n), context.RequestAborted);
+            at += n;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
