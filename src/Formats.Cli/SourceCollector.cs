@@ -23,6 +23,27 @@ internal static class SourceCollector
                 continue;
             }
 
+            if (operand.StartsWith('@'))
+            {
+                // A manifest: mod_zip lines or JSON lines; local paths are the user's own files here.
+                var text = File.ReadAllText(operand[1..]);
+                entries.AddRange(ArchiveManifest.Parse(text, Http, openPath: (path, _) => EntrySource.FromFile(path))
+                    .Select(i => new PlannedEntry(options.MTime is { } t ? WithTime(i.Entry, t) : i.Entry, i.Source)));
+                continue;
+            }
+
+            if (Uri.TryCreate(operand, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            {
+                var name = Uri.UnescapeDataString(url.Segments[^1]);
+                if (name.Length == 0 || name == "/")
+                {
+                    throw new UsageException($"'{operand}': the URL has no file name to name its entry; use a manifest (@FILE) to name it");
+                }
+
+                entries.Add(new PlannedEntry(new ArchiveEntry(name) { LastModified = options.MTime ?? DateTimeOffset.UtcNow }, EntrySource.FromUrl(Http, url)));
+                continue;
+            }
+
             var full = Path.GetFullPath(operand);
             if (Directory.Exists(full))
             {
@@ -69,10 +90,17 @@ internal static class SourceCollector
         }
     }
 
+    /// <summary>The client for URL sources and manifests.</summary>
+    private static readonly HttpClient Http = new();
+
     /// <summary>The same entry with its CRC-32 declared.</summary>
-    public static ArchiveEntry WithCrc(ArchiveEntry e, uint crc) => new(e.Name, e.Kind)
+    public static ArchiveEntry WithCrc(ArchiveEntry e, uint crc) => Copy(e, crc, e.LastModified);
+
+    private static ArchiveEntry WithTime(ArchiveEntry e, DateTimeOffset time) => Copy(e, e.Crc32, time);
+
+    private static ArchiveEntry Copy(ArchiveEntry e, uint? crc, DateTimeOffset? time) => new(e.Name, e.Kind)
     {
-        Length = e.Length, Crc32 = crc, LastModified = e.LastModified, Mode = e.Mode, LinkTarget = e.LinkTarget,
+        Length = e.Length, Crc32 = crc, LastModified = time, Mode = e.Mode, LinkTarget = e.LinkTarget,
         UserId = e.UserId, GroupId = e.GroupId, UserName = e.UserName, GroupName = e.GroupName,
     };
 
