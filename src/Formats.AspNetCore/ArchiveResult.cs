@@ -55,16 +55,28 @@ public sealed class ArchiveResult : IResult
     /// <summary>The time of entries without one (and of the plan's validator); fix it for ETags that agree across servers.</summary>
     public DateTimeOffset? DefaultLastModified { get; init; }
 
+    /// <summary>
+    /// How many entries ahead are opened while one streams (0: none), each read into a buffer of at most
+    /// <see cref="ReadAheadBufferBytes"/>: hides the latency of remote sources behind the transfer.
+    /// </summary>
+    public int ReadAheadDepth { get; init; } = 4;
+
+    /// <summary>The read-ahead buffer of each entry.</summary>
+    public int ReadAheadBufferBytes { get; init; } = 256 * 1024;
+
     /// <summary>The plan this result sends.</summary>
-    public ArchivePlan CreatePlan()
+    public ArchivePlan CreatePlan() => CreatePlan(Items, DefaultTime());
+
+    private DateTimeOffset DefaultTime() => DefaultLastModified ?? DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    private ArchivePlan CreatePlan(IReadOnlyList<ArchiveItem> items, DateTimeOffset defaultTime)
     {
-        var defaultTime = DefaultLastModified ?? DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         return Format switch
         {
-            ArchiveFormat.Zip => new ZipArchivePlan(Items, ZipOptions) { DefaultLastModified = defaultTime },
-            ArchiveFormat.Tar => new TarArchivePlan(Items, new TarWriterOptions { Compression = TarCompression.None }) { DefaultLastModified = defaultTime },
-            ArchiveFormat.TarGzip => new TarArchivePlan(Items, new TarWriterOptions { Compression = TarCompression.Gzip, CompressionLevel = CompressionLevel }) { DefaultLastModified = defaultTime },
-            _ => new TarArchivePlan(Items, new TarWriterOptions { Compression = TarCompression.Zstandard, CompressionLevel = CompressionLevel }) { DefaultLastModified = defaultTime },
+            ArchiveFormat.Zip => new ZipArchivePlan(items, ZipOptions) { DefaultLastModified = defaultTime },
+            ArchiveFormat.Tar => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.None }) { DefaultLastModified = defaultTime },
+            ArchiveFormat.TarGzip => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.Gzip, CompressionLevel = CompressionLevel }) { DefaultLastModified = defaultTime },
+            _ => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.Zstandard, CompressionLevel = CompressionLevel }) { DefaultLastModified = defaultTime },
         };
     }
 
@@ -76,7 +88,8 @@ public sealed class ArchiveResult : IResult
         var response = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;
         var logger = httpContext.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger<ArchiveResult>() ?? (ILogger)NullLogger.Instance;
-        var plan = CreatePlan();
+        var defaultTime = DefaultTime();
+        var plan = CreatePlan(Items, defaultTime);
 
         // The archive goes out as it is made: no response buffering.
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -122,15 +135,19 @@ public sealed class ArchiveResult : IResult
             return;
         }
 
+        // The same plan over read-ahead sources: the same metadata, so the same bytes, length and validator.
+        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes);
+        await using var readAheadScope = readAhead.ConfigureAwait(false);
+        var sending = CreatePlan(readAhead.Items, defaultTime);
         try
         {
             if (range is { } r)
             {
-                await plan.WriteRangeAsync(response.BodyWriter, r.Start, r.End, cancellationToken).ConfigureAwait(false);
+                await sending.WriteRangeAsync(response.BodyWriter, r.Start, r.End, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await plan.WriteAsync(response.BodyWriter, cancellationToken).ConfigureAwait(false);
+                await sending.WriteAsync(response.BodyWriter, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
