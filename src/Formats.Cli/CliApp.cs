@@ -12,6 +12,7 @@ internal static class CliApp
           zip       write a ZIP archive (formats zip --help)
           tar       write a TAR archive, plain, gzip or zstd (formats tar --help)
           size      print the exact length an archive will have, before writing it (formats size --help)
+          serve     a download page over a folder, and a manifest endpoint (formats serve --help)
 
         Zip or tar? Zip for people (every OS opens it) and for input of unknown length; tar for Unix tools and
         backups (owners, hard links, 'curl ... | tar x'), when every length is known up front.
@@ -42,6 +43,8 @@ internal static class CliApp
                     return await TarCommand.RunAsync(rest, io, cancellationToken);
                 case ["size", .. var rest]:
                     return await SizeCommand.RunAsync(rest, io, cancellationToken);
+                case ["serve", .. var rest]:
+                    return await ServeCommand.RunAsync(rest, io, cancellationToken);
                 default:
                     throw new UsageException($"unknown command '{args[0]}' (try 'formats --help')");
             }
