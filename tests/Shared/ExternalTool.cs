@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Formats.InteropTests;
+namespace Formats.Testing;
 
 /// <summary>A real extractor on this machine. Missing tools skip locally and fail when CI is set (.ci/run installs them).</summary>
 internal static class ExternalTool
