@@ -91,8 +91,13 @@ public sealed class ArchiveResult : IResult
         var defaultTime = DefaultTime();
         var plan = CreatePlan(Items, defaultTime);
 
-        // The archive goes out as it is made: no response buffering.
+        // The archive goes out as it is made: no response buffering, and no response compression, which would break
+        // the promised Content-Length and ranges (and gains nothing on compressed or stored-media archives).
         httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        if (httpContext.Features.Get<IHttpsCompressionFeature>() is { } compression)
+        {
+            compression.Mode = HttpsCompressionMode.DoNotCompress;
+        }
         response.ContentType = Format.ContentType();
         response.Headers.ContentDisposition = ContentDisposition.Attachment(FileName + Format.Extension());
 
