@@ -15,3 +15,18 @@ internal static class CliRunner
         return (code, stdout.ToArray(), stderr.ToString(), @out.ToString());
     }
 }
+
+/// <summary>A command test's scratch folder, removed afterwards, and the in-process runner.</summary>
+public abstract class CliTestBase : IDisposable
+{
+    protected string Dir { get; } = Directory.CreateTempSubdirectory("formats-cli-").FullName;
+
+    public void Dispose()
+    {
+        Directory.Delete(Dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    private protected static Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args) =>
+        CliRunner.RunAsync(stdin, args);
+}

@@ -2,18 +2,11 @@ using Formats.Tar;
 
 namespace Formats.Tests;
 
-public sealed class CliTarTests : IDisposable
+public sealed class CliTarTests : CliTestBase
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("formats-cli-tar-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args) =>
-        CliRunner.RunAsync(stdin, args);
-
     private string MakeTree()
     {
-        var docs = Path.Combine(_dir, "docs");
+        var docs = Path.Combine(Dir, "docs");
         Directory.CreateDirectory(Path.Combine(docs, "sub"));
         File.WriteAllText(Path.Combine(docs, "a.txt"), "ay");
         File.WriteAllText(Path.Combine(docs, "sub", "c.txt"), "sea");
@@ -57,13 +50,13 @@ public sealed class CliTarTests : IDisposable
     [Fact]
     public async Task Stdin_shorter_than_its_stated_length_fails_naming_the_entry_and_leaves_no_file()
     {
-        var output = Path.Combine(_dir, "out.tar.gz");
+        var output = Path.Combine(Dir, "out.tar.gz");
         var (code, _, stderr, _) = await Run(new MemoryStream("short"u8.ToArray()), "tar", "--compress", "gzip", "--stdin-length", "6", "-", "-o", output);
         Assert.Equal(1, code);
         Assert.Contains("entry 'stdin'", stderr, StringComparison.Ordinal);
         Assert.Single(stderr.TrimEnd('\n').Split('\n'));
         Assert.False(File.Exists(output));
-        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFiles(Dir));
     }
 
     [Theory]

@@ -2,18 +2,11 @@ using Formats.Cli;
 
 namespace Formats.Tests;
 
-public sealed class CliZipTests : IDisposable
+public sealed class CliZipTests : CliTestBase
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("formats-cli-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static Task<(int Code, byte[] Stdout, string Stderr, string Out)> Run(Stream? stdin, params string[] args) =>
-        CliRunner.RunAsync(stdin, args);
-
     private string MakeTree()
     {
-        var docs = Path.Combine(_dir, "docs");
+        var docs = Path.Combine(Dir, "docs");
         Directory.CreateDirectory(Path.Combine(docs, "sub"));
         File.WriteAllText(Path.Combine(docs, "b.txt"), "bee");
         File.WriteAllText(Path.Combine(docs, "a.txt"), "ay");
@@ -26,7 +19,7 @@ public sealed class CliZipTests : IDisposable
     public async Task Directory_source_yields_names_relative_to_its_parent_in_name_order()
     {
         var docs = MakeTree();
-        var output = Path.Combine(_dir, "out.zip");
+        var output = Path.Combine(Dir, "out.zip");
         var (code, _, stderr, _) = await Run(null, "zip", docs, "-o", output);
         Assert.Equal(0, code);
         Assert.Equal("", stderr);
@@ -34,7 +27,7 @@ public sealed class CliZipTests : IDisposable
         Assert.Equal(["docs/", "docs/a.txt", "docs/b.txt", "docs/sub/", "docs/sub/c.txt", "docs/sub/link"], entries.Select(e => e.Name));
         Assert.Equal(0xA000u, (entries[5].Central.ExternalFileAttributes >> 16) & 0xF000);
         Assert.Equal("bee", System.Text.Encoding.UTF8.GetString(ZipTestHelpers.ReadWithSystemIoCompression(File.ReadAllBytes(output))["docs/b.txt"]));
-        Assert.Empty(Directory.GetFiles(_dir, "*.partial"));
+        Assert.Empty(Directory.GetFiles(Dir, "*.partial"));
     }
 
     [Fact]
@@ -48,24 +41,24 @@ public sealed class CliZipTests : IDisposable
     [Fact]
     public async Task Failing_source_prints_one_line_naming_the_entry_and_leaves_no_file_at_path()
     {
-        var output = Path.Combine(_dir, "out.zip");
+        var output = Path.Combine(Dir, "out.zip");
         var (code, _, stderr, _) = await Run(new SyntheticStream(1_000_000, failAfter: 500_000), "zip", "-", "--stdin-name", "broken.bin", "-o", output);
         Assert.Equal(1, code);
         Assert.Single(stderr.TrimEnd('\n').Split('\n'));
         Assert.Contains("entry 'broken.bin'", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
-        Assert.Empty(Directory.GetFiles(_dir));
+        Assert.Empty(Directory.GetFiles(Dir));
     }
 
     [Fact]
     public async Task Failing_run_leaves_an_existing_file_at_path_untouched()
     {
-        var output = Path.Combine(_dir, "keep.zip");
+        var output = Path.Combine(Dir, "keep.zip");
         File.WriteAllText(output, "precious");
         var (code, _, _, _) = await Run(new SyntheticStream(100, failAfter: 50), "zip", "-", "-o", output);
         Assert.Equal(1, code);
         Assert.Equal("precious", File.ReadAllText(output));
-        Assert.Single(Directory.GetFiles(_dir));
+        Assert.Single(Directory.GetFiles(Dir));
     }
 
     [Fact]
@@ -112,7 +105,7 @@ public sealed class CliZipTests : IDisposable
     }
 
     [Fact]
-    public async Task Output_file_inside_the_source_directory_is_not_archived_into_itself()
+    public async Task Output_file_inside_the_sourceDirectory_is_not_archived_into_itself()
     {
         var docs = MakeTree();
         var output = Path.Combine(docs, "self.zip");

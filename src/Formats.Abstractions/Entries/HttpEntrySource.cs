@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Formats.Streaming;
 
 namespace Formats;
 
@@ -61,22 +62,8 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
     }
 
     /// <summary>A response body that names its URL in errors, times out when no data comes, and disposes the response with it.</summary>
-    private sealed class HttpBodyStream(HttpResponseMessage response, Stream body, Uri url, TimeSpan idleTimeout) : Stream
+    private sealed class HttpBodyStream(HttpResponseMessage response, Stream body, Uri url, TimeSpan idleTimeout) : ReadOnlyStreamBase
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
         {
             var buffer = new byte[(int)Math.Min(count, 64 * 1024)];
@@ -114,16 +101,6 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read HTTP bodies asynchronously");
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override async ValueTask DisposeAsync()
         {

@@ -1,15 +1,11 @@
 namespace Formats.Streaming;
 
 /// <summary>A read-only stream over memory, without copying it into an array first.</summary>
-internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : ReadOnlyStreamBase
 {
     private int _position;
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => memory.Length;
 
@@ -50,12 +46,4 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
         SeekOrigin.End => memory.Length + offset,
         _ => throw new ArgumentOutOfRangeException(nameof(origin)),
     };
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
