@@ -79,7 +79,7 @@ public sealed class ReadAhead : IAsyncDisposable
 
         public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
         {
-            if (offset != 0 || owner._disposed)
+            if (offset != 0 || owner._disposed || owner.Depth == 0)
             {
                 return await inner.OpenAsync(offset, cancellationToken).ConfigureAwait(false);
             }
