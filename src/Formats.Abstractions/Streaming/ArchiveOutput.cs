@@ -13,11 +13,15 @@ internal sealed class ArchiveOutput
     /// <summary>Bytes that may wait in the pipe before a boundary flush pushes them out.</summary>
     public const int FlushThreshold = 128 * 1024;
 
+    /// <summary>Content writes at least this large bypass the pipe when the target is a stream of our own.</summary>
+    public const int DirectWriteThreshold = 16 * 1024;
+
     private readonly PipeWriter _writer;
     private readonly bool _ownsWriter;
     private readonly Stream? _encoder;
     private readonly GateStream? _gate;
     private readonly PipeWriter? _target;
+    private Stream? _direct;
     private (long Start, long End)? _window;
     private byte[]? _scratch;
     private long _unflushed;
@@ -63,7 +67,7 @@ internal sealed class ArchiveOutput
 
         if (encode is null)
         {
-            return new ArchiveOutput(OwnPipe(stream), ownsWriter: true);
+            return new ArchiveOutput(OwnPipe(stream), ownsWriter: true) { _direct = stream };
         }
 
         var gate = new GateStream(stream);
@@ -167,6 +171,20 @@ internal sealed class ArchiveOutput
             Position += n;
             data = data[n..];
             await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_direct is { } direct && data.Length >= DirectWriteThreshold)
+        {
+            // Large content to a stream of our own: push what waits in the pipe, then hand the bytes straight to the
+            // stream instead of copying them through the pipe first.
+            if (_unflushed > 0)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await direct.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            Position += data.Length;
+            return;
         }
 
         while (!data.IsEmpty)
