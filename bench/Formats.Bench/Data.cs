@@ -53,7 +53,6 @@ public sealed class BenchConfig : ManualConfig
         }
 
         AddDiagnoser(MemoryDiagnoser.Default);
-        WithOptions(ConfigOptions.JoinSummary);
     }
 }
 

@@ -16,6 +16,9 @@ public abstract class ArchiveWriter : IArchiveSink
     /// <summary>Read size for sources.</summary>
     internal const int SourceBufferSize = 64 * 1024;
 
+    /// <summary>Slice size for sources already in memory.</summary>
+    internal const int MemoryChunkSize = 1024 * 1024;
+
     private readonly EntryNameRegistry _names;
     private DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
     private State _state = State.Ready;
@@ -387,8 +390,31 @@ public abstract class ArchiveWriter : IArchiveSink
     /// <summary>Reads the source to its end, or exactly <paramref name="limit"/> bytes of it when given.</summary>
     private static async ValueTask PumpAsync(PreparedEntry entry, Stream stream, ContentCounter counter, long? limit, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(SourceBufferSize);
         var remaining = limit ?? long.MaxValue;
+        if (stream is ReadOnlyMemoryStream memory)
+        {
+            // Bytes already in memory go to the format as slices of that memory: no copy.
+            while (remaining > 0)
+            {
+                var chunk = memory.Take((int)Math.Min(MemoryChunkSize, remaining));
+                if (chunk.IsEmpty)
+                {
+                    if (limit is not null)
+                    {
+                        throw new ArchiveException(entry.Name, $"source ended {remaining} bytes before the end of the range being written");
+                    }
+
+                    return;
+                }
+
+                remaining -= chunk.Length;
+                await counter.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(SourceBufferSize);
         try
         {
             while (remaining > 0)

@@ -20,6 +20,14 @@ internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : ReadOn
         }
     }
 
+    /// <summary>The next bytes as a slice of the memory itself, without copying; empty at the end.</summary>
+    public ReadOnlyMemory<byte> Take(int max)
+    {
+        var slice = memory.Slice(_position, Math.Min(max, memory.Length - _position));
+        _position += slice.Length;
+        return slice;
+    }
+
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
