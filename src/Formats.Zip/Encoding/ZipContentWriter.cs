@@ -16,7 +16,7 @@ internal sealed class ZipContentWriter : IEntryContent
     private readonly ZipEntryLayout _layout;
     private readonly long _headerOffset;
     private readonly long _dataStart;
-    private readonly System.IO.Hashing.Crc32 _crc = new();
+    private readonly Crc32Accumulator _crc = new();
     private readonly uint? _expectedCrc;
     private readonly Stream? _encoder;
     private long _length;
@@ -81,7 +81,7 @@ internal sealed class ZipContentWriter : IEntryContent
         }
 
         // Content skipped outside a window was never read: its CRC is the declared one (0 when only a length is measured).
-        var crc = _skipped ? _expectedCrc ?? 0 : _crc.GetCurrentHashAsUInt32();
+        var crc = _skipped ? _expectedCrc ?? 0 : _crc.Value;
         if (!_skipped && _expectedCrc is { } declared && declared != crc)
         {
             throw new ArchiveException(_entry.Name, $"content has CRC-32 0x{crc:X8}, but the declared CRC-32 is 0x{declared:X8}");
