@@ -59,53 +59,23 @@ public abstract class ArchivePlan
     public string ETag => _etag ??= ComputeETag();
 
     /// <summary>The exact length of the archive, computed without opening any source; or the reason it cannot be known.</summary>
-    public async ValueTask<LengthPrediction> PredictLengthAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return new LengthPrediction(await MeasureAsync(PlanPurpose.Length, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (ArchiveException ex)
-        {
-            return new LengthPrediction(null, ex.Message);
-        }
-    }
+    public ValueTask<LengthPrediction> PredictLengthAsync(CancellationToken cancellationToken = default) =>
+        PredictAsync(PlanPurpose.Length, cancellationToken);
 
     /// <summary>
     /// The exact length when byte ranges of the archive can also be written (<see cref="WriteRangeAsync(Stream, long, long, CancellationToken)"/>),
     /// or the reason they cannot: a zip range also needs every entry's CRC-32.
     /// </summary>
-    public async ValueTask<LengthPrediction> PredictRangeableLengthAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return new LengthPrediction(await MeasureAsync(PlanPurpose.Range, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (ArchiveException ex)
-        {
-            return new LengthPrediction(null, ex.Message);
-        }
-    }
+    public ValueTask<LengthPrediction> PredictRangeableLengthAsync(CancellationToken cancellationToken = default) =>
+        PredictAsync(PlanPurpose.Range, cancellationToken);
 
     /// <summary>Writes the whole archive.</summary>
-    public async ValueTask WriteAsync(Stream output, CancellationToken cancellationToken = default)
-    {
-        var writer = CreateWriter(output);
-        await using (writer.ConfigureAwait(false))
-        {
-            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public ValueTask WriteAsync(Stream output, CancellationToken cancellationToken = default) =>
+        RunAsync(CreateWriter(output), cancellationToken);
 
     /// <summary>Writes the whole archive to a pipe (flushed, not completed).</summary>
-    public async ValueTask WriteAsync(PipeWriter output, CancellationToken cancellationToken = default)
-    {
-        var writer = CreateWriter(output);
-        await using (writer.ConfigureAwait(false))
-        {
-            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public ValueTask WriteAsync(PipeWriter output, CancellationToken cancellationToken = default) =>
+        RunAsync(CreateWriter(output), cancellationToken);
 
     /// <summary>
     /// Writes exactly bytes [<paramref name="start"/>, <paramref name="end"/>) of the archive (end exclusive): the same
@@ -133,11 +103,7 @@ public abstract class ArchivePlan
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, length);
-        var writer = CreateWriter(window(), PlanPurpose.Range);
-        await using (writer.ConfigureAwait(false))
-        {
-            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
-        }
+        await RunAsync(CreateWriter(window(), PlanPurpose.Range), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The format's writer of the whole archive to <paramref name="output"/>, with this plan's default time.</summary>
@@ -156,23 +122,35 @@ public abstract class ArchivePlan
     private async ValueTask<long> MeasureAsync(PlanPurpose purpose, CancellationToken cancellationToken)
     {
         var output = ArchiveOutput.CreateWindow(Stream.Null, 0, 0);
-        var writer = CreateWriter(output, purpose);
-        await using (writer.ConfigureAwait(false))
-        {
-            await WriteItemsAsync(writer, cancellationToken).ConfigureAwait(false);
-        }
-
+        await RunAsync(CreateWriter(output, purpose), cancellationToken).ConfigureAwait(false);
         return output.Position;
     }
 
-    private async ValueTask WriteItemsAsync(ArchiveWriter writer, CancellationToken cancellationToken)
+    /// <summary>A length, or the reason (from the writer's own refusal) that it cannot be known in advance.</summary>
+    private async ValueTask<LengthPrediction> PredictAsync(PlanPurpose purpose, CancellationToken cancellationToken)
     {
-        foreach (var item in Items)
+        try
         {
-            await writer.AddEntryAsync(item.Entry, item.Source, cancellationToken).ConfigureAwait(false);
+            return new LengthPrediction(await MeasureAsync(purpose, cancellationToken).ConfigureAwait(false), null);
         }
+        catch (ArchiveException ex)
+        {
+            return new LengthPrediction(null, ex.Message);
+        }
+    }
 
-        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Writes every item through <paramref name="writer"/>, completes it, and disposes it (aborting on failure).</summary>
+    private async ValueTask RunAsync(ArchiveWriter writer, CancellationToken cancellationToken)
+    {
+        await using (writer.ConfigureAwait(false))
+        {
+            foreach (var item in Items)
+            {
+                await writer.AddEntryAsync(item.Entry, item.Source, cancellationToken).ConfigureAwait(false);
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private string ComputeETag()

@@ -391,12 +391,32 @@ public abstract class ArchiveWriter : IArchiveSink
     private static async ValueTask PumpAsync(PreparedEntry entry, Stream stream, ContentCounter counter, long? limit, CancellationToken cancellationToken)
     {
         var remaining = limit ?? long.MaxValue;
-        if (stream is ReadOnlyMemoryStream memory)
+
+        // Bytes already in memory go to the format as slices of that memory, without a copy; others are read into a rented buffer.
+        var memory = stream as ReadOnlyMemoryStream;
+        var buffer = memory is null ? ArrayPool<byte>.Shared.Rent(SourceBufferSize) : null;
+        try
         {
-            // Bytes already in memory go to the format as slices of that memory: no copy.
             while (remaining > 0)
             {
-                var chunk = memory.Take((int)Math.Min(MemoryChunkSize, remaining));
+                ReadOnlyMemory<byte> chunk;
+                if (memory is not null)
+                {
+                    chunk = memory.Take((int)Math.Min(MemoryChunkSize, remaining));
+                }
+                else
+                {
+                    try
+                    {
+                        var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(SourceBufferSize, remaining)), cancellationToken).ConfigureAwait(false);
+                        chunk = buffer.AsMemory(0, read);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        throw new ArchiveException(entry.Name, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
+                    }
+                }
+
                 if (chunk.IsEmpty)
                 {
                     if (limit is not null)
@@ -410,42 +430,13 @@ public abstract class ArchiveWriter : IArchiveSink
                 remaining -= chunk.Length;
                 await counter.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             }
-
-            return;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(SourceBufferSize);
-        try
-        {
-            while (remaining > 0)
-            {
-                int read;
-                try
-                {
-                    read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(SourceBufferSize, remaining)), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    throw new ArchiveException(entry.Name, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
-                }
-
-                if (read == 0)
-                {
-                    if (limit is not null)
-                    {
-                        throw new ArchiveException(entry.Name, $"source ended {remaining} bytes before the end of the range being written");
-                    }
-
-                    return;
-                }
-
-                remaining -= read;
-                await counter.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ internal static class ZipCommand
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
+        var line = Parse(args);
         if (line.Flag("help"))
         {
             await io.Out.WriteAsync(Help);

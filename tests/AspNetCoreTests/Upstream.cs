@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Formats.AspNetCoreTests;
 
@@ -13,15 +11,9 @@ namespace Formats.AspNetCoreTests;
 /// </summary>
 public sealed class Upstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private Server? _server;
 
-    private Upstream(WebApplication app, Uri baseUri)
-    {
-        _app = app;
-        BaseUri = baseUri;
-    }
-
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _server!.BaseUri;
 
     /// <summary>Requests currently being answered, and the most that were at once.</summary>
     public int InFlight => _inFlight;
@@ -41,17 +33,19 @@ public sealed class Upstream : IAsyncDisposable
 
     public static async Task<Upstream> StartAsync(int delayMilliseconds = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        Upstream? self = null;
+        var self = new Upstream();
+        self._server = await Server.StartAsync(app => self.Map(app, delayMilliseconds));
+        return self;
+    }
+
+    private void Map(WebApplication app, int delayMilliseconds)
+    {
         app.Use(async (context, next) =>
         {
-            self!.Requests.Enqueue((context.Request.Path, context.Request.Headers.Range.ToString() is { Length: > 0 } r ? r : null));
-            var now = Interlocked.Increment(ref self._inFlight);
+            Requests.Enqueue((context.Request.Path, context.Request.Headers.Range.ToString() is { Length: > 0 } r ? r : null));
+            var now = Interlocked.Increment(ref _inFlight);
             int max;
-            while (now > (max = self._maxInFlight) && Interlocked.CompareExchange(ref self._maxInFlight, now, max) != max)
+            while (now > (max = _maxInFlight) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
             {
             }
 
@@ -66,7 +60,7 @@ public sealed class Upstream : IAsyncDisposable
             }
             finally
             {
-                Interlocked.Decrement(ref self._inFlight);
+                Interlocked.Decrement(ref _inFlight);
             }
         });
         app.MapGet("/file/{name}", async (HttpContext context, long size, int seed) =>
@@ -96,7 +90,7 @@ public sealed class Upstream : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                self!.Aborted.Enqueue(DateTimeOffset.UtcNow);
+                Aborted.Enqueue(DateTimeOffset.UtcNow);
             }
         });
         app.MapGet("/fail/{name}", async (HttpContext context, long size) =>
@@ -111,10 +105,6 @@ public sealed class Upstream : IAsyncDisposable
             context.Response.ContentLength = size + 10;
             await WriteSyntheticAsync(context, 0, size + 10, 0);
         });
-        await app.StartAsync();
-        var address = app.Urls.First();
-        self = new Upstream(app, new Uri(address + "/"));
-        return self;
     }
 
     private static async Task WriteSyntheticAsync(HttpContext context, long start, long end, int seed)
@@ -133,9 +123,5 @@ public sealed class Upstream : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server!.DisposeAsync();
 }
