@@ -22,12 +22,16 @@ internal static class ZipCommand
           -o, --output PATH    where to write the archive; '-' (the default) is standard output. A regular file is
                                written beside PATH and renamed onto it on success; a device or pipe (/dev/null, a
                                FIFO) is written in place.
-          --method METHOD      stored, deflate (default) or zstd (method 93; read by 7-Zip 24+ and libarchive 3.6+,
-                               not by Info-ZIP, Java, Python or .NET). With stored, each file is read twice: first
+          --method METHOD      deflate (default), auto, stored or zstd. auto stores members that are compressed
+                               already (by name: jpg, png, mp4, zip, gz, zst, ...; or because deflating their first
+                               64 KiB saved under 5%) and deflates the rest. zstd is method 93: read by 7-Zip 24+ and
+                               libarchive 3.6+, not by Info-ZIP, Java, Python or .NET. With stored, each file is read twice: first
                                for its CRC-32, so that its sizes and CRC go in the local header (no data descriptor:
                                forward-only readers can extract it) and the layout is the one --range and
                                'formats size' use.
           --level LEVEL        fastest, optimal (default), smallest, or 0-9 on zlib's scale
+          --threads N          deflate on at most N threads (default: the processor count; 1 for one thread).
+                               The archive's bytes are the same for every N.
           --zip64 MODE         auto (default: zip64 exactly where a value needs it), always, or never (an archive
                                that would need zip64 fails with an error instead)
           --mtime TIME         one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
@@ -51,7 +55,7 @@ internal static class ZipCommand
           formats zip --mtime 2024-01-01T00:00:00Z --level smallest src README.md -o release.zip
         """;
 
-    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64"]);
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads"]);
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
@@ -73,9 +77,16 @@ internal static class ZipCommand
             Method = line.Value("method") switch
             {
                 null or "deflate" => ZipCompressionMethod.Deflate,
+                "auto" => ZipCompressionMethod.Auto,
                 "stored" => ZipCompressionMethod.Stored,
                 "zstd" => ZipCompressionMethod.Zstandard,
-                var m => throw new UsageException($"--method: '{m}' is not stored, deflate or zstd"),
+                var m => throw new UsageException($"--method: '{m}' is not deflate, auto, stored or zstd"),
+            },
+            MaxDegreeOfParallelism = line.Value("threads") switch
+            {
+                null => Environment.ProcessorCount,
+                var t when int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 256 => n,
+                var t => throw new UsageException($"--threads: '{t}' is not a number from 1 to 256"),
             },
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             Zip64 = line.Value("zip64") switch

@@ -22,6 +22,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 {
     private readonly ZipWriterOptions _options;
     private readonly List<CentralDirectoryEntry> _entries = [];
+    private readonly Queue<DeferredMember> _deferred = new();
 
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
     public ZipArchiveWriter(Stream output, ZipWriterOptions? options = null)
@@ -73,32 +74,103 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
     private protected override async ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken)
     {
-        if (_options.Zip64 == Zip64Mode.Never && _entries.Count >= ZipConstants.MaxEntries16)
+        var number = _entries.Count + _deferred.Count + 1;
+        if (_options.Zip64 == Zip64Mode.Never && number > ZipConstants.MaxEntries16)
         {
-            throw new ArchiveException(entry.Name, $"it would be entry number {_entries.Count + 1}; without zip64 (Zip64Mode.Never) an archive holds at most {ZipConstants.MaxEntries16}");
+            throw new ArchiveException(entry.Name, $"it would be entry number {number}; without zip64 (Zip64Mode.Never) an archive holds at most {ZipConstants.MaxEntries16}");
         }
 
-        // A symbolic link's target is its content in zip (Info-ZIP's convention), known now with its CRC.
-        byte[]? linkTarget = entry.Kind == EntryKind.SymbolicLink ? System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!) : null;
-        var length = linkTarget?.Length ?? entry.Length;
-        uint? crc = linkTarget is not null ? System.IO.Hashing.Crc32.HashToUInt32(linkTarget)
-            : entry.Crc32 ?? (length == 0 ? 0 : null);
-        var offset = Output.Position;
-        var layout = ZipEntryLayout.Plan(entry, length, crc, offset, _options);
-        var span = Output.GetSpan(layout.LocalHeaderLength);
-        Output.Advance(layout.WriteLocalHeader(span));
-        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
-        var content = new ZipContentWriter(this, entry, layout, offset, crc, _options.CompressionLevel);
-        if (linkTarget is not null)
+        var method = _options.Method;
+        if (method == ZipCompressionMethod.Auto && AutoMethod.IsCompressedByName(entry.Name))
         {
-            await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);
+            method = ZipCompressionMethod.Stored;
+        }
+
+        var compresses = method is ZipCompressionMethod.Deflate or ZipCompressionMethod.Auto;
+        if (compresses && entry.Kind == EntryKind.File && entry.Length is > 0 and <= DeflateChunks.ChunkSize && !Output.IsWindowed)
+        {
+            return new DeferredDeflateContent(this, entry, auto: method == ZipCompressionMethod.Auto);
+        }
+
+        await DrainAsync(keep: 0, cancellationToken).ConfigureAwait(false);
+        if (method == ZipCompressionMethod.Auto && entry.Kind == EntryKind.File && entry.Length != 0)
+        {
+            return new AutoContent(this, entry);
+        }
+
+        var content = await StartContentAsync(entry, method == ZipCompressionMethod.Auto ? ZipCompressionMethod.Stored : method, knownCrc: null, encoded: false, cancellationToken).ConfigureAwait(false);
+        if (entry.Kind == EntryKind.SymbolicLink)
+        {
+            // A symbolic link's target is its content in zip (Info-ZIP's convention).
+            await content.WriteAsync(System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!), cancellationToken).ConfigureAwait(false);
         }
 
         return content;
     }
 
+    /// <summary>
+    /// Writes <paramref name="entry"/>'s local header, now, with <paramref name="method"/> for its content, and returns
+    /// where the content goes. <paramref name="knownCrc"/> is the content's CRC-32 when it was computed ahead.
+    /// </summary>
+    internal async ValueTask<ZipContentWriter> StartContentAsync(PreparedEntry entry, ZipCompressionMethod method, uint? knownCrc, bool encoded, CancellationToken cancellationToken)
+    {
+        // A symbolic link's target is its content, known now with its CRC.
+        var linkTarget = entry.Kind == EntryKind.SymbolicLink ? System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!) : null;
+        var length = linkTarget?.Length ?? entry.Length;
+        var crc = linkTarget is not null ? System.IO.Hashing.Crc32.HashToUInt32(linkTarget)
+            : entry.Crc32 ?? knownCrc ?? (length == 0 ? 0 : null);
+        var offset = Output.Position;
+        var layout = ZipEntryLayout.Plan(entry, length, crc, offset, _options, method);
+        var span = Output.GetSpan(layout.LocalHeaderLength);
+        Output.Advance(layout.WriteLocalHeader(span));
+        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        return new ZipContentWriter(this, entry, layout, offset, crc, encoded);
+    }
+
+    /// <summary>
+    /// Queues a member compressed ahead behind the others, and writes the oldest ones while more than twice the
+    /// parallelism wait (none with a parallelism of 1).
+    /// </summary>
+    internal ValueTask DeferAsync(DeferredMember member, CancellationToken cancellationToken)
+    {
+        _deferred.Enqueue(member);
+        var parallelism = _options.MaxDegreeOfParallelism;
+        return DrainAsync(parallelism == 1 ? 0 : 2 * parallelism, cancellationToken);
+    }
+
+    /// <summary>Writes members compressed ahead, oldest first, until at most <paramref name="keep"/> wait.</summary>
+    private async ValueTask DrainAsync(int keep, CancellationToken cancellationToken)
+    {
+        while (_deferred.Count > keep)
+        {
+            var member = _deferred.Dequeue();
+            var result = await member.Job.ConfigureAwait(false);
+            try
+            {
+                if (result.Encoded is { } encoded)
+                {
+                    var content = await StartContentAsync(member.Entry, ZipCompressionMethod.Deflate, result.Crc32, encoded: true, cancellationToken).ConfigureAwait(false);
+                    await content.WriteEncodedAsync(encoded.Memory, member.Length, result.Crc32, cancellationToken).ConfigureAwait(false);
+                    await content.FinishAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var content = await StartContentAsync(member.Entry, ZipCompressionMethod.Stored, result.Crc32, encoded: false, cancellationToken).ConfigureAwait(false);
+                    await content.WriteAsync(member.Plain.AsMemory(0, member.Length), cancellationToken).ConfigureAwait(false);
+                    await content.FinishAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                result.Encoded?.Return();
+                System.Buffers.ArrayPool<byte>.Shared.Return(member.Plain);
+            }
+        }
+    }
+
     private protected override async ValueTask WriteEndAsync(CancellationToken cancellationToken)
     {
+        await DrainAsync(keep: 0, cancellationToken).ConfigureAwait(false);
         var always = _options.Zip64 == Zip64Mode.Always;
         var directoryOffset = Output.Position;
         foreach (var entry in _entries)

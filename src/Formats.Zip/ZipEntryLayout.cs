@@ -43,9 +43,11 @@ internal readonly record struct ZipEntryLayout
     /// <summary>
     /// Plans <paramref name="entry"/> for a local header at <paramref name="offset"/>. <paramref name="length"/> and
     /// <paramref name="contentCrc"/> are the content's length and CRC-32 when known now (declared, or computed from a
-    /// link's target). Throws <see cref="ArchiveException"/> for what zip cannot hold under the options.
+    /// link's target); <paramref name="chosen"/> is the method for this entry's content (never
+    /// <see cref="ZipCompressionMethod.Auto"/>: that is decided first). Throws <see cref="ArchiveException"/> for what
+    /// zip cannot hold under the options.
     /// </summary>
-    public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options)
+    public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options, ZipCompressionMethod chosen)
     {
         var nameBytes = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
         if (nameBytes.Length > ZipConstants.MaxNameLength)
@@ -53,12 +55,12 @@ internal readonly record struct ZipEntryLayout
             throw new ArchiveException(entry.Name, $"name is {nameBytes.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
         }
 
-        var method = entry.Kind != EntryKind.File || length == 0 ? ZipConstants.MethodStored : options.Method switch
+        var method = entry.Kind != EntryKind.File || length == 0 ? ZipConstants.MethodStored : chosen switch
         {
             ZipCompressionMethod.Stored => ZipConstants.MethodStored,
             ZipCompressionMethod.Deflate => ZipConstants.MethodDeflate,
             ZipCompressionMethod.Zstandard => ZipConstants.MethodZstandard,
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Method, "unknown compression method"),
+            _ => throw new ArgumentOutOfRangeException(nameof(chosen), chosen, "a method to write, decided before the layout"),
         };
 
         // Sizes and CRC go in the local header only when all three are known now; for compressed entries the

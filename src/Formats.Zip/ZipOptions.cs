@@ -13,6 +13,13 @@ public enum ZipCompressionMethod
 
     /// <summary>Method 93: Zstandard. Read by 7-Zip 24+ and libarchive 3.6+, not by Info-ZIP, Java, Python or .NET: opt in knowingly.</summary>
     Zstandard,
+
+    /// <summary>
+    /// Deflate, except for members that are already compressed, which are stored: by name (jpg, png, mp4, zip, gz, zst
+    /// and the like), or because deflating their first 64 KiB at the chosen level saved less than 5%. The choice is made
+    /// before the member's header is written, holding at most those 64 KiB.
+    /// </summary>
+    Auto,
 }
 
 /// <summary>When the writer uses zip64 records.</summary>
@@ -48,6 +55,19 @@ public sealed class ZipWriterOptions
     }
 
     = CompressionLevels.Default;
+
+    /// <summary>
+    /// How many threads may deflate at once: a member is cut into independent 1 MiB chunks joined into one deflate
+    /// stream, and small members are compressed ahead while earlier ones are written. The default is the processor
+    /// count; 1 keeps all work on the caller's flow. The output bytes are the same for every value.
+    /// </summary>
+    public int MaxDegreeOfParallelism
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), value, "at least 1 (1 is single-threaded)");
+    }
+
+    = Environment.ProcessorCount;
 
     /// <summary>When to use zip64 records.</summary>
     public Zip64Mode Zip64 { get; init; } = Zip64Mode.Auto;

@@ -31,9 +31,9 @@ public sealed record EntryCase(
 }
 
 /// <summary>A random archive: entries plus the writer's options.</summary>
-public sealed record ArchiveCase(IReadOnlyList<EntryCase> Entries, ZipCompressionMethod Method, Zip64Mode Zip64, int Level)
+public sealed record ArchiveCase(IReadOnlyList<EntryCase> Entries, ZipCompressionMethod Method, Zip64Mode Zip64, int Level, int Threads)
 {
-    public override string ToString() => $"{Method} zip64={Zip64} level={Level}\n  " + string.Join("\n  ", Entries);
+    public override string ToString() => $"{Method} zip64={Zip64} level={Level} threads={Threads}\n  " + string.Join("\n  ", Entries);
 }
 
 public static class ArchiveGenerators
@@ -83,10 +83,11 @@ public static class ArchiveGenerators
     public static Gen<ArchiveCase> Archive =>
         from count in Gen.Choose(0, 12)
         from entries in Gen.CollectToList(Enumerable.Range(0, count), Entry)
-        from method in Gen.Elements(ZipCompressionMethod.Stored, ZipCompressionMethod.Deflate, ZipCompressionMethod.Zstandard)
+        from method in Gen.Elements(ZipCompressionMethod.Stored, ZipCompressionMethod.Deflate, ZipCompressionMethod.Zstandard, ZipCompressionMethod.Auto)
         from zip64 in Gen.Elements(Zip64Mode.Auto, Zip64Mode.Always, Zip64Mode.Never)
         from level in Gen.Choose(0, 9)
-        select new ArchiveCase(entries, method, zip64, level);
+        from threads in Gen.Elements(1, 3)
+        select new ArchiveCase(entries, method, zip64, level, threads);
 
     public static Arbitrary<ArchiveCase> ArchiveCase() => Archive.ToArbitrary();
 }

@@ -28,6 +28,10 @@ internal sealed partial class Crc32Accumulator
         _native = NativeCrc32(_native, data);
     }
 
+    /// <summary>The CRC-32 of <paramref name="data"/> alone.</summary>
+    public static uint Compute(ReadOnlySpan<byte> data) =>
+        NativeAvailable ? NativeCrc32(0, data) : System.IO.Hashing.Crc32.HashToUInt32(data);
+
     public uint Value => _managed?.GetCurrentHashAsUInt32() ?? _native;
 
     private static unsafe uint NativeCrc32(uint crc, ReadOnlySpan<byte> data)

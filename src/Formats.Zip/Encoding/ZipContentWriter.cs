@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Formats.Streaming;
 using Formats.Zip.Records;
 using ZstdSharp;
@@ -18,11 +17,17 @@ internal sealed class ZipContentWriter : IEntryContent
     private readonly long _dataStart;
     private readonly Crc32Accumulator _crc = new();
     private readonly uint? _expectedCrc;
-    private readonly Stream? _encoder;
+    private readonly ChunkedDeflater? _deflater;
+    private readonly Stream? _zstd;
     private long _length;
     private bool _skipped;
+    private uint? _computedCrc;
 
-    public ZipContentWriter(ZipArchiveWriter archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, int level)
+    /// <summary>
+    /// Content for the entry whose header was just written at <paramref name="headerOffset"/>. With
+    /// <paramref name="encoded"/> the content arrives already compressed, through <see cref="WriteEncodedAsync"/>.
+    /// </summary>
+    public ZipContentWriter(ZipArchiveWriter archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, bool encoded = false)
     {
         _expectedCrc = expectedCrc;
         _archive = archive;
@@ -30,13 +35,20 @@ internal sealed class ZipContentWriter : IEntryContent
         _layout = layout;
         _headerOffset = headerOffset;
         _dataStart = archive.Output.Position;
-        var sink = layout.Method == ZipConstants.MethodStored ? null : new ArchiveOutputStream(archive.Output);
-        _encoder = layout.Method switch
+        var options = archive.Options;
+        if (encoded)
         {
-            ZipConstants.MethodDeflate => new DeflateStream(sink!, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true),
-            ZipConstants.MethodZstandard => CreateZstd(sink!, level, entry.Length),
-            _ => null,
-        };
+            return;
+        }
+
+        if (layout.Method == ZipConstants.MethodDeflate)
+        {
+            _deflater = new ChunkedDeflater(archive.Output, options.CompressionLevel, options.MaxDegreeOfParallelism);
+        }
+        else if (layout.Method == ZipConstants.MethodZstandard)
+        {
+            _zstd = CreateZstd(new ArchiveOutputStream(archive.Output), options.CompressionLevel, entry.Length);
+        }
     }
 
     private long EncodedLength => _archive.Output.Position - _dataStart;
@@ -45,13 +57,17 @@ internal sealed class ZipContentWriter : IEntryContent
     {
         _crc.Append(data.Span);
         _length += data.Length;
-        if (_encoder is null)
+        if (_deflater is not null)
         {
-            await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await _deflater.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        else if (_zstd is not null)
+        {
+            await _zstd.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await _encoder.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
 
         if (!_layout.LocalZip64 && EncodedLength > ZipConstants.Max32)
@@ -60,9 +76,20 @@ internal sealed class ZipContentWriter : IEntryContent
         }
     }
 
+    /// <summary>
+    /// Writes content that was compressed ahead (<see cref="DeferredDeflateContent"/>): <paramref name="encoded"/> is
+    /// the whole member's deflate stream of <paramref name="length"/> plain bytes with CRC-32 <paramref name="crc"/>.
+    /// </summary>
+    public ValueTask WriteEncodedAsync(ReadOnlyMemory<byte> encoded, long length, uint crc, CancellationToken cancellationToken)
+    {
+        _length = length;
+        _computedCrc = crc;
+        return _archive.Output.WriteAsync(encoded, cancellationToken);
+    }
+
     public void Skip(long count)
     {
-        if (_encoder is not null)
+        if (_deflater is not null || _zstd is not null)
         {
             throw new InvalidOperationException("compressed content cannot be skipped");
         }
@@ -75,16 +102,20 @@ internal sealed class ZipContentWriter : IEntryContent
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         var length = _length;
-        if (_encoder is not null)
+        if (_deflater is not null)
         {
-            await _encoder.DisposeAsync().ConfigureAwait(false);
+            await _deflater.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (_zstd is not null)
+        {
+            await _zstd.DisposeAsync().ConfigureAwait(false);
         }
 
         // Content skipped outside a window was never read: its CRC is the declared one (0 when only a length is measured).
-        var crc = _skipped ? _expectedCrc ?? 0 : _crc.Value;
-        if (!_skipped && _expectedCrc is { } declared && declared != crc)
+        var crc = _skipped ? _expectedCrc ?? 0 : _computedCrc ?? _crc.Value;
+        if (!_skipped && _expectedCrc is { } declared)
         {
-            throw new ArchiveException(_entry.Name, $"content has CRC-32 0x{crc:X8}, but the declared CRC-32 is 0x{declared:X8}");
+            CheckCrc(_entry, crc, declared);
         }
 
         var encoded = EncodedLength;
@@ -111,6 +142,15 @@ internal sealed class ZipContentWriter : IEntryContent
         _archive.AddCentralDirectoryEntry(new CentralDirectoryEntry(
             _layout.NameBytes, _headerOffset, encoded, length, crc, _layout.Method, _layout.Flags, _layout.VersionNeeded, _layout.Time, _layout.ExternalAttributes));
         await _archive.Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws when content with CRC-32 <paramref name="crc"/> does not have the <paramref name="declared"/> one.</summary>
+    public static void CheckCrc(PreparedEntry entry, uint crc, uint declared)
+    {
+        if (crc != declared)
+        {
+            throw new ArchiveException(entry.Name, $"content has CRC-32 0x{crc:X8}, but the declared CRC-32 is 0x{declared:X8}");
+        }
     }
 
     private ArchiveException TooLargeWithoutZip64(string field, long value) => new(

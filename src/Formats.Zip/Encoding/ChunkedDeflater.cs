@@ -1,0 +1,106 @@
+using System.Buffers;
+using Formats.Streaming;
+
+namespace Formats.Zip.Encoding;
+
+/// <summary>
+/// One member's deflate encoder: gathers plain bytes into <see cref="DeflateChunks.ChunkSize"/> chunks and compresses
+/// each as an independent chunk (<see cref="DeflateChunks"/>), on up to <c>parallelism</c> worker threads, writing
+/// their output to the archive in order. Memory is bounded by the chunks in flight (parallelism + 1, each 1 MiB plain
+/// and its compressed form). With a parallelism of 1 every chunk is compressed on the caller's flow; the bytes are the same.
+/// </summary>
+internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int parallelism)
+{
+    private readonly Queue<Task<PooledBuffer>> _inFlight = new();
+    private byte[]? _chunk;
+    private int _filled;
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (!data.IsEmpty)
+        {
+            // A full chunk goes out only once more bytes follow it, so the member's last chunk is always the final one.
+            if (_filled == DeflateChunks.ChunkSize)
+            {
+                await SubmitAsync(final: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            _chunk ??= ArrayPool<byte>.Shared.Rent(DeflateChunks.ChunkSize);
+            var take = Math.Min(DeflateChunks.ChunkSize - _filled, data.Length);
+            data.Span[..take].CopyTo(_chunk.AsSpan(_filled));
+            _filled += take;
+            data = data[take..];
+        }
+    }
+
+    /// <summary>Compresses the last chunk and writes everything still in flight.</summary>
+    public async ValueTask FinishAsync(CancellationToken cancellationToken)
+    {
+        await SubmitAsync(final: true, cancellationToken).ConfigureAwait(false);
+        while (_inFlight.Count > 0)
+        {
+            await WriteOutAsync(await _inFlight.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SubmitAsync(bool final, CancellationToken cancellationToken)
+    {
+        var chunk = _chunk;
+        var filled = _filled;
+        _chunk = null;
+        _filled = 0;
+        if (parallelism == 1)
+        {
+            PooledBuffer compressed;
+            try
+            {
+                compressed = DeflateChunks.Compress(chunk.AsSpan(0, filled), level, final);
+            }
+            finally
+            {
+                ReturnChunk(chunk);
+            }
+
+            await WriteOutAsync(compressed, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _inFlight.Enqueue(Task.Run(() =>
+        {
+            try
+            {
+                return DeflateChunks.Compress(chunk.AsSpan(0, filled), level, final);
+            }
+            finally
+            {
+                ReturnChunk(chunk);
+            }
+        }, CancellationToken.None));
+
+        // One more than the workers, so that a worker finds the next chunk waiting while this flow writes.
+        while (_inFlight.Count > parallelism)
+        {
+            await WriteOutAsync(await _inFlight.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask WriteOutAsync(PooledBuffer compressed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await output.WriteAsync(compressed.Memory, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            compressed.Return();
+        }
+    }
+
+    private static void ReturnChunk(byte[]? chunk)
+    {
+        if (chunk is not null)
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Buffers;
+
+namespace Formats.Zip.Encoding;
+
+/// <summary>
+/// A growable in-memory buffer rented from the shared pool, written through the <see cref="Stream"/> API by an encoder
+/// that runs on a worker (memory only: no I/O happens here), then read as <see cref="Memory"/> and given back with
+/// <see cref="Return"/>.
+/// </summary>
+internal sealed class PooledBuffer : Stream
+{
+    private byte[] _array;
+    private int _length;
+
+    public PooledBuffer(int capacity)
+    {
+        _array = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
+    }
+
+    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, _length);
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _length;
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>Cuts the buffer back to <paramref name="value"/> bytes, dropping what was written after them.</summary>
+    public override void SetLength(long value)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, _length);
+        _length = (int)value;
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (buffer.Length > _array.Length - _length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, _length + buffer.Length));
+            _array.AsSpan(0, _length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_array);
+            _array = larger;
+        }
+
+        buffer.CopyTo(_array.AsSpan(_length));
+        _length += buffer.Length;
+    }
+
+    public void Return()
+    {
+        var array = _array;
+        _array = [];
+        _length = 0;
+        if (array.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+}
