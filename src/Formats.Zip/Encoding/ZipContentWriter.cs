@@ -17,6 +17,9 @@ internal sealed class ZipContentWriter : IEntryContent
     private readonly long _dataStart;
     private readonly Crc32Accumulator _crc = new();
     private readonly uint? _expectedCrc;
+    /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
+    private const int ParallelCrcThreshold = 256 * 1024;
+
     private readonly ChunkedDeflater? _deflater;
     private readonly Stream? _zstd;
     private long _length;
@@ -55,8 +58,25 @@ internal sealed class ZipContentWriter : IEntryContent
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        _crc.Append(data.Span);
         _length += data.Length;
+        if (_deflater is null && _zstd is null && data.Length >= ParallelCrcThreshold && _archive.Options.MaxDegreeOfParallelism > 1)
+        {
+            // Stored content in large pieces: its CRC-32 runs on another core while the same bytes go out.
+            var crc = Task.Run(() => _crc.Append(data.Span), CancellationToken.None);
+            try
+            {
+                await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await crc.ConfigureAwait(false);
+            }
+
+            CheckEncodedLength();
+            return;
+        }
+
+        _crc.Append(data.Span);
         if (_deflater is not null)
         {
             await _deflater.WriteAsync(data, cancellationToken).ConfigureAwait(false);
@@ -70,6 +90,11 @@ internal sealed class ZipContentWriter : IEntryContent
             await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
 
+        CheckEncodedLength();
+    }
+
+    private void CheckEncodedLength()
+    {
         if (!_layout.LocalZip64 && EncodedLength > ZipConstants.Max32)
         {
             throw TooLargeWithoutZip64("compressed size", EncodedLength);
