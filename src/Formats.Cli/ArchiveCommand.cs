@@ -13,7 +13,7 @@ internal sealed record CliFormat(Func<Stream, IArchiveSink> CreateWriter, Func<I
 /// <summary>What <c>formats zip</c> and <c>formats tar</c> share: the common options, SOURCE collection, the output target and the write loop.</summary>
 internal static class ArchiveCommand
 {
-    public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal) { ["-h"] = "help", ["--help"] = "help" };
+    public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal) { ["-h"] = "help", ["--help"] = "help", ["-q"] = "quiet", ["--quiet"] = "quiet" };
 
     /// <summary>The options every archive command takes, plus <paramref name="extra"/> long options that take a value.</summary>
     public static Dictionary<string, string> CommonOptions(IEnumerable<string> extra)
@@ -67,12 +67,15 @@ internal static class ArchiveCommand
         await using var target = OutputTarget.Open(outputPath, io.OpenOutput);
         await using (var sink = format.CreateWriter(target.Stream))
         {
+            await using var progress = ProgressDisplay.Start(io, line.Flag("quiet"), sink);
             foreach (var (entry, source) in all)
             {
                 await sink.AddEntryAsync(entry, source, cancellationToken);
+                progress?.MemberDone();
             }
 
             await sink.CompleteAsync(cancellationToken);
+            progress?.Completed();
         }
 
         await target.CommitAsync();

@@ -75,7 +75,7 @@ internal static class ServeCommand
         {
             if (!ArchiveFormats.TryParse(request.Query["format"], out var format))
             {
-                return Results.BadRequest("format must be zip, tar, tar.gz or tar.zst");
+                return BadRequest("format must be zip, tar, tar.gz or tar.zst");
             }
 
             var items = new List<ArchiveItem>();
@@ -84,7 +84,7 @@ internal static class ServeCommand
                 var path = Path.GetFullPath(Path.Combine(root, relative ?? ""));
                 if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
                 {
-                    return Results.BadRequest($"'{relative}' is not a file under the served folder");
+                    return BadRequest($"'{relative}' is not a file under the served folder");
                 }
 
                 var info = new FileInfo(path);
@@ -93,13 +93,13 @@ internal static class ServeCommand
                     EntrySource.FromFile(path)));
             }
 
-            return items.Count == 0 ? Results.BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root));
+            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root));
         });
         app.MapPost("/manifest", async (HttpRequest request, IHttpClientFactory clients) =>
         {
             if (!ArchiveFormats.TryParse(request.Query["format"], out var format))
             {
-                return Results.BadRequest("format must be zip, tar, tar.gz or tar.zst");
+                return BadRequest("format must be zip, tar, tar.gz or tar.zst");
             }
 
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
@@ -112,11 +112,14 @@ internal static class ServeCommand
             }
             catch (FormatException ex)
             {
-                return Results.BadRequest(ex.Message);
+                return BadRequest(ex.Message);
             }
         });
         return app;
     }
+
+    /// <summary>A 400 with a plain-text reason (no JSON, so nothing needs serializer metadata under NativeAOT).</summary>
+    private static IResult BadRequest(string reason) => Results.Text(reason, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
 
     private static string Page(string root)
     {

@@ -33,6 +33,7 @@ internal static class TarCommand
                                 end): the same bytes the whole archive has there. Needs --compress none and files
                                 (not standard input). 'formats size tar' prints the full length.
           -h, --help            this help
+          -q, --quiet           no progress line; one is drawn on standard error only when it is a terminal
 
         Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
         segments, control characters, duplicates and symbolic links that point outside the archive are refused.

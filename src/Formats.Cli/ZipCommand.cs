@@ -42,6 +42,7 @@ internal static class ZipCommand
                                file once before the range is written, and only the files the range overlaps are
                                read again. 'formats size zip' prints the full length.
           -h, --help           this help
+          -q, --quiet          no progress line; one is drawn on standard error only when it is a terminal
 
         Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
         segments, control characters, duplicates and symbolic links that point outside the archive are refused.
