@@ -2,5 +2,12 @@ using BenchmarkDotNet.Running;
 
 // Usage (from the repository root):
 //   dotnet run -c Release --project bench/Formats.Bench -- --filter '*'
+//   dotnet run -c Release --project bench/Formats.Bench -- --retained     (retained bytes per entry, no BenchmarkDotNet)
 // FORMATS_BENCH_SCALE=64 divides every size by 64, for the quick smoke run CI does (with --job Dry).
+if (args is ["--retained"])
+{
+    await Formats.Bench.RetainedPerEntry.RunAsync(Console.Out);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Formats.Bench.Data).Assembly).Run(args);
