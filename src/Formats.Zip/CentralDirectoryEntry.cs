@@ -2,18 +2,21 @@ using Formats.Zip.Records;
 
 namespace Formats.Zip;
 
-/// <summary>What the central directory needs of an entry, kept from its local header until the archive is completed.</summary>
+/// <summary>
+/// What the central directory needs of an entry, kept from its local header until the archive is completed: 64 bytes
+/// besides the name's own array (checked by a test), because an archive may hold millions of them.
+/// </summary>
 internal readonly record struct CentralDirectoryEntry(
     byte[] NameBytes,
     long LocalHeaderOffset,
     long CompressedSize,
     long UncompressedSize,
+    ZipTimestamp Time,
     uint Crc32,
+    uint ExternalAttributes,
     ushort Method,
     ushort Flags,
-    ushort VersionNeeded,
-    ZipTimestamp Time,
-    uint ExternalAttributes)
+    ushort VersionNeeded)
 {
     /// <summary>Which 32-bit fields are saturated into the central zip64 extra (uncompressed, compressed, offset).</summary>
     private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) => (

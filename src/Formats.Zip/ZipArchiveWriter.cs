@@ -21,7 +21,7 @@ namespace Formats.Zip;
 public sealed class ZipArchiveWriter : ArchiveWriter
 {
     private readonly ZipWriterOptions _options;
-    private readonly List<CentralDirectoryEntry> _entries = [];
+    private readonly CentralDirectoryRecords _entries = new();
     private readonly Queue<DeferredMember> _deferred = new();
 
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
@@ -173,7 +173,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         await DrainAsync(keep: 0, cancellationToken).ConfigureAwait(false);
         var always = _options.Zip64 == Zip64Mode.Always;
         var directoryOffset = Output.Position;
-        foreach (var entry in _entries)
+        foreach (var entry in _entries.InOrder())
         {
             var span = Output.GetSpan(entry.Length(always));
             Output.Advance(entry.Write(span, always));

@@ -7,9 +7,31 @@ namespace Formats.Zip;
 /// Times the extended timestamp's signed 32-bit seconds hold from 1970 on get 0x5455 (Info-ZIP "UT", UTC, 1 s);
 /// earlier or later times get the NTFS extra 0x000A with 64-bit FILETIMEs (100 ns).
 /// </summary>
-internal readonly record struct ZipTimestamp(DosDateTime Dos, long UnixSeconds, ulong FileTime, bool UseNtfs)
+internal readonly struct ZipTimestamp
 {
     private static readonly long FileTimeEpochTicks = new DateTime(1601, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+
+    // One value in whichever form the extra field carries (seconds since 1970, or a FILETIME), so that the central
+    // directory record kept per entry until the archive is complete stays small.
+    private readonly long _value;
+
+    private ZipTimestamp(long value, DosDateTime dos, bool useNtfs)
+    {
+        _value = value;
+        Dos = dos;
+        UseNtfs = useNtfs;
+    }
+
+    public DosDateTime Dos { get; }
+
+    /// <summary>True when the time needs the NTFS extra field (before 1970 or after 2038).</summary>
+    public bool UseNtfs { get; }
+
+    /// <summary>Seconds since 1970 (for the UT extra field).</summary>
+    public long UnixSeconds => UseNtfs ? throw new InvalidOperationException("an NTFS time") : _value;
+
+    /// <summary>100 ns ticks since 1601 (for the NTFS extra field).</summary>
+    public ulong FileTime => UseNtfs ? (ulong)_value : throw new InvalidOperationException("a UT time");
 
     public int ExtraLength => UseNtfs ? NtfsExtraField.FixedLength : ExtendedTimestampExtraField.FixedLength;
 
@@ -17,11 +39,9 @@ internal readonly record struct ZipTimestamp(DosDateTime Dos, long UnixSeconds, 
     {
         var seconds = value.ToUnixTimeSeconds();
         var ticks = value.UtcTicks - FileTimeEpochTicks;
-        return new ZipTimestamp(
-            DosDateTime.From(value),
-            seconds,
-            ticks < 0 ? 0 : (ulong)ticks,
-            UseNtfs: seconds is < 0 or > int.MaxValue);
+        return seconds is < 0 or > int.MaxValue
+            ? new ZipTimestamp(ticks < 0 ? 0 : ticks, DosDateTime.From(value), useNtfs: true)
+            : new ZipTimestamp(seconds, DosDateTime.From(value), useNtfs: false);
     }
 
     /// <summary>Writes the time extra field (the same in local and central headers) and returns its length.</summary>

@@ -3,7 +3,10 @@ namespace Formats.Naming;
 /// <summary>Applies an <see cref="EntryNamePolicy"/> for one archive: checks and normalises each name and remembers the names used.</summary>
 internal sealed class EntryNameRegistry(EntryNamePolicy policy)
 {
-    private readonly Dictionary<string, EntryKind> _used = new(StringComparer.Ordinal);
+    // Every name used, and apart the few that a hard link may not point at (directories, symbolic links): a set per
+    // name rather than a name-to-kind map keeps the bytes retained per entry low in archives of millions of files.
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _notLinkable = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Returns the normalised name ('/' separators, no trailing '/'), registered as used. Throws
@@ -12,7 +15,7 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     public string Register(string name, EntryKind kind)
     {
         var normalized = Normalize(name, kind);
-        if (_used.TryAdd(normalized, kind))
+        if (Use(normalized, kind))
         {
             return normalized;
         }
@@ -29,18 +32,33 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
         for (var i = 1; ; i++)
         {
             var candidate = $"{stem} ({i}){extension}";
-            if (_used.TryAdd(candidate, kind))
+            if (Use(candidate, kind))
             {
                 return candidate;
             }
         }
     }
 
+    private bool Use(string name, EntryKind kind)
+    {
+        if (!_used.Add(name))
+        {
+            return false;
+        }
+
+        if (kind is not (EntryKind.File or EntryKind.HardLink))
+        {
+            _notLinkable.Add(name);
+        }
+
+        return true;
+    }
+
     /// <summary>A hard link's target must name an earlier file entry of this archive (after normalisation).</summary>
     public string CheckHardLinkTarget(string entryName, string normalizedName, string target)
     {
         var t = target.Replace('\\', '/');
-        if (t == normalizedName || !_used.TryGetValue(t, out var kind) || kind is not (EntryKind.File or EntryKind.HardLink))
+        if (t == normalizedName || !_used.Contains(t) || _notLinkable.Contains(t))
         {
             throw new InvalidEntryNameException(entryName, EntryNameRule.LinkEscapesArchive, $"hard link target '{target}' is not an earlier file entry of the archive");
         }

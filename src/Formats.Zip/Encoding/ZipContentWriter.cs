@@ -165,7 +165,7 @@ internal sealed class ZipContentWriter : IEntryContent
         }
 
         _archive.AddCentralDirectoryEntry(new CentralDirectoryEntry(
-            _layout.NameBytes, _headerOffset, encoded, length, crc, _layout.Method, _layout.Flags, _layout.VersionNeeded, _layout.Time, _layout.ExternalAttributes));
+            _layout.NameBytes, _headerOffset, encoded, length, _layout.Time, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded));
         await _archive.Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
     }
 

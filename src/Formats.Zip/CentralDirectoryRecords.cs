@@ -1,0 +1,35 @@
+namespace Formats.Zip;
+
+/// <summary>
+/// The central directory records kept until the archive is complete, in blocks of 1,024: unlike a growing list there
+/// is no doubling slack per entry and no copy of millions of records into ever larger arrays.
+/// </summary>
+internal sealed class CentralDirectoryRecords
+{
+    private const int BlockSize = 1024;
+
+    private readonly List<CentralDirectoryEntry[]> _blocks = [];
+
+    public int Count { get; private set; }
+
+    public void Add(CentralDirectoryEntry entry)
+    {
+        var at = Count % BlockSize;
+        if (at == 0)
+        {
+            _blocks.Add(new CentralDirectoryEntry[BlockSize]);
+        }
+
+        _blocks[^1][at] = entry;
+        Count++;
+    }
+
+    /// <summary>The records in the order they were added.</summary>
+    public IEnumerable<CentralDirectoryEntry> InOrder()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return _blocks[i / BlockSize][i % BlockSize];
+        }
+    }
+}
