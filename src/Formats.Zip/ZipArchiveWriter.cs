@@ -44,6 +44,9 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
     internal ZipWriterOptions Options => _options;
 
+    /// <summary>Computes stored content's CRC-32 beside its write (one per archive, created when first needed).</summary>
+    internal CrcWorker CrcWorker => field ??= new CrcWorker();
+
     internal void AddCentralDirectoryEntry(CentralDirectoryEntry entry) => _entries.Add(entry);
 
     private protected override void CheckEntry(PreparedEntry entry)

@@ -271,4 +271,15 @@ public sealed class ZipCompressionTests
         Assert.Null(prediction.Length);
         Assert.Contains("Auto output has a length that depends on the content", prediction.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Stored_member_gets_the_right_crc_when_it_is_computed_beside_the_write()
+    {
+        var content = Noise((5 * MiB) + 3, 9);
+        var zip = await WriteZipAsync(
+            z => z.AddEntryAsync(new ArchiveEntry("big.bin"), EntrySource.FromBytes(content)).AsTask(),
+            new ZipWriterOptions { Method = ZipCompressionMethod.Stored, MaxDegreeOfParallelism = 2 });
+        Assert.Equal(Crc32.HashToUInt32(content), ZipInspector.Inspect(zip).Entries.Single().Central.Crc32);
+        Assert.Equal(content, ReadWithSystemIoCompression(zip)["big.bin"]);
+    }
 }

@@ -62,7 +62,7 @@ internal sealed class ZipContentWriter : IEntryContent
         if (_deflater is null && _zstd is null && data.Length >= ParallelCrcThreshold && _archive.Options.MaxDegreeOfParallelism > 1)
         {
             // Stored content in large pieces: its CRC-32 runs on another core while the same bytes go out.
-            var crc = Task.Run(() => _crc.Append(data.Span), CancellationToken.None);
+            var crc = _archive.CrcWorker.AppendAsync(_crc, data);
             try
             {
                 await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
