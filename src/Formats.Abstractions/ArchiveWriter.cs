@@ -1,5 +1,5 @@
 using System.Buffers;
-
+using System.Runtime.CompilerServices;
 using Formats.Naming;
 using Formats.Streaming;
 
@@ -71,6 +71,7 @@ public abstract class ArchiveWriter : IArchiveSink
     }
 
     /// <inheritdoc/>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)
     {
         Enter();
@@ -97,6 +98,7 @@ public abstract class ArchiveWriter : IArchiveSink
     }
 
     /// <summary>The normal case: open the source, write the header, pump every byte.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AddWholeEntryAsync(PreparedEntry prepared, CancellationToken cancellationToken)
     {
         Stream? stream = null;
@@ -218,6 +220,7 @@ public abstract class ArchiveWriter : IArchiveSink
         await Output.AbortAsync().ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask WriteEntryContentAsync(ContentCounter counter, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         ThrowIfNot(State.InEntry);
@@ -375,6 +378,7 @@ public abstract class ArchiveWriter : IArchiveSink
         };
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Stream> OpenSourceAsync(PreparedEntry entry, EntrySource source, long offset, CancellationToken cancellationToken)
     {
         try
@@ -388,6 +392,7 @@ public abstract class ArchiveWriter : IArchiveSink
     }
 
     /// <summary>Reads the source to its end, or exactly <paramref name="limit"/> bytes of it when given.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask PumpAsync(PreparedEntry entry, Stream stream, ContentCounter counter, long? limit, CancellationToken cancellationToken)
     {
         var remaining = limit ?? long.MaxValue;

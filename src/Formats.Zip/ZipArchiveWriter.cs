@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Formats.Streaming;
 using Formats.Zip.Encoding;
 using Formats.Zip.Records;
@@ -75,6 +76,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private protected override async ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken)
     {
         var number = _entries.Count + _deferred.Count + 1;
@@ -115,6 +117,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     /// Writes <paramref name="entry"/>'s local header, now, with <paramref name="method"/> for its content, and returns
     /// where the content goes. <paramref name="knownCrc"/> is the content's CRC-32 when it was computed ahead.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<ZipContentWriter> StartContentAsync(PreparedEntry entry, ZipCompressionMethod method, uint? knownCrc, bool encoded, CancellationToken cancellationToken)
     {
         // A symbolic link's target is its content, known now with its CRC.
@@ -142,6 +145,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     }
 
     /// <summary>Writes members compressed ahead, oldest first, until at most <paramref name="keep"/> wait.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DrainAsync(int keep, CancellationToken cancellationToken)
     {
         while (_deferred.Count > keep)

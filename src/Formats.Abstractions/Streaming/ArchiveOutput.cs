@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 
 namespace Formats.Streaming;
 
@@ -162,6 +163,7 @@ internal sealed class ArchiveOutput
     }
 
     /// <summary>Copies <paramref name="data"/> into the output, pushing it out in pieces of at most <see cref="FlushThreshold"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (_window is { } window && !data.IsEmpty)
@@ -203,6 +205,7 @@ internal sealed class ArchiveOutput
         _unflushed >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
 
     /// <summary>Pushes every waiting byte to the target and flushes it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);

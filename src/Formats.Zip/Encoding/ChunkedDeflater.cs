@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Formats.Streaming;
 
 namespace Formats.Zip.Encoding;
@@ -15,6 +16,7 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
     private byte[]? _chunk;
     private int _filled;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (!data.IsEmpty)
@@ -43,6 +45,7 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SubmitAsync(bool final, CancellationToken cancellationToken)
     {
         var chunk = _chunk;
@@ -84,6 +87,7 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteOutAsync(PooledBuffer compressed, CancellationToken cancellationToken)
     {
         try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Formats.Streaming;
 using Formats.Zip.Records;
 using ZstdSharp;
@@ -56,6 +57,7 @@ internal sealed class ZipContentWriter : IEntryContent
 
     private long EncodedLength => _archive.Output.Position - _dataStart;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _length += data.Length;
@@ -124,6 +126,7 @@ internal sealed class ZipContentWriter : IEntryContent
         _archive.Output.Skip(count);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         var length = _length;
