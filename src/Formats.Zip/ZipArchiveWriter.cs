@@ -23,7 +23,16 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 {
     private readonly ZipWriterOptions _options;
     private readonly CentralDirectoryRecords _entries = new();
+    /// <summary>Members compressed ahead hand over to a worker in batches of at most this many...</summary>
+    private const int BatchMembers = 16;
+
+    /// <summary>...or of at least this many plain bytes.</summary>
+    private const int BatchBytes = 256 * 1024;
+
     private readonly Queue<DeferredMember> _deferred = new();
+    private readonly List<DeferredMember> _unsubmitted = [];
+    private long _deferredBytes;
+    private int _unsubmittedBytes;
 
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
     public ZipArchiveWriter(Stream output, ZipWriterOptions? options = null)
@@ -134,24 +143,74 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     }
 
     /// <summary>
-    /// Queues a member compressed ahead behind the others, and writes the oldest ones while more than twice the
-    /// parallelism wait (none with a parallelism of 1).
+    /// Queues a member to be compressed ahead behind the others, hands full batches to workers, and writes the oldest
+    /// members while more than twice the parallelism's worth of batches (or of 1 MiB chunks) wait. With a parallelism
+    /// of 1 the member is compressed and written now.
     /// </summary>
     internal ValueTask DeferAsync(DeferredMember member, CancellationToken cancellationToken)
     {
         _deferred.Enqueue(member);
+        _deferredBytes += member.Length;
         var parallelism = _options.MaxDegreeOfParallelism;
-        return DrainAsync(parallelism == 1 ? 0 : 2 * parallelism, cancellationToken);
+        if (parallelism == 1)
+        {
+            member.Encode(_options.CompressionLevel);
+            return DrainAsync(keep: 0, cancellationToken);
+        }
+
+        _unsubmitted.Add(member);
+        _unsubmittedBytes += member.Length;
+        if (_unsubmitted.Count >= BatchMembers || _unsubmittedBytes >= BatchBytes)
+        {
+            SubmitBatch();
+        }
+
+        return DrainAsync(keep: 2 * parallelism * BatchMembers, cancellationToken, keepBytes: 2L * parallelism * DeflateChunks.ChunkSize);
     }
 
-    /// <summary>Writes members compressed ahead, oldest first, until at most <paramref name="keep"/> wait.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask DrainAsync(int keep, CancellationToken cancellationToken)
+    private void SubmitBatch()
     {
-        while (_deferred.Count > keep)
+        var batch = _unsubmitted.ToArray();
+        var level = _options.CompressionLevel;
+        _unsubmitted.Clear();
+        _unsubmittedBytes = 0;
+        var job = Task.Run(
+            () =>
+            {
+                foreach (var member in batch)
+                {
+                    member.Encode(level);
+                }
+            },
+            CancellationToken.None);
+        foreach (var member in batch)
+        {
+            member.Batch = job;
+        }
+    }
+
+    /// <summary>
+    /// Writes members compressed ahead, oldest first, until at most <paramref name="keep"/> members and
+    /// <paramref name="keepBytes"/> plain bytes wait.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask DrainAsync(int keep, CancellationToken cancellationToken, long keepBytes = 0)
+    {
+        while (_deferred.Count > keep || (_deferred.Count > 0 && _deferredBytes > keepBytes))
         {
             var member = _deferred.Dequeue();
-            var result = await member.Job.ConfigureAwait(false);
+            _deferredBytes -= member.Length;
+            if (member.Result is null && member.Batch is null)
+            {
+                SubmitBatch();
+            }
+
+            if (member.Batch is { } batch)
+            {
+                await batch.ConfigureAwait(false);
+            }
+
+            var result = member.Result!;
             try
             {
                 if (result.Encoded is { } encoded)

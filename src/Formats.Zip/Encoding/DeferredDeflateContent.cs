@@ -34,15 +34,11 @@ internal sealed class DeferredDeflateContent(ZipArchiveWriter archive, PreparedE
             ZipContentWriter.CheckCrc(entry, Crc32Accumulator.Compute(plain.AsSpan(0, length)), declared);
         }
 
-        var level = archive.Options.CompressionLevel;
-        var job = archive.Options.MaxDegreeOfParallelism == 1
-            ? Task.FromResult(Encode(plain, length, level, auto))
-            : Task.Run(() => Encode(plain, length, level, auto), CancellationToken.None);
-        return archive.DeferAsync(new DeferredMember(entry, plain, length, job), cancellationToken);
+        return archive.DeferAsync(new DeferredMember(entry, plain, length, auto), cancellationToken);
     }
 
     /// <summary>CRC-32 and, unless auto decides to store, the member's whole deflate stream.</summary>
-    private static DeferredResult Encode(byte[] plain, int length, int level, bool auto)
+    internal static DeferredResult Encode(byte[] plain, int length, int level, bool auto)
     {
         var content = plain.AsSpan(0, length);
         var crc = Crc32Accumulator.Compute(content);
@@ -63,8 +59,26 @@ internal sealed class DeferredDeflateContent(ZipArchiveWriter archive, PreparedE
     }
 }
 
-/// <summary>A member compressed ahead, waiting for the members before it: <see cref="DeferredDeflateContent"/>.</summary>
-internal sealed record DeferredMember(PreparedEntry Entry, byte[] Plain, int Length, Task<DeferredResult> Job);
+/// <summary>
+/// A member compressed ahead, waiting for the members before it (<see cref="DeferredDeflateContent"/>). Members are
+/// compressed in batches, one job per batch, so that a worker gets enough work per hand-over.
+/// </summary>
+internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int length, bool auto)
+{
+    public PreparedEntry Entry => entry;
+
+    public byte[] Plain => plain;
+
+    public int Length => length;
+
+    /// <summary>The job compressing this member's batch; null until the batch is handed to a worker.</summary>
+    public Task? Batch { get; set; }
+
+    /// <summary>Set once this member is compressed.</summary>
+    public DeferredResult? Result { get; private set; }
+
+    public void Encode(int level) => Result = DeferredDeflateContent.Encode(plain, length, level, auto);
+}
 
 /// <summary>What a compress-ahead job found: the CRC-32, and the deflate stream, or null when auto chose to store.</summary>
 internal sealed record DeferredResult(uint Crc32, PooledBuffer? Encoded);
