@@ -15,6 +15,10 @@ internal static class DeflateChunks
     /// <summary>Plain bytes per chunk.</summary>
     public const int ChunkSize = 1024 * 1024;
 
+    /// <summary>One options object per level, shared (a stream only reads it when it is created).</summary>
+    private static readonly ZLibCompressionOptions[] Options =
+        [.. Enumerable.Range(0, 10).Select(level => new ZLibCompressionOptions { CompressionLevel = level })];
+
     /// <summary>
     /// Compresses <paramref name="input"/> as one chunk at zlib level <paramref name="level"/>: the last chunk of a
     /// member when <paramref name="final"/>, else one that a further chunk follows. The result is rented: return it.
@@ -22,7 +26,7 @@ internal static class DeflateChunks
     public static PooledBuffer Compress(ReadOnlySpan<byte> input, int level, bool final)
     {
         var output = new PooledBuffer(input.Length + (input.Length >> 6) + 64);
-        var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+        var deflate = new DeflateStream(output, Options[level], leaveOpen: true);
         deflate.Write(input);
         if (final)
         {

@@ -16,7 +16,7 @@ internal sealed class ZipContentWriter : IEntryContent
     private readonly ZipEntryLayout _layout;
     private readonly long _headerOffset;
     private readonly long _dataStart;
-    private readonly Crc32Accumulator _crc = new();
+    private readonly Crc32Accumulator _crc = null!;
     private readonly uint? _expectedCrc;
     /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
     private const int ParallelCrcThreshold = 256 * 1024;
@@ -42,8 +42,11 @@ internal sealed class ZipContentWriter : IEntryContent
         var options = archive.Options;
         if (encoded)
         {
+            // Compressed ahead: the CRC-32 comes with the content.
             return;
         }
+
+        _crc = new Crc32Accumulator();
 
         if (layout.Method == ZipConstants.MethodDeflate)
         {
