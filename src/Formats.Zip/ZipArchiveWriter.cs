@@ -112,14 +112,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
             return new AutoContent(this, entry);
         }
 
-        var content = await StartContentAsync(entry, method == ZipCompressionMethod.Auto ? ZipCompressionMethod.Stored : method, knownCrc: null, encoded: false, cancellationToken).ConfigureAwait(false);
-        if (entry.Kind == EntryKind.SymbolicLink)
-        {
-            // A symbolic link's target is its content in zip (Info-ZIP's convention).
-            await content.WriteAsync(System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!), cancellationToken).ConfigureAwait(false);
-        }
-
-        return content;
+        return await StartContentAsync(entry, method == ZipCompressionMethod.Auto ? ZipCompressionMethod.Stored : method, knownCrc: null, encoded: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -129,7 +122,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal async ValueTask<ZipContentWriter> StartContentAsync(PreparedEntry entry, ZipCompressionMethod method, uint? knownCrc, bool encoded, CancellationToken cancellationToken)
     {
-        // A symbolic link's target is its content, known now with its CRC.
+        // A symbolic link's target is its content in zip (Info-ZIP's convention), known now with its CRC, and written here.
         var linkTarget = entry.Kind == EntryKind.SymbolicLink ? System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!) : null;
         var length = linkTarget?.Length ?? entry.Length;
         var crc = linkTarget is not null ? System.IO.Hashing.Crc32.HashToUInt32(linkTarget)
@@ -139,7 +132,13 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         var span = Output.GetSpan(layout.LocalHeaderLength);
         Output.Advance(layout.WriteLocalHeader(span));
         await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
-        return new ZipContentWriter(this, entry, layout, offset, crc, encoded);
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded);
+        if (linkTarget is not null)
+        {
+            await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);
+        }
+
+        return content;
     }
 
     /// <summary>
@@ -213,18 +212,19 @@ public sealed class ZipArchiveWriter : ArchiveWriter
             var result = member.Result!;
             try
             {
-                if (result.Encoded is { } encoded)
+                // Deflated ahead, or stored because auto chose so.
+                var encoded = result.Encoded;
+                var method = encoded is null ? ZipCompressionMethod.Stored : ZipCompressionMethod.Deflate;
+                var content = await StartContentAsync(member.Entry, method, result.Crc32, encoded: encoded is not null, cancellationToken).ConfigureAwait(false);
+                if (encoded is null)
                 {
-                    var content = await StartContentAsync(member.Entry, ZipCompressionMethod.Deflate, result.Crc32, encoded: true, cancellationToken).ConfigureAwait(false);
-                    await content.WriteEncodedAsync(encoded.Memory, member.Length, result.Crc32, cancellationToken).ConfigureAwait(false);
-                    await content.FinishAsync(cancellationToken).ConfigureAwait(false);
+                    await content.WriteAsync(member.Plain.AsMemory(0, member.Length), cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    var content = await StartContentAsync(member.Entry, ZipCompressionMethod.Stored, result.Crc32, encoded: false, cancellationToken).ConfigureAwait(false);
-                    await content.WriteAsync(member.Plain.AsMemory(0, member.Length), cancellationToken).ConfigureAwait(false);
-                    await content.FinishAsync(cancellationToken).ConfigureAwait(false);
+                    await content.WriteEncodedAsync(encoded.Memory, member.Length, result.Crc32, cancellationToken).ConfigureAwait(false);
                 }
+                await content.FinishAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {

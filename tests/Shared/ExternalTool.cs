@@ -7,6 +7,11 @@ internal static class ExternalTool
 {
     public static string Require(string name)
     {
+        if (Path.IsPathRooted(name) && File.Exists(name))
+        {
+            return name;
+        }
+
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             var path = Path.Combine(dir, name);
@@ -33,7 +38,17 @@ internal static class ExternalTool
         public string[] Lines => Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static async Task<Result> RunAsync(string tool, IEnumerable<string> args, string? stdinFile = null, int timeoutSeconds = 600)
+    /// <summary>
+    /// Runs <paramref name="tool"/> (a name on PATH, or an absolute path) to its end, with <paramref name="stdinFile"/>
+    /// as standard input, in <paramref name="workingDirectory"/>, with <paramref name="environment"/> added.
+    /// </summary>
+    public static async Task<Result> RunAsync(
+        string tool,
+        IEnumerable<string> args,
+        string? stdinFile = null,
+        int timeoutSeconds = 600,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Require(tool))
         {
@@ -41,6 +56,7 @@ internal static class ExternalTool
             RedirectStandardError = true,
             RedirectStandardInput = stdinFile is not null,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var a in args)
         {
@@ -48,6 +64,11 @@ internal static class ExternalTool
         }
 
         info.Environment["LC_ALL"] = "C.UTF-8";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         using var process = Process.Start(info)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         var stdout = new MemoryStream();

@@ -39,10 +39,7 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         await SubmitAsync(final: true, cancellationToken).ConfigureAwait(false);
-        while (_inFlight.Count > 0)
-        {
-            await WriteOutAsync(await _inFlight.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        }
+        await WriteOutAsync(keep: 0, cancellationToken).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -54,34 +51,37 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
         _filled = 0;
         if (parallelism == 1)
         {
-            PooledBuffer compressed;
-            try
-            {
-                compressed = DeflateChunks.Compress(chunk.AsSpan(0, filled), level, final);
-            }
-            finally
-            {
-                ReturnChunk(chunk);
-            }
-
-            await WriteOutAsync(compressed, cancellationToken).ConfigureAwait(false);
+            await WriteOutAsync(Compress(chunk, filled, level, final), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        _inFlight.Enqueue(Task.Run(() =>
-        {
-            try
-            {
-                return DeflateChunks.Compress(chunk.AsSpan(0, filled), level, final);
-            }
-            finally
-            {
-                ReturnChunk(chunk);
-            }
-        }, CancellationToken.None));
+        _inFlight.Enqueue(Task.Run(() => Compress(chunk, filled, level, final), CancellationToken.None));
 
         // One more than the workers, so that a worker finds the next chunk waiting while this flow writes.
-        while (_inFlight.Count > parallelism)
+        await WriteOutAsync(keep: parallelism, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Compresses a chunk and gives its plain bytes back to the pool.</summary>
+    private static PooledBuffer Compress(byte[]? chunk, int filled, int level, bool final)
+    {
+        try
+        {
+            return DeflateChunks.Compress(chunk.AsSpan(0, filled), level, final);
+        }
+        finally
+        {
+            if (chunk is not null)
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+    }
+
+    /// <summary>Writes the oldest chunks in flight, in order, until at most <paramref name="keep"/> are left.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteOutAsync(int keep, CancellationToken cancellationToken)
+    {
+        while (_inFlight.Count > keep)
         {
             await WriteOutAsync(await _inFlight.Dequeue().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
@@ -97,14 +97,6 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
         finally
         {
             compressed.Return();
-        }
-    }
-
-    private static void ReturnChunk(byte[]? chunk)
-    {
-        if (chunk is not null)
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
         }
     }
 }

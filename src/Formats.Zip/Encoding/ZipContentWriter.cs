@@ -11,16 +11,18 @@ namespace Formats.Zip.Encoding;
 /// </summary>
 internal sealed class ZipContentWriter : IEntryContent
 {
+    /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
+    private const int ParallelCrcThreshold = 256 * 1024;
+
     private readonly ZipArchiveWriter _archive;
     private readonly PreparedEntry _entry;
     private readonly ZipEntryLayout _layout;
     private readonly long _headerOffset;
     private readonly long _dataStart;
-    private readonly Crc32Accumulator _crc = null!;
     private readonly uint? _expectedCrc;
-    /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
-    private const int ParallelCrcThreshold = 256 * 1024;
 
+    // Null when the content arrives compressed ahead with its CRC-32 (WriteEncodedAsync).
+    private readonly Crc32Accumulator? _crc;
     private readonly ChunkedDeflater? _deflater;
     private readonly Stream? _zstd;
     private long _length;
@@ -47,7 +49,6 @@ internal sealed class ZipContentWriter : IEntryContent
         }
 
         _crc = new Crc32Accumulator();
-
         if (layout.Method == ZipConstants.MethodDeflate)
         {
             _deflater = new ChunkedDeflater(archive.Output, options.CompressionLevel, options.MaxDegreeOfParallelism);
@@ -67,7 +68,7 @@ internal sealed class ZipContentWriter : IEntryContent
         if (_deflater is null && _zstd is null && data.Length >= ParallelCrcThreshold && _archive.Options.MaxDegreeOfParallelism > 1)
         {
             // Stored content in large pieces: its CRC-32 runs on another core while the same bytes go out.
-            var crc = _archive.CrcWorker.AppendAsync(_crc, data);
+            var crc = _archive.CrcWorker.AppendAsync(_crc!, data);
             try
             {
                 await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
@@ -81,7 +82,7 @@ internal sealed class ZipContentWriter : IEntryContent
             return;
         }
 
-        _crc.Append(data.Span);
+        _crc!.Append(data.Span);
         if (_deflater is not null)
         {
             await _deflater.WriteAsync(data, cancellationToken).ConfigureAwait(false);
@@ -143,7 +144,7 @@ internal sealed class ZipContentWriter : IEntryContent
         }
 
         // Content skipped outside a window was never read: its CRC is the declared one (0 when only a length is measured).
-        var crc = _skipped ? _expectedCrc ?? 0 : _computedCrc ?? _crc.Value;
+        var crc = _skipped ? _expectedCrc ?? 0 : _computedCrc ?? _crc!.Value;
         if (!_skipped && _expectedCrc is { } declared)
         {
             CheckCrc(_entry, crc, declared);
