@@ -52,8 +52,12 @@ public abstract class ArchivePlan
     /// <summary>The entries, in archive order.</summary>
     public IReadOnlyList<ArchiveItem> Items { get; }
 
-    /// <summary>The time given to entries without <see cref="ArchiveEntry.LastModified"/>: fixed when the plan is made, so every pass agrees. Set entry times for ETags that agree across processes.</summary>
-    public DateTimeOffset DefaultLastModified { get; init; } = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    /// <summary>
+    /// The time given to entries that declare no <see cref="ArchiveEntry.LastModified"/> and whose source knows none
+    /// before it is opened: <see cref="ArchiveEntry.DefaultLastModified"/> unless set (to a manifest response's
+    /// Last-Modified, say). Never the clock, so the same plan gives the same bytes and ETag in every process.
+    /// </summary>
+    public DateTimeOffset DefaultLastModified { get; init; } = ArchiveEntry.DefaultLastModified;
 
     /// <summary>A strong validator of the archive's bytes (quoted, as an HTTP ETag), derived from the entries and options alone.</summary>
     public string ETag => _etag ??= ComputeETag();
@@ -162,7 +166,7 @@ public abstract class ArchivePlan
         text.Append(CultureInfo.InvariantCulture, $"default-time {DefaultLastModified.UtcTicks}\n");
         foreach (var (e, source) in Items)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{e.LastModified?.UtcTicks}\0{e.LastModified?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}\n");
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));

@@ -20,7 +20,7 @@ public abstract class ArchiveWriter : IArchiveSink
     internal const int MemoryChunkSize = 1024 * 1024;
 
     private readonly EntryNameRegistry _names;
-    private DateTimeOffset _createdAt = DateTimeOffset.UtcNow;
+    private DateTimeOffset _defaultTime = ArchiveEntry.DefaultLastModified;
     private State _state = State.Ready;
     private Exception? _failure;
 
@@ -37,12 +37,19 @@ public abstract class ArchiveWriter : IArchiveSink
     /// <summary>What an <see cref="ArchivePlan"/> asks of this writer: nothing (a plain writer), a length, or a byte range.</summary>
     internal PlanPurpose Purpose { get; init; }
 
-    /// <summary>The time of entries without <see cref="ArchiveEntry.LastModified"/>; a plan fixes it so that every pass lays out the same archive.</summary>
+    /// <summary>The time of entries without <see cref="ArchiveEntry.LastModified"/> whose source tells none.</summary>
     internal DateTimeOffset DefaultLastModified
     {
-        get => _createdAt;
-        init => _createdAt = value;
+        get => _defaultTime;
+        init => _defaultTime = value;
     }
+
+    /// <summary>
+    /// True when the writer belongs to an <see cref="ArchivePlan"/>: every byte must then follow from what is known before
+    /// any source is opened (a range lays out entries it never opens), so what a source learns when opened (an HTTP
+    /// Last-Modified) does not date its entry.
+    /// </summary>
+    internal bool Planned { get; init; }
 
     /// <inheritdoc/>
     public long BytesWritten => Output.Position;
@@ -78,7 +85,13 @@ public abstract class ArchiveWriter : IArchiveSink
         try
         {
             var prepared = Prepare(entry, source, pushed: false);
-            CheckEntry(prepared);
+            if (prepared.Length is not null || prepared.Source is null || Output.IsWindowed)
+            {
+                // Checked before the source is opened; an entry whose length the source tells only when opened is
+                // checked once it is known (in AddWholeEntryAsync).
+                CheckEntry(prepared);
+            }
+
             if (Output.IsWindowed)
             {
                 await AddWindowedEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
@@ -107,7 +120,10 @@ public abstract class ArchiveWriter : IArchiveSink
             if (prepared.Source is { } s)
             {
                 stream = await OpenSourceAsync(prepared, s, 0, cancellationToken).ConfigureAwait(false);
+                prepared = LearnFromOpenedSource(prepared, stream);
             }
+
+            CheckEntry(prepared);
 
             var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             var counter = new ContentCounter(prepared, content);
@@ -367,7 +383,8 @@ public abstract class ArchiveWriter : IArchiveSink
             Kind = entry.Kind,
             Length = length,
             Crc32 = entry.Crc32,
-            LastModified = entry.LastModified ?? _createdAt,
+            LastModified = entry.LastModified ?? source?.LastModified ?? _defaultTime,
+            TimeIsDefault = entry.LastModified is null && source?.LastModified is null,
             Mode = mode,
             LinkTarget = target,
             UserId = entry.UserId ?? 0,
@@ -376,6 +393,23 @@ public abstract class ArchiveWriter : IArchiveSink
             GroupName = entry.GroupName ?? "",
             Source = source,
         };
+    }
+
+    /// <summary>
+    /// The entry as its opened source describes it: a length the source learned on opening (an HTTP Content-Length, a
+    /// seekable stream), and, outside a plan, a time it learned (an HTTP Last-Modified) for an entry that declares none.
+    /// </summary>
+    private PreparedEntry LearnFromOpenedSource(PreparedEntry prepared, Stream stream)
+    {
+        var metadata = stream as IEntrySourceMetadata;
+        var length = prepared.Length ?? metadata?.Length ?? (stream.CanSeek ? stream.Length - stream.Position : null);
+        var time = !Planned && prepared.TimeIsDefault && metadata?.LastModified is { } learned ? learned : (DateTimeOffset?)null;
+        if (length == prepared.Length && time is null)
+        {
+            return prepared;
+        }
+
+        return prepared with { Length = length, LastModified = time ?? prepared.LastModified, TimeIsDefault = time is null && prepared.TimeIsDefault };
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -17,7 +17,7 @@ internal static class SourceCollector
         {
             if (operand == "-")
             {
-                var stdin = new ArchiveEntry(options.StdinName) { LastModified = options.MTime ?? DateTimeOffset.UtcNow, Length = options.StdinLength };
+                var stdin = new ArchiveEntry(options.StdinName) { LastModified = options.MTime, Length = options.StdinLength };
                 entries.Add(new PlannedEntry(stdin, EntrySource.FromStream(options.OpenStdin())));
 
                 continue;
@@ -40,7 +40,7 @@ internal static class SourceCollector
                     throw new UsageException($"'{operand}': the URL has no file name to name its entry; use a manifest (@FILE) to name it");
                 }
 
-                entries.Add(new PlannedEntry(new ArchiveEntry(name) { LastModified = options.MTime ?? DateTimeOffset.UtcNow }, EntrySource.FromUrl(Http, url)));
+                entries.Add(new PlannedEntry(new ArchiveEntry(name) { LastModified = options.MTime }, EntrySource.FromUrl(Http, url)));
                 continue;
             }
 

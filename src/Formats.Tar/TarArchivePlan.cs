@@ -20,13 +20,13 @@ public sealed class TarArchivePlan : ArchivePlan
     public TarWriterOptions Options { get; }
 
     private protected override ArchiveWriter CreateWriter(Stream output) =>
-        new TarArchiveWriter(output, Options) { DefaultLastModified = DefaultLastModified };
+        new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
-        new TarArchiveWriter(output, Options) { DefaultLastModified = DefaultLastModified };
+        new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose) =>
-        new TarArchiveWriter(output, Options) { Purpose = purpose, DefaultLastModified = DefaultLastModified };
+        new TarArchiveWriter(output, Options) { Purpose = purpose, Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override string DescribeOptions() =>
         $"tar compression={Options.Compression} level={Options.CompressionLevel} duplicates={Options.NamePolicy.Duplicates}";

@@ -20,13 +20,13 @@ public sealed class ZipArchivePlan : ArchivePlan
     public ZipWriterOptions Options { get; }
 
     private protected override ArchiveWriter CreateWriter(Stream output) =>
-        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { DefaultLastModified = DefaultLastModified };
+        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
-        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { DefaultLastModified = DefaultLastModified };
+        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose) =>
-        new ZipArchiveWriter(output, Options) { Purpose = purpose, DefaultLastModified = DefaultLastModified };
+        new ZipArchiveWriter(output, Options) { Purpose = purpose, Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override string DescribeOptions() =>
         $"zip method={Options.Method} level={Options.CompressionLevel} zip64={Options.Zip64} duplicates={Options.NamePolicy.Duplicates}";

@@ -40,8 +40,19 @@ public sealed class ArchiveEntry
     /// <summary>The content's CRC-32 (ISO-HDLC, as zip uses it), if known before it is read. A source whose content has another CRC fails the archive.</summary>
     public uint? Crc32 { get; init; }
 
-    /// <summary>Last modification time; when null, the time the sink was created.</summary>
+    /// <summary>
+    /// Last modification time. When null: the source's time (<see cref="EntrySource.LastModified"/>, or what it learns
+    /// when opened, such as an HTTP <c>Last-Modified</c>, where the writer is not bound to a plan), else the writer's
+    /// default, <see cref="DefaultLastModified"/> unless the plan sets another. Never the clock: the same entries give
+    /// the same bytes.
+    /// </summary>
     public DateTimeOffset? LastModified { get; init; }
+
+    /// <summary>
+    /// The time of entries that neither declare one nor get one from their source: 1980-01-01T00:00:00Z, the earliest
+    /// time a zip header holds, so that the same entries give the same bytes in every run.
+    /// </summary>
+    public static DateTimeOffset DefaultLastModified { get; } = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Unix permission bits (no file type bits); when null, 0644 for files, 0755 for directories, 0777 for symbolic links.</summary>
     public UnixFileMode? Mode

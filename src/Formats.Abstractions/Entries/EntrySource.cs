@@ -11,10 +11,16 @@ public abstract class EntrySource
     /// <summary>The content's length when the source knows it without being opened; null otherwise.</summary>
     public virtual long? Length => null;
 
+    /// <summary>
+    /// The content's modification time when the source knows it without being opened (a file's mtime); null otherwise.
+    /// It dates entries that declare no <see cref="ArchiveEntry.LastModified"/>, and enters an <see cref="ArchivePlan"/>'s ETag.
+    /// </summary>
+    public virtual DateTimeOffset? LastModified => null;
+
     /// <summary>Opens the content for reading, positioned at <paramref name="offset"/>. The caller disposes the stream.</summary>
     public abstract ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken);
 
-    /// <summary>A file on disk, opened for asynchronous reads when its turn comes. Its length is read now.</summary>
+    /// <summary>A file on disk, opened for asynchronous reads when its turn comes. Its length and modification time are read now.</summary>
     public static EntrySource FromFile(string path) => new FileEntrySource(path);
 
     /// <summary>
@@ -49,15 +55,20 @@ internal sealed class FileEntrySource : EntrySource
 {
     private readonly string _path;
     private readonly long _length;
+    private readonly DateTimeOffset _lastModified;
 
     public FileEntrySource(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = path;
-        _length = new FileInfo(path).Length;
+        var info = new FileInfo(path);
+        _length = info.Length;
+        _lastModified = info.LastWriteTimeUtc;
     }
 
     public override long? Length => _length;
+
+    public override DateTimeOffset? LastModified => _lastModified;
 
     public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {

@@ -50,7 +50,11 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var stream = new HttpBodyStream(response, body, url, idleTimeout);
+            var stream = new HttpBodyStream(response, body, url, idleTimeout)
+            {
+                RemainingLength = response.Content.Headers.ContentLength - skip,
+                LastModified = response.Content.Headers.LastModified,
+            };
             await stream.SkipAsync(skip, cancellationToken).ConfigureAwait(false);
             return stream;
         }
@@ -61,9 +65,19 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         }
     }
 
-    /// <summary>A response body that names its URL in errors, times out when no data comes, and disposes the response with it.</summary>
-    private sealed class HttpBodyStream(HttpResponseMessage response, Stream body, Uri url, TimeSpan idleTimeout) : ReadOnlyStreamBase
+    /// <summary>
+    /// A response body that names its URL in errors, times out when no data comes, disposes the response with it, and
+    /// tells the writer the response's Content-Length and Last-Modified.
+    /// </summary>
+    private sealed class HttpBodyStream(HttpResponseMessage response, Stream body, Uri url, TimeSpan idleTimeout) : ReadOnlyStreamBase, IEntrySourceMetadata
     {
+        /// <summary>The bytes still to come from the requested offset (Content-Length less what is skipped), when the server says.</summary>
+        public long? RemainingLength { get; init; }
+
+        public DateTimeOffset? LastModified { get; init; }
+
+        long? IEntrySourceMetadata.Length => RemainingLength;
+
         public async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
         {
             var buffer = new byte[(int)Math.Min(count, 64 * 1024)];

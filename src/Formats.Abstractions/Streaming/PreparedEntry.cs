@@ -3,7 +3,7 @@ using System.Text;
 namespace Formats.Streaming;
 
 /// <summary>An entry after the name policy and the defaults: what a format writes in its header.</summary>
-internal sealed class PreparedEntry
+internal sealed record PreparedEntry
 {
     public required string Name { get; init; }
 
@@ -21,6 +21,9 @@ internal sealed class PreparedEntry
     public required uint? Crc32 { get; init; }
 
     public required DateTimeOffset LastModified { get; init; }
+
+    /// <summary>True when <see cref="LastModified"/> is the writer's default: neither the entry nor its source gave a time.</summary>
+    public bool TimeIsDefault { get; init; }
 
     /// <summary>Permission bits only.</summary>
     public required UnixFileMode Mode { get; init; }
