@@ -165,22 +165,40 @@ public sealed class TarArchiveWriterTests
     }
 
     [Fact]
-    public async Task Entry_of_unknown_length_is_refused_before_any_byte_naming_zip()
+    public async Task Entry_whose_opened_source_does_not_tell_its_length_is_refused_before_any_byte_naming_zip()
     {
         var output = new AsyncOnlyStream();
         await using var tar = new TarArchiveWriter(output);
+        var source = EntrySource.FromDelegate((_, _) => ValueTask.FromResult<Stream>(new SyntheticStream(10)));
+        var ex = await Assert.ThrowsAsync<ArchiveException>(async () => await tar.AddEntryAsync(new ArchiveEntry("stream.log"), source));
+        Assert.Equal("stream.log", ex.EntryName);
+        Assert.Contains("zip can stream", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, tar.BytesWritten);
+        await Assert.ThrowsAsync<ArchiveException>(async () => await new TarArchiveWriter(new AsyncOnlyStream()).OpenEntryAsync(new ArchiveEntry("pushed")));
+    }
+
+    [Fact]
+    public async Task Entry_whose_source_tells_its_length_when_opened_is_written()
+    {
+        var output = new AsyncOnlyStream();
         var opened = false;
         var source = EntrySource.FromDelegate((_, _) =>
         {
             opened = true;
-            return ValueTask.FromResult<Stream>(new MemoryStream());
+            return ValueTask.FromResult<Stream>(new MemoryStream("hello"u8.ToArray()));
         });
-        var ex = await Assert.ThrowsAsync<ArchiveException>(async () => await tar.AddEntryAsync(new ArchiveEntry("stream.log"), source));
-        Assert.Equal("stream.log", ex.EntryName);
-        Assert.Contains("zip can stream", ex.Message, StringComparison.Ordinal);
-        Assert.False(opened);
-        Assert.Equal(0, tar.BytesWritten);
-        await Assert.ThrowsAsync<ArchiveException>(async () => await new TarArchiveWriter(new AsyncOnlyStream()).OpenEntryAsync(new ArchiveEntry("pushed")));
+        await using (var tar = new TarArchiveWriter(output))
+        {
+            Assert.Equal(0, tar.BytesWritten);
+            await tar.AddEntryAsync(new ArchiveEntry("known-at-open.txt") { LastModified = Time }, source);
+            await tar.CompleteAsync();
+        }
+
+        Assert.True(opened);
+        using var reader = new System.Formats.Tar.TarReader(new MemoryStream(output.ToArray()));
+        var entry = reader.GetNextEntry()!;
+        Assert.Equal("known-at-open.txt", entry.Name);
+        Assert.Equal(5, entry.Length);
     }
 
     [Theory]

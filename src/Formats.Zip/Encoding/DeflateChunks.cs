@@ -15,6 +15,9 @@ internal static class DeflateChunks
     /// <summary>Plain bytes per chunk.</summary>
     public const int ChunkSize = 1024 * 1024;
 
+    /// <summary>BFINAL=1, BTYPE=01 (fixed Huffman), then the 7-bit end-of-block code 0: the whole deflate stream of no bytes.</summary>
+    private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
+
     /// <summary>One options object per level, shared (a stream only reads it when it is created).</summary>
     private static readonly ZLibCompressionOptions[] Options =
         [.. Enumerable.Range(0, 10).Select(level => new ZLibCompressionOptions { CompressionLevel = level })];
@@ -31,6 +34,13 @@ internal static class DeflateChunks
         if (final)
         {
             deflate.Dispose();
+            if (output.Length == 0)
+            {
+                // DeflateStream writes nothing at all for no input, which is not a deflate stream: write what zlib writes
+                // for an empty input, one final fixed-Huffman block holding only its end-of-block code (RFC 1951 3.2.6).
+                output.Write(EmptyFinalBlock);
+            }
+
             return output;
         }
 
