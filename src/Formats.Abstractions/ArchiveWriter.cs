@@ -61,6 +61,12 @@ public abstract class ArchiveWriter : IArchiveSink
     private protected abstract ValueTask WriteEndAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// What an aborted archive that reached archive offset <paramref name="reached"/> ends with, so that no reader takes
+    /// it for complete: nothing, for formats whose end records are what readers look for (zip); see the tar writer.
+    /// </summary>
+    private protected virtual ReadOnlyMemory<byte> AbortMarker(long reached) => ReadOnlyMemory<byte>.Empty;
+
+    /// <summary>
     /// Refuses, before its source is opened and before any byte of it is written, an entry the format cannot hold
     /// (tar: an unknown length; zip: a hard link). Throws <see cref="ArchiveException"/>.
     /// </summary>
@@ -233,7 +239,7 @@ public abstract class ArchiveWriter : IArchiveSink
 
         _failure ??= new InvalidOperationException("the archive was disposed before it was completed");
         _state = State.Disposed;
-        await Output.AbortAsync().ConfigureAwait(false);
+        await Output.AbortAsync(AbortMarker).ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

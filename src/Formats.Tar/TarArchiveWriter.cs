@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.IO.Pipelines;
 using Formats.Streaming;
 using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace Formats.Tar;
 
@@ -35,6 +36,12 @@ public sealed class TarArchiveWriter : ArchiveWriter
 
     private readonly TarWriterOptions _options;
 
+    /// <summary>
+    /// Archive offsets at which a header starts (after the last byte of an entry's padded data), from the last one
+    /// that may not have gone out yet: where an abort leaves a reader expecting the next header.
+    /// </summary>
+    private readonly Queue<long> _headerOffsets = new([0]);
+
     private protected override void CheckPlannable(PreparedEntry entry, PlanPurpose purpose)
     {
         if (_options.Compression != TarCompression.None)
@@ -55,6 +62,12 @@ public sealed class TarArchiveWriter : ArchiveWriter
     {
         var length = entry.Length!.Value;
         var layout = TarEntryLayout.Plan(entry, length);
+        while (_headerOffsets.TryPeek(out var gone) && gone < Output.FlushedPosition)
+        {
+            _headerOffsets.Dequeue();
+        }
+
+        _headerOffsets.Enqueue(Output.Position + layout.HeaderLength + TarConstants.PaddedLength(length));
         var span = Output.GetSpan(layout.HeaderLength);
         layout.Write(span);
         Output.Advance(layout.HeaderLength);
@@ -73,14 +86,34 @@ public sealed class TarArchiveWriter : ArchiveWriter
         await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A plain tar cut where a header would start ends cleanly for GNU tar, bsdtar and Python's tarfile, which all take
+    /// the end of input there for the end of the archive: an aborted archive that reached such an offset gets a pax
+    /// header block announcing a block of records that never comes, which all three report as a truncated archive.
+    /// Cut anywhere else (inside a header or data) the archive is truncated already, and a marker would only be read as data.
+    /// </summary>
+    private protected override ReadOnlyMemory<byte> AbortMarker(long reached) =>
+        _headerOffsets.Contains(reached) ? TarEntryLayout.IncompleteMarker() : ReadOnlyMemory<byte>.Empty;
+
     /// <summary>The whole-archive encoder for the options, or null for a plain tar. Each leaves the target open.</summary>
     private static Func<Stream, Stream>? Encoder(TarWriterOptions options) => options.Compression switch
     {
         TarCompression.None => null,
         TarCompression.Gzip => target => new GZipStream(target, new ZLibCompressionOptions { CompressionLevel = options.CompressionLevel }, leaveOpen: true),
-        TarCompression.Zstandard => target => new CompressionStream(target, CompressionLevels.ToZstandard(options.CompressionLevel), leaveOpen: true),
+        TarCompression.Zstandard => target => CreateZstandard(target, options.CompressionLevel),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Compression, "unknown compression"),
     };
+
+    /// <summary>
+    /// A zstd frame with its content checksum (frame header flag, XXH64 at the end), as the zstd CLI writes by default:
+    /// the tar inside carries no checksum of its content, so without it a flipped byte would extract wrong data silently.
+    /// </summary>
+    private static CompressionStream CreateZstandard(Stream target, int level)
+    {
+        var stream = new CompressionStream(target, CompressionLevels.ToZstandard(level), leaveOpen: true);
+        stream.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        return stream;
+    }
 }
 
 /// <summary>An entry's content: written as it comes, then zero-padded to the block size.</summary>

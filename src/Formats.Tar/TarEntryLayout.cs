@@ -124,6 +124,23 @@ internal sealed class TarEntryLayout
         return new TarEntryLayout(header, records, paxHeader);
     }
 
+    /// <summary>
+    /// The block an aborted archive ends with (<see cref="TarArchiveWriter"/>): a valid pax header block whose one
+    /// block of records is missing. Its name says what happened to whoever lists what arrived.
+    /// </summary>
+    public static byte[] IncompleteMarker()
+    {
+        var block = new byte[TarConstants.BlockSize];
+        new UstarHeader
+        {
+            Name = "PaxHeaders/formats-archive-incomplete-the-writer-failed"u8.ToArray(),
+            Mode = TarConstants.PaxHeaderMode,
+            Size = TarConstants.BlockSize,
+            TypeFlag = TarConstants.TypePaxExtendedHeader,
+        }.Write(block);
+        return block;
+    }
+
     /// <summary>Writes the headers (<see cref="HeaderLength"/> bytes).</summary>
     public void Write(Span<byte> destination)
     {

@@ -41,6 +41,12 @@ internal sealed class ArchiveOutput
     public long Position { get; private set; }
 
     /// <summary>
+    /// The archive offset up to which bytes have been pushed to the target: what a reader would see if the archive were
+    /// aborted now. For a caller's <see cref="PipeWriter"/>, whose waiting bytes the caller may still flush, every byte.
+    /// </summary>
+    public long FlushedPosition => _ownsWriter ? Position - _unflushed : Position;
+
+    /// <summary>
     /// Writes to <paramref name="writer"/>, through <paramref name="encode"/> when given: a whole-archive encoder
     /// (gzip, zstd) created over a stream of the target, which it must leave open.
     /// </summary>
@@ -52,7 +58,7 @@ internal sealed class ArchiveOutput
             return new ArchiveOutput(writer, ownsWriter: false);
         }
 
-        var gate = new GateStream(writer.AsStream(leaveOpen: true));
+        var gate = new GateStream(new PipeTargetStream(writer));
         var encoder = encode(gate);
         return new ArchiveOutput(OwnPipe(encoder), ownsWriter: true, encoder, gate, target: writer);
     }
@@ -247,34 +253,60 @@ internal sealed class ArchiveOutput
     /// <summary>
     /// The archive is abandoned: release our pipe writer without writing what still waits in it. An encoder is shut
     /// off from the target before it is released, so it cannot write the trailer that would make a truncated archive
-    /// look whole.
+    /// look whole. An uncompressed archive whose format cannot show a cut by itself gets <paramref name="marker"/>'s
+    /// bytes for the offset reached (<see cref="FlushedPosition"/>) after what went out: bytes that make every reader fail.
     /// </summary>
-    public async ValueTask AbortAsync()
+    public async ValueTask AbortAsync(Func<long, ReadOnlyMemory<byte>>? marker = null)
     {
-        if (_ownsWriter && !_finished)
+        var reached = FlushedPosition;
+        var ending = marker is not null && _encoder is null && _window is null ? marker(reached) : ReadOnlyMemory<byte>.Empty;
+        if (!_ownsWriter)
         {
-            _finished = true;
-            try
+            if (!ending.IsEmpty)
             {
-                await _writer.CompleteAsync(new IOException("the archive was aborted")).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // The target already failed; the abort stands either way.
+                await TryAsync(async () =>
+                {
+                    await _writer.WriteAsync(ending).ConfigureAwait(false);
+                }).ConfigureAwait(false);
             }
 
-            if (_encoder is not null)
+            return;
+        }
+
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        await TryAsync(() => _writer.CompleteAsync(new IOException("the archive was aborted"))).ConfigureAwait(false);
+        if (_encoder is not null)
+        {
+            _gate!.Shut();
+
+            // The gate refuses the encoder's last bytes, as intended.
+            await TryAsync(() => _encoder.DisposeAsync()).ConfigureAwait(false);
+        }
+
+        if (!ending.IsEmpty && _direct is { } direct)
+        {
+            await TryAsync(async () =>
             {
-                _gate!.Shut();
-                try
-                {
-                    await _encoder.DisposeAsync().ConfigureAwait(false);
-                }
-                catch (IOException)
-                {
-                    // The gate refused the encoder's last bytes, as intended.
-                }
-            }
+                await direct.WriteAsync(ending).ConfigureAwait(false);
+                await direct.FlushAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a step of an abort; a target that already failed makes it moot, and the abort stands either way.</summary>
+    private static async ValueTask TryAsync(Func<ValueTask> step)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException or OperationCanceledException)
+        {
         }
     }
 }
