@@ -126,7 +126,18 @@ public abstract class ArchivePlan
     private async ValueTask<long> MeasureAsync(PlanPurpose purpose, CancellationToken cancellationToken)
     {
         var output = ArchiveOutput.CreateWindow(Stream.Null, 0, 0);
-        await RunAsync(CreateWriter(output, purpose), cancellationToken).ConfigureAwait(false);
+        var writer = CreateWriter(output, purpose);
+        try
+        {
+            writer.CheckPlannable(purpose);
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        await RunAsync(writer, cancellationToken).ConfigureAwait(false);
         return output.Position;
     }
 

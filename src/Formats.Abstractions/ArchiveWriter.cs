@@ -83,6 +83,15 @@ public abstract class ArchiveWriter : IArchiveSink
     {
     }
 
+    /// <summary>
+    /// Refuses options under which no archive, not even an empty one, can be laid out without its content (a compressed
+    /// tar): checked once, before any entry, so that the answer does not depend on whether there are entries.
+    /// Throws <see cref="ArchiveException"/> with the reason.
+    /// </summary>
+    internal virtual void CheckPlannable(PlanPurpose purpose)
+    {
+    }
+
     /// <inheritdoc/>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)

@@ -42,7 +42,7 @@ public sealed class TarArchiveWriter : ArchiveWriter
     /// </summary>
     private readonly Queue<long> _headerOffsets = new([0]);
 
-    private protected override void CheckPlannable(PreparedEntry entry, PlanPurpose purpose)
+    internal override void CheckPlannable(PlanPurpose purpose)
     {
         if (_options.Compression != TarCompression.None)
         {

@@ -109,6 +109,51 @@ public sealed class PlanProperties
         Assert.Equal(full, joined.ToArray());
     }
 
+    public static Arbitrary<(IReadOnlyList<EntryCase> Entries, string Format)> AnyFormat() =>
+        (from archive in ArchiveGenerators.Archive
+         from none in Gen.Frequency((1, Gen.Constant(true)), (3, Gen.Constant(false)))
+         from format in Gen.Elements("zip-stored", "zip-deflate", "zip-auto", "zip-zstd", "tar", "tar-gzip", "tar-zstd")
+         select ((IReadOnlyList<EntryCase>)(none ? [] : archive.Entries), format)).ToArbitrary();
+
+    [Property(Arbitrary = [typeof(PlanProperties)], MaxTest = 120)]
+    public async Task Every_format_and_compression_predicts_its_written_length_or_says_why_not_even_with_no_entries((IReadOnlyList<EntryCase> Entries, string Format) c)
+    {
+        var items = c.Entries.Select(e => new ArchiveItem(
+            new ArchiveEntry(e.Name, e.Kind) { Length = e.Kind == EntryKind.File ? e.Content.Length : null, LastModified = e.Time, Mode = (UnixFileMode)e.Mode, LinkTarget = e.LinkTarget },
+            e.Kind == EntryKind.File ? EntrySource.FromBytes(e.Content) : null)).ToList();
+        ArchivePlan plan = c.Format switch
+        {
+            "zip-stored" => new ZipArchivePlan(items, new ZipWriterOptions { Method = ZipCompressionMethod.Stored }),
+            "zip-deflate" => new ZipArchivePlan(items, new ZipWriterOptions { Method = ZipCompressionMethod.Deflate }),
+            "zip-auto" => new ZipArchivePlan(items, new ZipWriterOptions { Method = ZipCompressionMethod.Auto }),
+            "zip-zstd" => new ZipArchivePlan(items, new ZipWriterOptions { Method = ZipCompressionMethod.Zstandard }),
+            "tar" => new TarArchivePlan(items),
+            "tar-gzip" => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.Gzip }),
+            _ => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.Zstandard }),
+        };
+        var predicted = await plan.PredictLengthAsync();
+        var written = (await FullAsync(plan)).Length;
+        if (c.Format is "zip-stored" or "tar")
+        {
+            Assert.True(predicted.IsKnown, predicted.Reason);
+        }
+
+        if (c.Format.StartsWith("tar-", StringComparison.Ordinal))
+        {
+            Assert.False(predicted.IsKnown, $"a compressed tar of {c.Entries.Count} entries predicted {predicted.Length}");
+            Assert.Contains("TarCompression.None", predicted.Reason, StringComparison.Ordinal);
+        }
+
+        if (predicted.IsKnown)
+        {
+            Assert.Equal(written, predicted.Length);
+        }
+        else
+        {
+            Assert.False(string.IsNullOrEmpty(predicted.Reason));
+        }
+    }
+
     [Property(Arbitrary = [typeof(PlanGenerators)], MaxTest = 60)]
     public async Task Same_plan_gives_the_same_bytes_and_the_same_etag(PlanCase c)
     {
