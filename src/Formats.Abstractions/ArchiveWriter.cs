@@ -24,6 +24,9 @@ public abstract class ArchiveWriter : IArchiveSink
     private State _state = State.Ready;
     private Exception? _failure;
 
+    /// <summary>1 while a call runs on the writer (<see cref="Claim"/>).</summary>
+    private int _busy;
+
     private protected ArchiveWriter(ArchiveOutput output, EntryNamePolicy? namePolicy)
     {
         Output = output;
@@ -96,6 +99,7 @@ public abstract class ArchiveWriter : IArchiveSink
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)
     {
+        using var call = Claim();
         Enter();
         try
         {
@@ -198,6 +202,7 @@ public abstract class ArchiveWriter : IArchiveSink
     /// <inheritdoc/>
     public async ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default)
     {
+        using var call = Claim();
         Enter();
         try
         {
@@ -222,6 +227,7 @@ public abstract class ArchiveWriter : IArchiveSink
     /// <inheritdoc/>
     public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
     {
+        using var call = Claim();
         Enter();
         try
         {
@@ -254,6 +260,7 @@ public abstract class ArchiveWriter : IArchiveSink
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask WriteEntryContentAsync(ContentCounter counter, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        using var call = Claim();
         ThrowIfNot(State.InEntry);
         try
         {
@@ -274,6 +281,7 @@ public abstract class ArchiveWriter : IArchiveSink
             return;
         }
 
+        using var call = Claim();
         ThrowIfNot(State.InEntry);
         try
         {
@@ -296,20 +304,43 @@ public abstract class ArchiveWriter : IArchiveSink
         _state = State.InEntry;
     }
 
+    /// <summary>
+    /// Claims the writer for one call, until the returned scope is disposed. A call made while another runs (from another
+    /// thread, or without awaiting the one before) would interleave two entries' bytes: it fails the archive and throws,
+    /// so that <see cref="CompleteAsync"/> can never call such an archive complete.
+    /// </summary>
+    private CallScope Claim()
+    {
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            var ex = new InvalidOperationException("the archive writer was called while another call on it was still running; it takes one call at a time (await each call before making the next), so the archive was failed");
+            Fail(ex);
+            throw ex;
+        }
+
+        return new CallScope(this);
+    }
+
+    /// <summary>Ends a call claimed by <see cref="Claim"/>.</summary>
+    private readonly struct CallScope(ArchiveWriter writer) : IDisposable
+    {
+        public void Dispose() => Volatile.Write(ref writer._busy, 0);
+    }
+
     private void ThrowIfNot(State expected)
     {
-        if (_state == expected)
+        if (_state == expected && Volatile.Read(ref _failure) is null)
         {
             return;
         }
 
         throw _state switch
         {
+            State.Disposed when _failure is null => new ObjectDisposedException(GetType().Name),
+            _ when _failure is not null => new InvalidOperationException($"the archive failed earlier and was aborted: {_failure.Message}", _failure),
             State.InEntry => new InvalidOperationException("an entry is still being written; dispose its stream first"),
             State.Ready => new InvalidOperationException("no entry is being written"),
-            State.Completed => new InvalidOperationException("the archive is already complete"),
-            State.Disposed when _failure is null => new ObjectDisposedException(GetType().Name),
-            _ => new InvalidOperationException($"the archive failed earlier and was aborted: {_failure?.Message}", _failure),
+            _ => new InvalidOperationException("the archive is already complete"),
         };
     }
 
@@ -320,7 +351,7 @@ public abstract class ArchiveWriter : IArchiveSink
             _state = State.Failed;
         }
 
-        _failure ??= ex;
+        Interlocked.CompareExchange(ref _failure, ex, null);
     }
 
     private PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source, bool pushed)
