@@ -13,7 +13,11 @@ namespace Formats;
 /// </remarks>
 public interface IArchiveSink : IAsyncDisposable
 {
-    /// <summary>Bytes of archive produced so far (handed to the output, flushed or not).</summary>
+    /// <summary>
+    /// Bytes of archive handed to the output so far, flushed or not (for tar.gz and tar.zst, tar bytes before
+    /// compression). A small zip member compressed ahead on another core counts once it is written: as soon as its
+    /// compression is done and the members before it are out, and by <see cref="CompleteAsync"/> at the latest.
+    /// </summary>
     long BytesWritten { get; }
 
     /// <summary>

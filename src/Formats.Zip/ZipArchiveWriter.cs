@@ -32,6 +32,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     private readonly Queue<DeferredMember> _deferred = new();
     private readonly List<DeferredMember> _unsubmitted = [];
     private long _deferredBytes;
+    private Task? _lastBatch;
     private int _unsubmittedBytes;
 
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
@@ -159,8 +160,10 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
         _unsubmitted.Add(member);
         _unsubmittedBytes += member.Length;
-        if (_unsubmitted.Count >= BatchMembers || _unsubmittedBytes >= BatchBytes)
+        if (_unsubmitted.Count >= BatchMembers || _unsubmittedBytes >= BatchBytes || _lastBatch is null || _lastBatch.IsCompleted)
         {
+            // A full batch, or workers with nothing to do: a slow producer's members go out as soon as they are
+            // compressed instead of waiting for a batch to fill, and a fast one's batches grow with the workers' backlog.
             SubmitBatch();
         }
 
@@ -186,16 +189,18 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         {
             member.Batch = job;
         }
+
+        _lastBatch = job;
     }
 
     /// <summary>
-    /// Writes members compressed ahead, oldest first, until at most <paramref name="keep"/> members and
-    /// <paramref name="keepBytes"/> plain bytes wait.
+    /// Writes members compressed ahead, oldest first: every one already compressed, then more, waiting for their
+    /// compression, until at most <paramref name="keep"/> members and <paramref name="keepBytes"/> plain bytes wait.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DrainAsync(int keep, CancellationToken cancellationToken, long keepBytes = 0)
     {
-        while (_deferred.Count > keep || (_deferred.Count > 0 && _deferredBytes > keepBytes))
+        while (_deferred.TryPeek(out var oldest) && (_deferred.Count > keep || _deferredBytes > keepBytes || oldest.Batch is { IsCompleted: true }))
         {
             var member = _deferred.Dequeue();
             _deferredBytes -= member.Length;
@@ -225,6 +230,11 @@ public sealed class ZipArchiveWriter : ArchiveWriter
                     await content.WriteEncodedAsync(encoded.Memory, member.Length, result.Crc32, cancellationToken).ConfigureAwait(false);
                 }
                 await content.FinishAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not ArchiveException and not OperationCanceledException)
+            {
+                // Written during a later call: name the member whose bytes failed, not the entry that call was adding.
+                throw new ArchiveException(member.Entry.Name, $"writing it to the output failed: {ex.Message}", ex);
             }
             finally
             {
