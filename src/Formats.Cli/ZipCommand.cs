@@ -101,7 +101,7 @@ internal static class ZipCommand
         return new CliFormat(
             output => new ZipArchiveWriter(output, options),
             items => new ZipArchivePlan(items, options),
-            DeclaresCrcs: options.Method == ZipCompressionMethod.Stored,
+            DeclaresCrcs: options.Method is ZipCompressionMethod.Stored or ZipCompressionMethod.Auto,
             StdinLength: null);
     }
 

@@ -96,15 +96,17 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         }
 
         var method = _options.Method;
-        if (method == ZipCompressionMethod.Auto && AutoMethod.IsCompressedByName(entry.Name))
-        {
-            method = ZipCompressionMethod.Stored;
-        }
-
         var compresses = method is ZipCompressionMethod.Deflate or ZipCompressionMethod.Auto;
         if (compresses && entry.Kind == EntryKind.File && entry.Length is > 0 and <= DeflateChunks.ChunkSize && !Output.IsWindowed)
         {
+            // Held in memory and written whole, with its CRC-32 known before its header: stored by auto (by name or
+            // by trial) it needs no data descriptor, the one rule for every stored member.
             return new DeferredDeflateContent(this, entry, auto: method == ZipCompressionMethod.Auto);
+        }
+
+        if (method == ZipCompressionMethod.Auto && AutoMethod.IsCompressedByName(entry.Name))
+        {
+            method = ZipCompressionMethod.Stored;
         }
 
         await DrainAsync(keep: 0, cancellationToken).ConfigureAwait(false);

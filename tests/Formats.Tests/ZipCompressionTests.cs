@@ -241,6 +241,33 @@ public sealed class ZipCompressionTests
     }
 
     [Fact]
+    public async Task Auto_stores_by_name_and_by_trial_under_one_rule_sizes_up_front_when_the_crc_is_known_first()
+    {
+        var photo = Noise(10_000, seed: 7);
+        var noise = Noise(10_000, seed: 8);
+        var video = Noise(3 * MiB, seed: 9);
+        var zip = await WriteZipAsync(
+            async z =>
+            {
+                await z.AddEntryAsync(new ArchiveEntry("small.jpg"), EntrySource.FromBytes(photo));
+                await z.AddEntryAsync(new ArchiveEntry("small.bin"), EntrySource.FromBytes(noise));
+                await z.AddEntryAsync(new ArchiveEntry("declared.mp4") { Crc32 = Crc32.HashToUInt32(video) }, EntrySource.FromBytes(video));
+                await z.AddEntryAsync(new ArchiveEntry("undeclared.mp4"), EntrySource.FromBytes(video));
+            },
+            new ZipWriterOptions { Method = ZipCompressionMethod.Auto, MaxDegreeOfParallelism = 2 });
+        var entries = ZipInspector.Inspect(zip).Entries.ToDictionary(e => e.Name);
+        Assert.All(entries.Values, e => Assert.Equal(0, e.Central.CompressionMethod));
+
+        // Stored by name or by trial alike: no descriptor where the CRC is known before the header (held small
+        // members, declared CRCs), a descriptor where it cannot be.
+        Assert.Equal(0, entries["small.jpg"].DescriptorLength);
+        Assert.Equal(0, entries["small.bin"].DescriptorLength);
+        Assert.Equal(0, entries["declared.mp4"].DescriptorLength);
+        Assert.Equal(16, entries["undeclared.mp4"].DescriptorLength);
+        Assert.Equal(Crc32.HashToUInt32(photo), entries["small.jpg"].Local.Crc32);
+    }
+
+    [Fact]
     public async Task Auto_writes_nothing_of_a_member_until_its_first_64_KiB_decided_the_method()
     {
         var output = new AsyncOnlyStream();

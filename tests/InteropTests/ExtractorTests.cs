@@ -125,8 +125,9 @@ public sealed class ExtractorTests : IDisposable
     [InlineData(ZipCompressionMethod.Stored, Zip64Mode.Auto)]
     public async Task Java_ZipInputStream_reads_the_forms_it_supports(ZipCompressionMethod method, Zip64Mode zip64)
     {
-        // ZipInputStream refuses stored entries with a descriptor, so it gets the streamable corpus.
-        var (path, expected) = await InteropCorpus.WriteAsync(_dir, method, zip64, streamable: true);
+        // ZipInputStream refuses stored entries with a descriptor, so it gets the streamable corpus; and JDK 17 refuses
+        // the zip64 descriptor of an unknown length (JavaStreamTests), so those entries are left out.
+        var (path, expected) = await InteropCorpus.WriteAsync(_dir, method, zip64, streamable: true, unknownLengths: false);
         var run = await ExternalTool.RunAsync("java", [Checker("ZipCheck.java"), path, "stream"]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         Assert.Equal(expected.Select(e => $"{e.ZipName}\t{e.Content.Length}\t{e.Crc}"), run.Lines.Select(l => l[..l.LastIndexOf('\t')]));

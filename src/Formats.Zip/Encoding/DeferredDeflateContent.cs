@@ -37,12 +37,13 @@ internal sealed class DeferredDeflateContent(ZipArchiveWriter archive, PreparedE
         return archive.DeferAsync(new DeferredMember(entry, plain, length, auto), cancellationToken);
     }
 
-    /// <summary>CRC-32 and, unless auto decides to store, the member's whole deflate stream.</summary>
-    internal static DeferredResult Encode(byte[] plain, int length, int level, bool auto)
+    /// <summary>CRC-32 and, unless auto stores the member (by its name, or because a trial saves too little), its whole deflate stream.</summary>
+    internal static DeferredResult Encode(string name, byte[] plain, int length, int level, bool auto)
     {
         var content = plain.AsSpan(0, length);
         var crc = Crc32Accumulator.Compute(content);
-        if (auto && length > AutoMethod.TrialLength && !AutoMethod.TrialSaves(content[..AutoMethod.TrialLength], level))
+        if (auto && (AutoMethod.IsCompressedByName(name)
+            || (length > AutoMethod.TrialLength && !AutoMethod.TrialSaves(content[..AutoMethod.TrialLength], level))))
         {
             return new DeferredResult(crc, null);
         }
@@ -77,7 +78,7 @@ internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int leng
     /// <summary>Set once this member is compressed.</summary>
     public DeferredResult? Result { get; private set; }
 
-    public void Encode(int level) => Result = DeferredDeflateContent.Encode(plain, length, level, auto);
+    public void Encode(int level) => Result = DeferredDeflateContent.Encode(entry.Name, plain, length, level, auto);
 }
 
 /// <summary>What a compress-ahead job found: the CRC-32, and the deflate stream, or null when auto chose to store.</summary>
