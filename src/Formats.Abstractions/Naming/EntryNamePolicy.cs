@@ -12,8 +12,17 @@ public sealed class EntryNamePolicy
     /// <summary>The default policy: refuse duplicates.</summary>
     public static EntryNamePolicy Default { get; } = new();
 
-    /// <summary>What to do with a name that an earlier entry already has.</summary>
+    /// <summary>What to do with a name that an earlier entry already has (or, unless <see cref="AllowCollidingNames"/>, one that differs from it only in case or Unicode normalization).</summary>
     public DuplicateNameHandling Duplicates { get; init; } = DuplicateNameHandling.Refuse;
+
+    /// <summary>
+    /// False (the default): refuse names that would overwrite each other where the archive is extracted, though they
+    /// differ as text: names that differ only in case or Unicode normalization (one file on Windows and macOS,
+    /// "Photo.jpg" and "photo.jpg"; "é" written as one code point or as "e" and a combining accent), and a file or link
+    /// with the name of a folder that other names lie in ("a" beside "a/b"). True: allow them, for archives that mirror
+    /// a case-sensitive source exactly and are extracted only where that holds.
+    /// </summary>
+    public bool AllowCollidingNames { get; init; }
 }
 
 /// <summary>What to do with a name that an earlier entry already has.</summary>
@@ -58,6 +67,12 @@ public enum EntryNameRule
 
     /// <summary>A symbolic link's target is absolute or leads outside the archive.</summary>
     LinkEscapesArchive,
+
+    /// <summary>
+    /// The name would overwrite an earlier one where the archive is extracted: it differs only in case or Unicode
+    /// normalization, or a file and a folder of other entries have the same name (<see cref="EntryNamePolicy.AllowCollidingNames"/>).
+    /// </summary>
+    Collision,
 }
 
 /// <summary>An entry name (or link target) that the name policy refuses; nothing of the entry was written.</summary>

@@ -3,10 +3,13 @@ namespace Formats.Naming;
 /// <summary>Applies an <see cref="EntryNamePolicy"/> for one archive: checks and normalises each name and remembers the names used.</summary>
 internal sealed class EntryNameRegistry(EntryNamePolicy policy)
 {
-    // Every name used, and apart the few that a hard link may not point at (directories, symbolic links): a set per
-    // name rather than a name-to-kind map keeps the bytes retained per entry low in archives of millions of files.
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    // Every name used, by its collision key (CanonicalDecomposition.FoldKey; the name itself when collisions are
+    // allowed), with the name as written; apart, the few that a hard link may not point at (directories, symbolic
+    // links), and the folders that names imply. Sets keyed by name keep the bytes retained per entry low in archives of
+    // millions of files; the key is the name's own instance for plain lower-case ASCII names.
+    private readonly Dictionary<string, string> _used = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notLinkable = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Returns the normalised name ('/' separators, no trailing '/'), registered as used. Throws
@@ -15,14 +18,19 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     public string Register(string name, EntryKind kind)
     {
         var normalized = Normalize(name, kind);
-        if (Use(normalized, kind))
+        var key = Key(normalized);
+        var newFolders = CheckFolders(name, normalized, key, kind);
+        if (Use(normalized, key, kind, out var earlier))
         {
+            AddFolders(newFolders, key, kind);
             return normalized;
         }
 
         if (policy.Duplicates == DuplicateNameHandling.Refuse)
         {
-            throw new InvalidEntryNameException(name, EntryNameRule.Duplicate, "an earlier entry has the same name");
+            throw earlier == normalized
+                ? new InvalidEntryNameException(name, EntryNameRule.Duplicate, "an earlier entry has the same name")
+                : new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{earlier}' differs only in case or Unicode normalization, so one would overwrite the other where they are extracted on Windows or macOS");
         }
 
         var slash = normalized.LastIndexOf('/');
@@ -32,20 +40,26 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
         for (var i = 1; ; i++)
         {
             var candidate = $"{stem} ({i}){extension}";
-            if (Use(candidate, kind))
+            var candidateKey = Key(candidate);
+            if (Use(candidate, candidateKey, kind, out _))
             {
+                AddFolders(newFolders, candidateKey, kind);
                 return candidate;
             }
         }
     }
 
-    private bool Use(string name, EntryKind kind)
+    private string Key(string normalized) => policy.AllowCollidingNames ? normalized : CanonicalDecomposition.FoldKey(normalized);
+
+    private bool Use(string name, string key, EntryKind kind, out string earlier)
     {
-        if (!_used.Add(name))
+        if (!_used.TryAdd(key, name))
         {
+            earlier = _used[key];
             return false;
         }
 
+        earlier = name;
         if (kind is not (EntryKind.File or EntryKind.HardLink))
         {
             _notLinkable.Add(name);
@@ -54,11 +68,66 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
         return true;
     }
 
+    /// <summary>
+    /// Refuses a file (or link) where earlier names imply a folder, and a name below an earlier file (or link): the two
+    /// cannot both be extracted, and below a symbolic link the content would land wherever the link points. Returns the
+    /// folders this name implies that are not known yet, deepest first.
+    /// </summary>
+    private List<string>? CheckFolders(string name, string normalized, string key, EntryKind kind)
+    {
+        if (policy.AllowCollidingNames)
+        {
+            return null;
+        }
+
+        if (kind != EntryKind.Directory && _folders.Contains(key))
+        {
+            throw new InvalidEntryNameException(name, EntryNameRule.Collision, $"earlier entries lie in a folder '{normalized}', so a {kind} of that name cannot be extracted beside them");
+        }
+
+        List<string>? newFolders = null;
+        for (var slash = key.LastIndexOf('/'); slash > 0; slash = key.LastIndexOf('/', slash - 1))
+        {
+            var folder = key[..slash];
+            if (_folders.Contains(folder))
+            {
+                break;
+            }
+
+            if (_used.TryGetValue(folder, out var file))
+            {
+                throw new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{file}' is not a folder, so nothing can be extracted below it");
+            }
+
+            (newFolders ??= []).Add(folder);
+        }
+
+        return newFolders;
+    }
+
+    private void AddFolders(List<string>? newFolders, string key, EntryKind kind)
+    {
+        if (policy.AllowCollidingNames)
+        {
+            return;
+        }
+
+        if (kind == EntryKind.Directory)
+        {
+            _folders.Add(key);
+        }
+
+        foreach (var folder in newFolders ?? [])
+        {
+            _folders.Add(folder);
+        }
+    }
+
     /// <summary>A hard link's target must name an earlier file entry of this archive (after normalisation).</summary>
     public string CheckHardLinkTarget(string entryName, string normalizedName, string target)
     {
         var t = target.Replace('\\', '/');
-        if (t == normalizedName || !_used.Contains(t) || _notLinkable.Contains(t))
+        if (t == normalizedName || !_used.TryGetValue(Key(t), out var earlier) || earlier != t || _notLinkable.Contains(t))
         {
             throw new InvalidEntryNameException(entryName, EntryNameRule.LinkEscapesArchive, $"hard link target '{target}' is not an earlier file entry of the archive");
         }
