@@ -434,6 +434,7 @@ public abstract class ArchiveWriter : IArchiveSink
             Mode = mode,
             LinkTarget = target,
             UserId = entry.UserId ?? 0,
+            HasOwner = entry.UserId is not null || entry.GroupId is not null,
             GroupId = entry.GroupId ?? 0,
             UserName = entry.UserName ?? "",
             GroupName = entry.GroupName ?? "",

@@ -3,7 +3,7 @@ using Formats.Zip.Records;
 namespace Formats.Zip;
 
 /// <summary>
-/// What the central directory needs of an entry, kept from its local header until the archive is completed: 64 bytes
+/// What the central directory needs of an entry, kept from its local header until the archive is completed: 72 bytes
 /// besides the name's own array (checked by a test), because an archive may hold millions of them.
 /// </summary>
 internal readonly record struct CentralDirectoryEntry(
@@ -12,6 +12,7 @@ internal readonly record struct CentralDirectoryEntry(
     long CompressedSize,
     long UncompressedSize,
     ZipTimestamp Time,
+    UnixOwner Owner,
     uint Crc32,
     uint ExternalAttributes,
     ushort Method,
@@ -25,7 +26,7 @@ internal readonly record struct CentralDirectoryEntry(
         always || LocalHeaderOffset > ZipConstants.Max32);
 
     public int Length(bool alwaysZip64) =>
-        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength;
+        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + Owner.ExtraLength;
 
     private int Zip64ExtraLength(bool always)
     {
@@ -51,7 +52,7 @@ internal readonly record struct CentralDirectoryEntry(
             CompressedSize = c ? ZipConstants.Zip64Saturated32 : (uint)CompressedSize,
             UncompressedSize = u ? ZipConstants.Zip64Saturated32 : (uint)UncompressedSize,
             FileNameLength = (ushort)NameBytes.Length,
-            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength),
+            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + Owner.ExtraLength),
             FileCommentLength = 0,
             DiskNumberStart = 0,
             InternalFileAttributes = 0,
@@ -77,6 +78,7 @@ internal readonly record struct CentralDirectoryEntry(
         }
 
         at += Time.WriteExtra(destination[at..]);
+        at += Owner.WriteExtra(destination[at..]);
         return at;
     }
 }

@@ -34,7 +34,9 @@ internal readonly record struct ZipEntryLayout
 
     public required uint ExternalAttributes { get; init; }
 
-    public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength;
+    public required UnixOwner Owner { get; init; }
+
+    public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength;
 
     public int LocalHeaderLength => LocalFileHeader.FixedLength + NameBytes.Length + LocalExtraLength;
 
@@ -128,6 +130,7 @@ internal readonly record struct ZipEntryLayout
             HeaderLength = upFront ? length!.Value : 0,
             Time = ZipTimestamp.From(entry.LastModified),
             ExternalAttributes = attributes,
+            Owner = UnixOwner.From(entry),
         };
     }
 
@@ -160,6 +163,7 @@ internal readonly record struct ZipEntryLayout
         }
 
         at += Time.WriteExtra(destination[at..]);
+        at += Owner.WriteExtra(destination[at..]);
         return at;
     }
 

@@ -33,6 +33,9 @@ internal sealed record PreparedEntry
 
     public int UserId { get; init; }
 
+    /// <summary>True when the entry declares its owner's ids (<see cref="ArchiveEntry.UserId"/> or <see cref="ArchiveEntry.GroupId"/>).</summary>
+    public bool HasOwner { get; init; }
+
     public int GroupId { get; init; }
 
     public string UserName { get; init; } = "";

@@ -172,7 +172,7 @@ internal sealed class ZipContentWriter : IEntryContent
         }
 
         _archive.AddCentralDirectoryEntry(new CentralDirectoryEntry(
-            _layout.NameBytes, _headerOffset, encoded, length, _layout.Time, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded));
+            _layout.NameBytes, _headerOffset, encoded, length, _layout.Time, _layout.Owner, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded));
         await _archive.Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
     }
 
