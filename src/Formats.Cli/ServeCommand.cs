@@ -231,6 +231,10 @@ internal static class ServeCommand
             {
                 return TooLarge($"{ex.Message}; see --max-members and --max-manifest-bytes");
             }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TooLarge($"manifest is larger than {options.MaxManifestBytes} bytes (the limit); see --max-manifest-bytes");
+            }
             catch (FormatException ex)
             {
                 return BadRequest(ex.Message);
