@@ -16,9 +16,15 @@ namespace Formats.AspNetCore;
 /// <para>When the archive's length can be known in advance (stored zip, plain tar; see docs/ranges.md) the response has
 /// <c>Content-Length</c>, <c>ETag</c> and <c>Last-Modified</c>, answers <c>HEAD</c> with the same headers, and, when
 /// ranges are possible, <c>Accept-Ranges: bytes</c> with single <c>Range</c> requests answered 206 (416 when
-/// unsatisfiable) and <c>If-Range</c> honoured. Otherwise it is sent chunked and claims no ranges.</para>
-/// <para>A failure after the headers went out aborts the connection, so the client sees a broken transfer, never a
-/// clean end; a failure before any byte gives 502. A client that goes away cancels the work and disposes open sources.</para>
+/// unsatisfiable) and <c>If-Range</c> honoured. Otherwise it is sent chunked and claims no ranges. Nothing comes from
+/// the clock: the same items give the same bytes and ETag in every request and process. The ETag is strong only when
+/// ranges are possible (every byte follows from the entries' metadata), weak otherwise. <c>Last-Modified</c> is the
+/// latest entry time, never later than <c>Date</c> (a future time is replaced by <c>Date</c>), and an <c>If-Range</c>
+/// date matches only a Last-Modified at least a second before <c>Date</c>.</para>
+/// <para>Entry names are checked with the format's name policy before anything is sent: a refused name gives 400 naming
+/// the rule. A failure while the first bytes (up to 128 KiB, held back) are not yet sent gives 502 carrying only the
+/// error; a later one aborts the connection, so the client sees a broken transfer, never a clean end. A client that
+/// goes away cancels the work and disposes open sources.</para>
 /// </remarks>
 public sealed class ArchiveResult : IResult
 {
@@ -130,7 +136,9 @@ public sealed class ArchiveResult : IResult
         if (length.Length is { } total)
         {
             var headers = response.GetTypedHeaders();
-            var etag = plan.ETag;
+            // The plan's ETag follows from metadata alone. Only when every byte does (a rangeable plan) is it strong; a
+            // zip whose CRC-32s come from the content has bytes the metadata does not fix, so its tag is weak.
+            var etag = rangeable.IsKnown ? plan.ETag : "W/" + plan.ETag;
 
             // RFC 9110 §8.8.2.1: Last-Modified is never later than Date; a later time (a file dated in the future) is
             // replaced by Date. Only a time at least a second before Date is a strong validator (§8.8.2.2), so a

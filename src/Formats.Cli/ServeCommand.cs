@@ -30,7 +30,7 @@ internal static class ServeCommand
           --allow-origin URL        an http(s) origin (scheme://host[:port]) that manifest URLs may name;
                                     repeatable. Redirects stay within these origins, at most 5. Default: none, so
                                     /manifest fetches nothing until origins are allowed
-          --max-members N           the most entries a manifest may have (default 100000)
+          --max-members N           the most entries a manifest (or a pick of files) may have (default 100000)
           --max-manifest-bytes N    the most bytes a manifest may have (default 16777216, 16 MiB)
           --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
                                     0: no minimum)
@@ -166,6 +166,11 @@ internal static class ServeCommand
             if (!ArchiveFormats.TryParse(request.Query["format"], out var format))
             {
                 return BadRequest("format must be zip, tar, tar.gz or tar.zst");
+            }
+
+            if (request.Query["file"].Count > options.MaxMembers)
+            {
+                return TooLarge($"{request.Query["file"].Count} files picked; the limit is {options.MaxMembers} (--max-members)");
             }
 
             var items = new List<ArchiveItem>();
