@@ -213,3 +213,43 @@ public sealed class ServeSecurityTests : IAsyncDisposable
         public override bool CanSeek => false;
     }
 }
+
+/// <summary>The `formats serve` command line: the limits' flags and their refusals.</summary>
+public sealed class ServeCommandLineTests
+{
+    private static StandardStreams Io(StringWriter output) => new(() => Stream.Null, () => Stream.Null, new StringWriter(), output);
+
+    [Fact]
+    public async Task Help_lists_the_origin_and_limit_flags()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, await ServeCommand.RunAsync(["--help"], Io(output), CancellationToken.None));
+        foreach (var flag in new[] { "--allow-origin", "--max-members", "--max-manifest-bytes", "--min-rate", "--rate-window" })
+        {
+            Assert.Contains(flag, output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("--allow-origin", "ftp://127.0.0.1")]
+    [InlineData("--allow-origin", "http://user:pw@127.0.0.1")]
+    [InlineData("--allow-origin", "http://127.0.0.1/path")]
+    [InlineData("--max-members", "many")]
+    [InlineData("--max-manifest-bytes", "-1")]
+    [InlineData("--rate-window", "0")]
+    public async Task Bad_limit_values_are_usage_errors(string flag, string value)
+    {
+        var ex = await Assert.ThrowsAsync<UsageException>(() => ServeCommand.RunAsync(["--root", ".", flag, value], Io(new StringWriter()), CancellationToken.None));
+        Assert.Contains(flag, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Origins_match_by_scheme_host_and_port()
+    {
+        var options = new ServeOptions { AllowedOrigins = [ServeOptions.ParseOrigin("http://127.0.0.1:8080"), ServeOptions.ParseOrigin("https://Files.Example.com")] };
+        Assert.True(options.Allows(new Uri("http://127.0.0.1:8080/a/b?c")));
+        Assert.True(options.Allows(new Uri("https://files.example.com:443/x")));
+        Assert.False(options.Allows(new Uri("http://127.0.0.1:8081/a")));
+        Assert.False(options.Allows(new Uri("http://files.example.com/x")));
+    }
+}
