@@ -60,4 +60,15 @@ public sealed class ManifestTests
         var ex = await Assert.ThrowsAsync<FormatException>(() => ParseAsync("zz 1 http://127.0.0.1:1/x photos/a.jpg\n", Options()));
         Assert.Contains("manifest line 1 (entry 'photos/a.jpg')", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Streamed_manifest_with_a_utf8_bom_and_crlf_lines_reads_like_the_text_form()
+    {
+        var text = "{\"name\":\"j\u00e9.bin\",\"url\":\"http://127.0.0.1:1/j\",\"size\":3}\r\n- 5 http://127.0.0.1:1/m m.bin\r\n";
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray();
+        var streamed = await ArchiveManifest.ParseAsync(new MemoryStream(bytes), Options());
+        var parsed = ArchiveManifest.Parse(text, Client);
+        Assert.Equal(parsed.Select(i => (i.Entry.Name, i.Entry.Length)), streamed.Select(i => (i.Entry.Name, i.Entry.Length)));
+        Assert.Equal(["j\u00e9.bin", "m.bin"], streamed.Select(i => i.Entry.Name));
+    }
 }
