@@ -1,22 +1,25 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Formats;
 
 /// <summary>
-/// Entry lists as text, one entry a line, in either of two forms (told apart by the first line):
+/// Entry lists as text, one entry a line, in either of two forms (told apart by each line's first character):
 /// <list type="bullet">
 /// <item>nginx mod_zip's: <c>CRC32 SIZE LOCATION NAME</c>, CRC-32 in hex or <c>-</c> when unknown, the size in bytes,
 /// the location (a URL, absolute or relative to a base), and the entry name (the rest of the line, spaces allowed).</item>
 /// <item>JSON lines: <c>{"name": "...", "url": "..." or "path": "...", "size": 123, "crc32": "1a2b3c4d",
 /// "mtime": "2024-01-01T00:00:00Z" or seconds, "mode": "0644"}</c>; only name and url or path are required.</item>
 /// </list>
-/// Blank lines and lines starting with '#' are skipped. Errors name the line.
+/// Blank lines and lines starting with '#' are skipped. Malformed input throws <see cref="FormatException"/> (and only
+/// that) naming the line and, once it is read, the entry; URLs in messages lose their user information.
 /// </summary>
 public static class ArchiveManifest
 {
     /// <summary>
-    /// Parses <paramref name="text"/>. URLs become <see cref="EntrySource.FromUrl"/> sources on <paramref name="client"/>
+    /// Parses <paramref name="text"/>, without limits. URLs become
+    /// <see cref="EntrySource.FromUrl(HttpClient, Uri, long?, TimeSpan?, TimeSpan?)"/> sources on <paramref name="client"/>
     /// (relative ones resolved against <paramref name="baseUri"/>); local paths go to <paramref name="openPath"/>, which
     /// decides what a manifest may read (null: paths are refused).
     /// </summary>
@@ -24,95 +27,263 @@ public static class ArchiveManifest
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(client);
-        var items = new List<ArchiveItem>();
-        var lineNumber = 0;
-        foreach (var raw in text.Split('\n'))
+        var options = new ArchiveManifestOptions
         {
-            lineNumber++;
-            var line = raw.TrimEnd('\r');
-            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
-            {
-                continue;
-            }
+            OpenUrl = (url, size) => EntrySource.FromUrl(client, url, size),
+            BaseUri = baseUri,
+            OpenPath = openPath,
+            MaxMembers = int.MaxValue,
+            MaxBytes = long.MaxValue,
+        };
+        using var reader = new StringReader(text);
+        var parser = new Parser(options);
+        while (reader.ReadLine() is { } line)
+        {
+            parser.Add(line);
+        }
 
+        return parser.Items;
+    }
+
+    /// <summary>
+    /// Parses a manifest read from <paramref name="stream"/> (UTF-8) line by line, holding no more than the entries,
+    /// within <paramref name="options"/>' limits (by default 100,000 members and 16 MiB): a manifest beyond them throws
+    /// <see cref="ManifestLimitException"/> as soon as the limit is passed.
+    /// </summary>
+    public static async Task<List<ArchiveItem>> ParseAsync(Stream stream, ArchiveManifestOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        using var limited = new LimitedStream(stream, options.MaxBytes);
+        using var reader = new StreamReader(limited, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true);
+        var parser = new Parser(options);
+        while (true)
+        {
+            string? line;
             try
             {
-                items.Add(line.TrimStart().StartsWith('{') ? ParseJson(line, client, baseUri, openPath) : ParseModZip(line, client, baseUri));
+                line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                throw new FormatException($"manifest line {parser.LineNumber + 1}: not UTF-8 ({ex.Message})", ex);
+            }
+
+            if (line is null)
+            {
+                return parser.Items;
+            }
+
+            parser.Add(line);
+        }
+    }
+
+    /// <summary>The lines read so far and the entries they gave.</summary>
+    private sealed class Parser(ArchiveManifestOptions options)
+    {
+        public List<ArchiveItem> Items { get; } = [];
+
+        public int LineNumber { get; private set; }
+
+        public void Add(string line)
+        {
+            LineNumber++;
+            var text = line.TrimStart();
+            if (text.Length == 0 || text.StartsWith('#'))
+            {
+                return;
+            }
+
+            if (Items.Count == options.MaxMembers)
+            {
+                throw new ManifestLimitException($"manifest line {LineNumber}: more than {options.MaxMembers} members (the limit)");
+            }
+
+            string? name = null;
+            try
+            {
+                Items.Add(text.StartsWith('{') ? ParseJson(text, ref name) : ParseModZip(line, ref name));
             }
             catch (Exception ex) when (ex is FormatException or JsonException or UriFormatException or OverflowException or ArgumentException or InvalidOperationException)
             {
-                throw new FormatException($"manifest line {lineNumber}: {ex.Message}", ex);
+                var entry = name is null ? "" : $" (entry '{Printable(name)}')";
+                throw new FormatException($"manifest line {LineNumber}{entry}: {ex.Message}", ex);
             }
         }
 
-        return items;
+        private ArchiveItem ParseModZip(string line, ref string? name)
+        {
+            var parts = line.Split(' ', 4, StringSplitOptions.None);
+            if (parts.Length < 4 || parts[3].Length == 0)
+            {
+                throw new FormatException("expected 'CRC32 SIZE LOCATION NAME'");
+            }
+
+            name = CheckName(parts[3]);
+            uint? crc = parts[0] == "-" ? null : uint.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var size = long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture);
+            var entry = new ArchiveEntry(name) { Length = size, Crc32 = crc };
+            return new ArchiveItem(entry, options.OpenUrl(Resolve(parts[2]), size));
+        }
+
+        private ArchiveItem ParseJson(string line, ref string? name)
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            name = root.TryGetProperty("name", out var n) ? n.GetString() : null;
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new FormatException("\"name\" is required");
+            }
+
+            name = CheckName(name);
+            long? size = root.TryGetProperty("size", out var s) ? s.GetInt64() : null;
+            uint? crc = root.TryGetProperty("crc32", out var c)
+                ? c.ValueKind == JsonValueKind.Number ? c.GetUInt32() : uint.Parse(Text(c, "crc32"), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+                : null;
+            DateTimeOffset? mtime = root.TryGetProperty("mtime", out var m)
+                ? m.ValueKind == JsonValueKind.Number ? DateTimeOffset.FromUnixTimeSeconds(m.GetInt64()) : DateTimeOffset.Parse(Text(m, "mtime"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+                : null;
+            UnixFileMode? mode = root.TryGetProperty("mode", out var md)
+                ? (UnixFileMode)(md.ValueKind == JsonValueKind.Number ? md.GetInt32() : Convert.ToInt32(Text(md, "mode"), 8))
+                : null;
+            EntrySource source;
+            if (root.TryGetProperty("url", out var u))
+            {
+                source = options.OpenUrl(Resolve(Text(u, "url")), size);
+            }
+            else if (root.TryGetProperty("path", out var p))
+            {
+                source = options.OpenPath?.Invoke(Text(p, "path"), size) ?? throw new FormatException("local \"path\" entries are not allowed here");
+            }
+            else
+            {
+                throw new FormatException("\"url\" or \"path\" is required");
+            }
+
+            var entry = new ArchiveEntry(name) { Length = size ?? source.Length, Crc32 = crc, LastModified = mtime, Mode = mode };
+            return new ArchiveItem(entry, source);
+        }
+
+        private Uri Resolve(string location)
+        {
+            // A relative location may not resolve to another scheme ("file:///etc/passwd" against an http base).
+            if ((Uri.TryCreate(location, UriKind.Absolute, out var url) || (options.BaseUri is { } baseUri && Uri.TryCreate(baseUri, location, out url)))
+                && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            {
+                return url;
+            }
+
+            throw new FormatException($"'{HttpEntrySource.Redact(location)}' is not an http(s) URL");
+        }
     }
 
-    private static ArchiveItem ParseModZip(string line, HttpClient client, Uri? baseUri)
+    private static string Text(JsonElement value, string property) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new FormatException($"\"{property}\" must be a string");
+
+    /// <summary>A name that has no UTF-8 form (an unpaired surrogate, from a JSON escape) is malformed input here, not later.</summary>
+    private static string CheckName(string name)
     {
-        var parts = line.Split(' ', 4, StringSplitOptions.None);
-        if (parts.Length < 4 || parts[3].Length == 0)
+        for (var i = 0; i < name.Length; i++)
         {
-            throw new FormatException("expected 'CRC32 SIZE LOCATION NAME'");
+            if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(name[i]))
+            {
+                throw new FormatException($"name has an unpaired surrogate at index {i}, so it has no UTF-8 form");
+            }
         }
 
-        uint? crc = parts[0] == "-" ? null : uint.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var size = long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture);
-        var url = Resolve(parts[2], baseUri);
-        var entry = new ArchiveEntry(parts[3]) { Length = size, Crc32 = crc };
-        return new ArchiveItem(entry, EntrySource.FromUrl(client, url, size));
+        return name;
     }
 
-    private static ArchiveItem ParseJson(string line, HttpClient client, Uri? baseUri, Func<string, long?, EntrySource>? openPath)
+    private static string Printable(string name)
     {
-        using var json = JsonDocument.Parse(line);
-        var root = json.RootElement;
-        var name = root.TryGetProperty("name", out var n) ? n.GetString() : null;
-        if (string.IsNullOrEmpty(name))
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name)
         {
-            throw new FormatException("\"name\" is required");
+            builder.Append(char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:X4}" : c);
         }
 
-        long? size = root.TryGetProperty("size", out var s) ? s.GetInt64() : null;
-        uint? crc = root.TryGetProperty("crc32", out var c)
-            ? c.ValueKind == JsonValueKind.Number ? c.GetUInt32() : uint.Parse(c.GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
-            : null;
-        DateTimeOffset? mtime = root.TryGetProperty("mtime", out var m)
-            ? m.ValueKind == JsonValueKind.Number ? DateTimeOffset.FromUnixTimeSeconds(m.GetInt64()) : DateTimeOffset.Parse(m.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-            : null;
-        UnixFileMode? mode = root.TryGetProperty("mode", out var md)
-            ? (UnixFileMode)(md.ValueKind == JsonValueKind.Number ? md.GetInt32() : Convert.ToInt32(md.GetString(), 8))
-            : null;
-        EntrySource source;
-        if (root.TryGetProperty("url", out var u))
-        {
-            source = EntrySource.FromUrl(client, Resolve(u.GetString()!, baseUri), size);
-        }
-        else if (root.TryGetProperty("path", out var p))
-        {
-            source = openPath?.Invoke(p.GetString()!, size) ?? throw new FormatException("local \"path\" entries are not allowed here");
-        }
-        else
-        {
-            throw new FormatException("\"url\" or \"path\" is required");
-        }
-
-        var entry = new ArchiveEntry(name) { Length = size ?? source.Length, Crc32 = crc, LastModified = mtime, Mode = mode };
-        return new ArchiveItem(entry, source);
+        return builder.ToString();
     }
 
-    private static Uri Resolve(string location, Uri? baseUri)
+    /// <summary>A read-only view of a stream that fails once more than <c>limit</c> bytes came through it.</summary>
+    private sealed class LimitedStream(Stream inner, long limit) : Streaming.ReadOnlyStreamBase
     {
-        if (Uri.TryCreate(location, UriKind.Absolute, out var absolute) && (absolute.Scheme == Uri.UriSchemeHttp || absolute.Scheme == Uri.UriSchemeHttps))
+        private long _read;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            return absolute;
+            var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            Count(n);
+            return n;
         }
 
-        if (baseUri is not null && Uri.TryCreate(baseUri, location, out var relative))
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
         {
-            return relative;
+            var n = inner.Read(buffer, offset, count);
+            Count(n);
+            return n;
         }
 
-        throw new FormatException($"'{location}' is not an http(s) URL");
+        private void Count(int n)
+        {
+            _read += n;
+            if (_read > limit)
+            {
+                throw new ManifestLimitException($"manifest is larger than {limit} bytes (the limit)");
+            }
+        }
+    }
+}
+
+/// <summary>How <see cref="ArchiveManifest.ParseAsync"/> turns lines into entries, and its limits.</summary>
+public sealed class ArchiveManifestOptions
+{
+    /// <summary>Makes the source of a URL line (the URL resolved, the declared size); it may refuse the URL with an <see cref="ArgumentException"/>.</summary>
+    public required Func<Uri, long?, EntrySource> OpenUrl { get; init; }
+
+    /// <summary>What relative locations are resolved against (null: they are refused).</summary>
+    public Uri? BaseUri { get; init; }
+
+    /// <summary>Opens a local "path" line; decides what a manifest may read (null: paths are refused).</summary>
+    public Func<string, long?, EntrySource>? OpenPath { get; init; }
+
+    /// <summary>The most entries a manifest may have (default 100,000).</summary>
+    public int MaxMembers
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 100_000;
+
+    /// <summary>The most bytes a manifest may have (default 16 MiB).</summary>
+    public long MaxBytes
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 16 * 1024 * 1024;
+}
+
+/// <summary>A manifest beyond a limit of <see cref="ArchiveManifestOptions"/> (members or bytes).</summary>
+public sealed class ManifestLimitException : FormatException
+{
+    /// <summary>Creates the exception.</summary>
+    public ManifestLimitException(string message)
+        : base(message)
+    {
     }
 }

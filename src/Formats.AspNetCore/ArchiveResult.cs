@@ -16,9 +16,15 @@ namespace Formats.AspNetCore;
 /// <para>When the archive's length can be known in advance (stored zip, plain tar; see docs/ranges.md) the response has
 /// <c>Content-Length</c>, <c>ETag</c> and <c>Last-Modified</c>, answers <c>HEAD</c> with the same headers, and, when
 /// ranges are possible, <c>Accept-Ranges: bytes</c> with single <c>Range</c> requests answered 206 (416 when
-/// unsatisfiable) and <c>If-Range</c> honoured. Otherwise it is sent chunked and claims no ranges.</para>
-/// <para>A failure after the headers went out aborts the connection, so the client sees a broken transfer, never a
-/// clean end; a failure before any byte gives 502. A client that goes away cancels the work and disposes open sources.</para>
+/// unsatisfiable) and <c>If-Range</c> honoured. Otherwise it is sent chunked and claims no ranges. Nothing comes from
+/// the clock: the same items give the same bytes and ETag in every request and process. The ETag is strong only when
+/// ranges are possible (every byte follows from the entries' metadata), weak otherwise. <c>Last-Modified</c> is the
+/// latest entry time, never later than <c>Date</c> (a future time is replaced by <c>Date</c>), and an <c>If-Range</c>
+/// date matches only a Last-Modified at least a second before <c>Date</c>.</para>
+/// <para>Entry names are checked with the format's name policy before anything is sent: a refused name gives 400 naming
+/// the rule. A failure while the first bytes (up to 128 KiB, held back) are not yet sent gives 502 carrying only the
+/// error; a later one aborts the connection, so the client sees a broken transfer, never a clean end. A client that
+/// goes away cancels the work and disposes open sources.</para>
 /// </remarks>
 public sealed class ArchiveResult : IResult
 {
@@ -52,7 +58,11 @@ public sealed class ArchiveResult : IResult
     /// <summary>Compression level (0–9) of tar.gz and tar.zst.</summary>
     public int CompressionLevel { get; init; } = 6;
 
-    /// <summary>The time of entries without one (and of the plan's validator); fix it for ETags that agree across servers.</summary>
+    /// <summary>
+    /// The time of entries that declare none and whose source knows none before it is opened (a file source gives its
+    /// mtime); null: <see cref="ArchiveEntry.DefaultLastModified"/> (1980-01-01Z). Never the clock, so the same items give
+    /// the same bytes and ETag in every request and every process.
+    /// </summary>
     public DateTimeOffset? DefaultLastModified { get; init; }
 
     /// <summary>
@@ -65,12 +75,14 @@ public sealed class ArchiveResult : IResult
     public int ReadAheadBufferBytes { get; init; } = 256 * 1024;
 
     /// <summary>The plan this result sends.</summary>
-    public ArchivePlan CreatePlan() => CreatePlan(Items, DefaultTime());
+    public ArchivePlan CreatePlan() => CreatePlan(Items);
 
-    private DateTimeOffset DefaultTime() => DefaultLastModified ?? DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    /// <summary>How many bytes of the response are held back until the writer flushes past them: a failure inside them still gets a clean 502.</summary>
+    internal const int HeldResponseBytes = 128 * 1024;
 
-    private ArchivePlan CreatePlan(IReadOnlyList<ArchiveItem> items, DateTimeOffset defaultTime)
+    private ArchivePlan CreatePlan(IReadOnlyList<ArchiveItem> items)
     {
+        var defaultTime = DefaultLastModified ?? ArchiveEntry.DefaultLastModified;
         return Format switch
         {
             ArchiveFormat.Zip => new ZipArchivePlan(items, ZipOptions) { DefaultLastModified = defaultTime },
@@ -88,8 +100,24 @@ public sealed class ArchiveResult : IResult
         var response = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;
         var logger = httpContext.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger<ArchiveResult>() ?? (ILogger)NullLogger.Instance;
-        var defaultTime = DefaultTime();
-        var plan = CreatePlan(Items, defaultTime);
+        var clock = httpContext.RequestServices?.GetService<TimeProvider>() ?? TimeProvider.System;
+
+        // Times a source knows before it is opened (a file's mtime) are pinned on the entries, so the read-ahead
+        // sources below, which know none, give the same bytes as the plan that was measured and validated.
+        var items = PinSourceTimes(Items);
+        var plan = CreatePlan(items);
+
+        // Every name is checked before anything is sent: a refused name is the request's fault (400), never a 500 or
+        // an archive cut short.
+        try
+        {
+            await CheckNamesAsync(items, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidEntryNameException ex)
+        {
+            await WriteErrorAsync(response, StatusCodes.Status400BadRequest, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
+            return;
+        }
 
         // The archive goes out as it is made: no response buffering, and no response compression, which would break
         // the promised Content-Length and ranges (and gains nothing on compressed or stored-media archives).
@@ -98,6 +126,7 @@ public sealed class ArchiveResult : IResult
         {
             compression.Mode = HttpsCompressionMode.DoNotCompress;
         }
+
         response.ContentType = Format.ContentType();
         response.Headers.ContentDisposition = ContentDisposition.Attachment(FileName + Format.Extension());
 
@@ -107,14 +136,23 @@ public sealed class ArchiveResult : IResult
         if (length.Length is { } total)
         {
             var headers = response.GetTypedHeaders();
-            var etag = plan.ETag;
-            var lastModified = LastModified(plan);
+            // The plan's ETag follows from metadata alone. Only when every byte does (a rangeable plan) is it strong; a
+            // zip whose CRC-32s come from the content has bytes the metadata does not fix, so its tag is weak.
+            var etag = rangeable.IsKnown ? plan.ETag : "W/" + plan.ETag;
+
+            // RFC 9110 §8.8.2.1: Last-Modified is never later than Date; a later time (a file dated in the future) is
+            // replaced by Date. Only a time at least a second before Date is a strong validator (§8.8.2.2), so a
+            // replaced or too recent one never makes an If-Range date match.
+            var now = Seconds(clock.GetUtcNow());
+            var latest = LastModified(plan);
+            var lastModified = latest > now ? now : latest;
+            headers.Date = now;
             response.Headers.ETag = etag;
             headers.LastModified = lastModified;
             if (rangeable.IsKnown)
             {
                 response.Headers.AcceptRanges = "bytes";
-                switch (HttpRange.Select(request.GetTypedHeaders(), etag, lastModified, total))
+                switch (HttpRange.Select(request.GetTypedHeaders(), etag, lastModified < now ? lastModified : null, total))
                 {
                     case HttpRange.Outcome.Unsatisfiable:
                         response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
@@ -141,19 +179,22 @@ public sealed class ArchiveResult : IResult
         }
 
         // The same plan over read-ahead sources: the same metadata, so the same bytes, length and validator.
-        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes);
+        var readAhead = ReadAhead.Create(items, ReadAheadDepth, ReadAheadBufferBytes);
         await using var readAheadScope = readAhead.ConfigureAwait(false);
-        var sending = CreatePlan(readAhead.Items, defaultTime);
+        var sending = CreatePlan(readAhead.Items);
+        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes);
         try
         {
             if (range is { } r)
             {
-                await sending.WriteRangeAsync(response.BodyWriter, r.Start, r.End, cancellationToken).ConfigureAwait(false);
+                await sending.WriteRangeAsync(body, r.Start, r.End, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await sending.WriteAsync(response.BodyWriter, cancellationToken).ConfigureAwait(false);
+                await sending.WriteAsync(body, cancellationToken).ConfigureAwait(false);
             }
+
+            await body.ReleaseAndFlushAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -162,12 +203,10 @@ public sealed class ArchiveResult : IResult
         catch (Exception ex) when (ex is ArchiveException or IOException or HttpRequestException or InvalidEntryNameException)
         {
             logger.LogError(ex, "archive {FileName} failed", FileName);
-            if (!response.HasStarted)
+            if (!body.Released && !response.HasStarted)
             {
-                response.Headers.Clear();
-                response.StatusCode = StatusCodes.Status502BadGateway;
-                response.ContentType = "text/plain; charset=utf-8";
-                await response.WriteAsync($"the archive could not be made: {ex.Message}\n", CancellationToken.None).ConfigureAwait(false);
+                // Nothing of the archive reached the response: the held bytes are dropped and the error goes alone.
+                await WriteErrorAsync(response, StatusCodes.Status502BadGateway, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
                 return;
             }
 
@@ -176,9 +215,48 @@ public sealed class ArchiveResult : IResult
         }
     }
 
+    private static async Task WriteErrorAsync(HttpResponse response, int status, string message)
+    {
+        response.Headers.Clear();
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.WriteAsync(message + "\n", CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Lays out the entries' metadata alone (no source is opened, every file as if empty) through the format's own
+    /// writer and name policy, so a name it would refuse halfway through the archive is refused before the first byte.
+    /// </summary>
+    private async ValueTask CheckNamesAsync(IReadOnlyList<ArchiveItem> items, CancellationToken cancellationToken)
+    {
+        var names = items.Select(i => new ArchiveItem(Copy(i.Entry, lastModified: i.Entry.LastModified, empty: i.Entry.Kind == EntryKind.File)));
+        ArchivePlan check = Format == ArchiveFormat.Zip
+            ? new ZipArchivePlan(names, new ZipWriterOptions { Method = ZipCompressionMethod.Stored, NamePolicy = ZipOptions.NamePolicy })
+            : new TarArchivePlan(names, new TarWriterOptions { Compression = TarCompression.None });
+        await check.PredictLengthAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static List<ArchiveItem> PinSourceTimes(IReadOnlyList<ArchiveItem> items) =>
+        [.. items.Select(i => i.Entry.LastModified is null && i.Source?.LastModified is { } time ? i with { Entry = Copy(i.Entry, time, empty: false) } : i)];
+
+    private static ArchiveEntry Copy(ArchiveEntry e, DateTimeOffset? lastModified, bool empty) => new(e.Name, e.Kind)
+    {
+        Length = empty ? 0 : e.Length,
+        Crc32 = empty ? 0 : e.Crc32,
+        LastModified = lastModified,
+        Mode = e.Mode,
+        LinkTarget = e.LinkTarget,
+        UserId = e.UserId,
+        GroupId = e.GroupId,
+        UserName = e.UserName,
+        GroupName = e.GroupName,
+    };
+
+    private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
+
     private static DateTimeOffset LastModified(ArchivePlan plan)
     {
         var latest = plan.Items.Select(i => i.Entry.LastModified ?? plan.DefaultLastModified).DefaultIfEmpty(plan.DefaultLastModified).Max();
-        return DateTimeOffset.FromUnixTimeSeconds(latest.ToUnixTimeSeconds());
+        return Seconds(latest);
     }
 }

@@ -15,7 +15,11 @@ internal static class HttpRange
         public sealed record Partial(long Start, long End) : Outcome;
     }
 
-    public static Outcome Select(RequestHeaders request, string etag, DateTimeOffset lastModified, long total)
+    /// <summary>
+    /// The part of a <paramref name="total"/>-byte representation to send. <paramref name="strongLastModified"/> is the
+    /// Last-Modified date when it is a strong validator (null otherwise: an If-Range date then never matches).
+    /// </summary>
+    public static Outcome Select(RequestHeaders request, string etag, DateTimeOffset? strongLastModified, long total)
     {
         var range = request.Range;
         if (range is null || !string.Equals(range.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase) || range.Ranges.Count != 1)
@@ -24,12 +28,16 @@ internal static class HttpRange
             return new Outcome.Full();
         }
 
-        if (request.IfRange is { } ifRange)
+        if (request.Headers.IfRange.Count > 0)
         {
-            // A stale validator gets the whole, current representation. Only strong validators match (§13.1.5).
-            var current = ifRange.EntityTag is { } tag
-                ? !tag.IsWeak && tag.Tag.Value == etag
-                : ifRange.LastModified is { } date && date == lastModified;
+            // A stale validator gets the whole, current representation. Only strong validators match (§13.1.5), and a
+            // value that is neither an entity tag nor an HTTP date validates nothing.
+            var current = request.IfRange switch
+            {
+                { EntityTag: { } tag } => !tag.IsWeak && tag.Tag.Value == etag,
+                { LastModified: { } date } => date == strongLastModified,
+                _ => false,
+            };
             if (!current)
             {
                 return new Outcome.Full();
@@ -41,7 +49,8 @@ internal static class HttpRange
         if (item.From is { } from)
         {
             start = from;
-            end = item.To is { } to ? Math.Min(to + 1, total) : total;
+            // "bytes=0-9223372036854775807" asks for everything: compare before adding, so the end cannot overflow.
+            end = item.To is { } to && to < total - 1 ? to + 1 : total;
         }
         else if (item.To is { } suffix && suffix > 0)
         {

@@ -4,31 +4,54 @@ using Formats.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Formats.Cli;
 
-/// <summary><c>formats serve [--root DIR] [--urls URL]</c>: a download page over a folder, and a manifest endpoint.</summary>
+/// <summary><c>formats serve [--root DIR] [--urls URL] [--allow-origin URL]...</c>: a download page over a folder, and a manifest endpoint.</summary>
 internal static class ServeCommand
 {
     public const string Help = """
-        Usage: formats serve [--root DIR] [--urls URL]
+        Usage: formats serve [--root DIR] [--urls URL] [--allow-origin URL]... [limits]
 
         Serves a page listing the files under DIR, with checkboxes and "Download as ZIP / TAR / TAR.GZ" buttons:
         the archive is generated while it is sent, with Content-Length and byte ranges where the format allows.
         POST a manifest (mod_zip lines or JSON lines of remote URLs) to /manifest?format=zip|tar|tar.gz|tar.zst to
         get an archive of files that live on other servers.
 
+        The same files or manifest give the same bytes and ETag in every request and after a restart: entries
+        without a time get 1980-01-01, never the clock. Links under DIR are followed only while they stay under it.
+
         Options
-          --root DIR    the folder to offer (default: ./docs when it exists, else the current folder)
-          --urls URL    where to listen (default: http://127.0.0.1:5000; only this machine can connect)
-          -h, --help    this help
+          --root DIR                the folder to offer (default: ./docs when it exists, else the current folder)
+          --urls URL                where to listen (default: http://127.0.0.1:5000; only this machine can connect)
+          --allow-origin URL        an http(s) origin (scheme://host[:port]) that manifest URLs may name;
+                                    repeatable. Redirects stay within these origins, at most 5. Default: none, so
+                                    /manifest fetches nothing until origins are allowed
+          --max-members N           the most entries a manifest (or a pick of files) may have (default 100000)
+          --max-manifest-bytes N    the most bytes a manifest may have (default 16777216, 16 MiB)
+          --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
+                                    0: no minimum)
+          --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          -h, --help                this help
         """;
+
+    private static readonly Dictionary<string, string> Valued = new(StringComparer.Ordinal)
+    {
+        ["--root"] = "root",
+        ["--urls"] = "urls",
+        ["--max-members"] = "max-members",
+        ["--max-manifest-bytes"] = "max-manifest-bytes",
+        ["--min-rate"] = "min-rate",
+        ["--rate-window"] = "rate-window",
+    };
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse(args, new Dictionary<string, string>(StringComparer.Ordinal) { ["--root"] = "root", ["--urls"] = "urls" }, ArchiveCommand.Flags);
+        var (rest, origins) = TakeRepeated([.. args], "--allow-origin");
+        var line = CommandLine.Parse(rest, Valued, ArchiveCommand.Flags);
         if (line.Flag("help"))
         {
             await io.Out.WriteAsync(Help);
@@ -46,7 +69,19 @@ internal static class ServeCommand
             throw new UsageException($"--root: '{root}' is not a folder");
         }
 
-        await using var app = Build(Path.GetFullPath(root), line.Value("urls") ?? "http://127.0.0.1:5000");
+        var defaults = new ServeOptions();
+        var options = new ServeOptions
+        {
+            AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
+            MaxMembers = (int)Number(line, "max-members", defaults.MaxMembers, int.MaxValue),
+            MaxManifestBytes = Number(line, "max-manifest-bytes", defaults.MaxManifestBytes, long.MaxValue),
+            Http = new HttpSourceOptions
+            {
+                MinimumBytesPerSecond = Number(line, "min-rate", HttpSourceOptions.Default.MinimumBytesPerSecond, long.MaxValue),
+                RateWindow = TimeSpan.FromSeconds(Number(line, "rate-window", (long)HttpSourceOptions.Default.RateWindow.TotalSeconds, 86_400, minimum: 1)),
+            },
+        };
+        await using var app = Build(Path.GetFullPath(root), line.Value("urls") ?? "http://127.0.0.1:5000", options);
         await app.StartAsync(cancellationToken);
         await io.Out.WriteLineAsync($"formats: serving {Path.GetFullPath(root)} at {string.Join(", ", app.Urls)} (Ctrl-C stops)");
         try
@@ -61,16 +96,71 @@ internal static class ServeCommand
         return 0;
     }
 
-    /// <summary>The web app: the page at /, archives of local files at /download, archives of manifests at /manifest.</summary>
-    public static WebApplication Build(string root, string urls)
+    /// <summary>Takes every "--name value" and "--name=value" of a repeatable option out of <paramref name="args"/> (before "--").</summary>
+    private static (List<string> Others, List<string> Values) TakeRepeated(List<string> args, string name)
     {
+        var rest = new List<string>();
+        var values = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--")
+            {
+                rest.AddRange(args[i..]);
+                break;
+            }
+
+            if (args[i] == name)
+            {
+                values.Add(i + 1 < args.Count ? args[++i] : throw new UsageException($"option {name} needs a value"));
+            }
+            else if (args[i].StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                values.Add(args[i][(name.Length + 1)..]);
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return (rest, values);
+    }
+
+    private static long Number(CommandLine line, string name, long fallback, long maximum, long minimum = 0)
+    {
+        if (line.Value(name) is not { } text)
+        {
+            return fallback;
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
+            ? value
+            : throw new UsageException($"--{name}: '{text}' is not a whole number from {minimum} to {maximum}");
+    }
+
+    /// <summary>The web app: the page at /, archives of local files at /download, archives of manifests at /manifest.</summary>
+    public static WebApplication Build(string root, string urls, ServeOptions? options = null)
+    {
+        options ??= new ServeOptions();
+        var realRoot = RealPath.Resolve(root) ?? throw new UsageException($"--root: '{root}' has a loop of links");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddHttpClient();
-        var app = builder.Build();
 
-        app.MapGet("/", () => Results.Content(Page(root), "text/html; charset=utf-8"));
+        // Redirects are followed by the entry sources, which check every hop's origin.
+        builder.Services.AddHttpClient("formats").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        var app = builder.Build();
+        var http = new HttpSourceOptions
+        {
+            ResponseTimeout = options.Http.ResponseTimeout,
+            IdleTimeout = options.Http.IdleTimeout,
+            MinimumBytesPerSecond = options.Http.MinimumBytesPerSecond,
+            RateWindow = options.Http.RateWindow,
+            MaxRedirects = options.Http.MaxRedirects,
+            AllowUrl = options.Allows,
+        };
+
+        app.MapGet("/", () => Results.Content(Page(root, realRoot), "text/html; charset=utf-8"));
         app.MapMethods("/download", ["GET", "HEAD"], (HttpRequest request) =>
         {
             if (!ArchiveFormats.TryParse(request.Query["format"], out var format))
@@ -78,19 +168,31 @@ internal static class ServeCommand
                 return BadRequest("format must be zip, tar, tar.gz or tar.zst");
             }
 
+            if (request.Query["file"].Count > options.MaxMembers)
+            {
+                return TooLarge($"{request.Query["file"].Count} files picked; the limit is {options.MaxMembers} (--max-members)");
+            }
+
             var items = new List<ArchiveItem>();
             foreach (var relative in request.Query["file"])
             {
+                if (ControlCharacter(relative ?? "") is { } refused)
+                {
+                    return BadRequest(refused);
+                }
+
+                // The real path, every link resolved, must stay under the real root: a link may not lead outside.
                 var path = Path.GetFullPath(Path.Combine(root, relative ?? ""));
-                if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
+                var real = RealPath.Resolve(path);
+                if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !RealPath.IsUnder(real, realRoot) || !File.Exists(real))
                 {
                     return BadRequest($"'{relative}' is not a file under the served folder");
                 }
 
-                var info = new FileInfo(path);
+                var info = new FileInfo(real!);
                 items.Add(new ArchiveItem(
                     new ArchiveEntry(Path.GetRelativePath(root, path).Replace('\\', '/')) { Length = info.Length, LastModified = info.LastWriteTimeUtc },
-                    EntrySource.FromFile(path)));
+                    EntrySource.FromFile(real!)));
             }
 
             return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root));
@@ -102,13 +204,41 @@ internal static class ServeCommand
                 return BadRequest("format must be zip, tar, tar.gz or tar.zst");
             }
 
-            using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            var name = request.Query["name"].Count == 0 ? "download" : request.Query["name"].ToString();
+            if (name.Length == 0 || name.Any(char.IsControl) || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
+            {
+                return BadRequest("name must be a file name: not empty, one name, no '/', '\\' or control characters");
+            }
+
+            if (request.ContentLength > options.MaxManifestBytes)
+            {
+                return TooLarge($"manifest is {request.ContentLength} bytes; the limit is {options.MaxManifestBytes} (--max-manifest-bytes)");
+            }
+
+            if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+            {
+                bodySize.MaxRequestBodySize = options.MaxManifestBytes + 1;
+            }
+
+            var client = clients.CreateClient("formats");
             try
             {
-                // Remote URLs only: a manifest must not read this server's files.
-                var items = ArchiveManifest.Parse(text, clients.CreateClient("formats"));
-                return new ArchiveResult(items, format, request.Query["name"].FirstOrDefault() ?? "download");
+                // Remote URLs only, in allowed origins: a manifest must not read this server's files or reach other hosts.
+                var items = await ArchiveManifest.ParseAsync(request.Body, new ArchiveManifestOptions
+                {
+                    OpenUrl = (url, size) => EntrySource.FromUrl(client, url, size, http),
+                    MaxMembers = options.MaxMembers,
+                    MaxBytes = options.MaxManifestBytes,
+                }, request.HttpContext.RequestAborted);
+                return new ArchiveResult(items, format, name);
+            }
+            catch (ManifestLimitException ex)
+            {
+                return TooLarge($"{ex.Message}; see --max-members and --max-manifest-bytes");
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TooLarge($"manifest is larger than {options.MaxManifestBytes} bytes (the limit); see --max-manifest-bytes");
             }
             catch (FormatException ex)
             {
@@ -118,19 +248,25 @@ internal static class ServeCommand
         return app;
     }
 
+    /// <summary>The refusal of a picked path with a control character (NUL included), named as the name policy names it.</summary>
+    private static string? ControlCharacter(string relative)
+    {
+        var at = relative.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+        at = at >= 0 ? at : relative.IndexOf('\u007f', StringComparison.Ordinal);
+        return at < 0 ? null : new InvalidEntryNameException(relative, EntryNameRule.ControlCharacter, $"name has {(relative[at] == '\0' ? "NUL" : $"control character U+{(int)relative[at]:X4}")} at index {at}").Message;
+    }
+
+    private static IResult TooLarge(string reason) => Results.Text(reason, "text/plain; charset=utf-8", statusCode: StatusCodes.Status413PayloadTooLarge);
+
     /// <summary>A 400 with a plain-text reason (no JSON, so nothing needs serializer metadata under NativeAOT).</summary>
     private static IResult BadRequest(string reason) => Results.Text(reason, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
 
-    private static string Page(string root)
+    private static string Page(string root, string realRoot)
     {
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(p => Path.GetRelativePath(root, p).Replace('\\', '/'))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var files = ListFiles(root, realRoot).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         var rows = new StringBuilder();
-        foreach (var file in files)
+        foreach (var (file, size) in files)
         {
-            var size = new FileInfo(Path.Combine(root, file)).Length;
             var encoded = WebUtility.HtmlEncode(file);
             rows.Append($"<li><label><input type=\"checkbox\" name=\"file\" value=\"{encoded}\" checked> {encoded}</label> <small>{size:N0} bytes</small></li>\n");
         }
@@ -154,5 +290,48 @@ internal static class ServeCommand
             </body>
             </html>
             """;
+    }
+
+    /// <summary>
+    /// The files under the root whose real path (links resolved) stays under the real root, each folder visited once
+    /// even when links lead to it again.
+    /// </summary>
+    private static IEnumerable<(string Name, long Size)> ListFiles(string root, string realRoot)
+    {
+        var visited = new HashSet<string>(StringComparer.Ordinal) { realRoot };
+        var folders = new Stack<string>([root]);
+        while (folders.TryPop(out var folder))
+        {
+            IEnumerable<FileSystemInfo> children;
+            try
+            {
+                children = [.. new DirectoryInfo(folder).EnumerateFileSystemInfos()];
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var child in children)
+            {
+                var real = RealPath.Resolve(child.FullName);
+                if (!RealPath.IsUnder(real, realRoot))
+                {
+                    continue;
+                }
+
+                if (Directory.Exists(real))
+                {
+                    if (visited.Add(real!))
+                    {
+                        folders.Push(child.FullName);
+                    }
+                }
+                else if (File.Exists(real))
+                {
+                    yield return (Path.GetRelativePath(root, child.FullName).Replace('\\', '/'), new FileInfo(real).Length);
+                }
+            }
+        }
     }
 }

@@ -19,12 +19,12 @@ public sealed class ServeTests : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private async Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync()
+    private async Task<Microsoft.AspNetCore.Builder.WebApplication> StartAsync(ServeOptions? options = null)
     {
         Directory.CreateDirectory(Path.Combine(_root, "sub"));
         await File.WriteAllTextAsync(Path.Combine(_root, "a & b.txt"), "first");
         await File.WriteAllTextAsync(Path.Combine(_root, "sub", "c.txt"), "second");
-        var app = ServeCommand.Build(_root, "http://127.0.0.1:0");
+        var app = ServeCommand.Build(_root, "http://127.0.0.1:0", options);
         await app.StartAsync();
         return app;
     }
@@ -73,7 +73,7 @@ public sealed class ServeTests : IAsyncDisposable
     public async Task Manifest_of_remote_urls_becomes_an_archive(string form)
     {
         await using var upstream = await Upstream.StartAsync();
-        await using var app = await StartAsync();
+        await using var app = await StartAsync(new ServeOptions { AllowedOrigins = [upstream.BaseUri] });
         var content = SyntheticStream.Bytes(5000, 7, compressible: false);
         var crc = Crc32.HashToUInt32(content).ToString("x8");
         var url = upstream.File("m", 5000, 7);

@@ -26,6 +26,9 @@ public sealed class Upstream : IAsyncDisposable
     /// <summary>Every request's path and Range header.</summary>
     public ConcurrentQueue<(string Path, string? Range)> Requests { get; } = new();
 
+    /// <summary>Every request's User-Agent header ("" when none).</summary>
+    public ConcurrentQueue<string> UserAgents { get; } = new();
+
     private int _inFlight;
     private int _maxInFlight;
 
@@ -43,6 +46,7 @@ public sealed class Upstream : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             Requests.Enqueue((context.Request.Path, context.Request.Headers.Range.ToString() is { Length: > 0 } r ? r : null));
+            UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
             var now = Interlocked.Increment(ref _inFlight);
             int max;
             while (now > (max = _maxInFlight) && Interlocked.CompareExchange(ref _maxInFlight, now, max) != max)
@@ -100,6 +104,36 @@ public sealed class Upstream : IAsyncDisposable
             await context.Response.Body.FlushAsync();
             context.Abort();
         });
+        app.MapGet("/wrong-offset/{name}", async (HttpContext context, long size) =>
+        {
+            // Asked for bytes=N-, answers 206 with the right count of bytes, but from offset 0.
+            var range = context.Request.Headers.Range.ToString();
+            var start = range.StartsWith("bytes=", StringComparison.Ordinal) ? long.Parse(range[6..^1], CultureInfo.InvariantCulture) : 0;
+            context.Response.StatusCode = StatusCodes.Status206PartialContent;
+            context.Response.Headers.ContentRange = $"bytes 0-{size - start - 1}/{size}";
+            context.Response.ContentLength = size - start;
+            await WriteSyntheticAsync(context, 0, size - start, 0);
+        });
+        app.MapGet("/trickle/{name}", async (HttpContext context, long size) =>
+        {
+            // One byte every 50 ms, until the client goes away (at most size bytes).
+            context.Response.ContentLength = size;
+            try
+            {
+                for (var sent = 0L; sent < size; sent++)
+                {
+                    await context.Response.Body.WriteAsync(new byte[1], context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(50, context.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Aborted.Enqueue(DateTimeOffset.UtcNow);
+            }
+        });
+        app.MapGet("/redirect", (string to) => Results.Redirect(to));
+        app.MapGet("/loop/{n:int}", (int n) => Results.Redirect($"/loop/{n + 1}"));
         app.MapGet("/wrong-length/{name}", async (HttpContext context, long size) =>
         {
             context.Response.ContentLength = size + 10;

@@ -1,56 +1,54 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Reflection;
 using Formats.Streaming;
 
 namespace Formats;
 
 /// <summary>
 /// Content fetched over HTTP when the entry's turn comes: a GET (with <c>Range: bytes=OFFSET-</c> when started at an
-/// offset), checked against the declared length. Errors name the URL; the sink adds the entry. Use an
-/// <see cref="HttpClient"/> from <c>IHttpClientFactory</c> in servers.
+/// offset), checked against the declared length and, for a 206, against the Content-Range asked for. Redirects are
+/// followed here (when the client's handler does not) within <see cref="HttpSourceOptions.AllowUrl"/> and
+/// <see cref="HttpSourceOptions.MaxRedirects"/>. Errors name the URL without its user information; the sink adds the
+/// entry. Use an <see cref="HttpClient"/> from <c>IHttpClientFactory</c> in servers.
 /// </summary>
-internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, TimeSpan responseTimeout, TimeSpan idleTimeout) : EntrySource
+internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, HttpSourceOptions options) : EntrySource
 {
+    /// <summary><c>formats/VERSION</c>, the library's informational version without build metadata.</summary>
+    internal static readonly string UserAgent = "formats/" + LibraryVersion();
+
     public override long? Length => length;
 
     public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (offset > 0)
-        {
-            request.Headers.Range = new RangeHeaderValue(offset, null);
-        }
-
-        HttpResponseMessage response;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            timeout.CancelAfter(responseTimeout);
-            try
-            {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"GET {url}: no response within {responseTimeout.TotalSeconds:0.###} s");
-            }
-        }
-
+        var (response, at) = await SendAsync(offset, cancellationToken).ConfigureAwait(false);
         try
         {
+            var shown = Redact(at);
             if (!response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"GET {url}: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+                throw new HttpRequestException($"GET {shown}: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
             }
 
-            // A server that ignores Range sends the whole body from 0: skip to the offset ourselves.
-            var skip = offset > 0 && response.StatusCode != HttpStatusCode.PartialContent ? offset : 0;
+            var skip = 0L;
+            if (response.StatusCode == HttpStatusCode.PartialContent)
+            {
+                CheckContentRange(response.Content.Headers.ContentRange, offset, shown);
+            }
+            else if (offset > 0)
+            {
+                // A server that ignores Range sends the whole body from 0: skip to the offset ourselves.
+                skip = offset;
+            }
+
             if (length is { } declared && response.Content.Headers.ContentLength is { } sent && sent - skip != declared - offset)
             {
-                throw new HttpRequestException($"GET {url}: the server sends {sent - skip} bytes from offset {offset}, but the entry's length is {declared}");
+                throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's length is {declared}");
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var stream = new HttpBodyStream(response, body, url, idleTimeout)
+            var stream = new HttpBodyStream(response, body, shown, options)
             {
                 RemainingLength = response.Content.Headers.ContentLength - skip,
                 LastModified = response.Content.Headers.LastModified,
@@ -65,12 +63,151 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         }
     }
 
-    /// <summary>
-    /// A response body that names its URL in errors, times out when no data comes, disposes the response with it, and
-    /// tells the writer the response's Content-Length and Last-Modified.
-    /// </summary>
-    private sealed class HttpBodyStream(HttpResponseMessage response, Stream body, Uri url, TimeSpan idleTimeout) : ReadOnlyStreamBase, IEntrySourceMetadata
+    /// <summary>Sends the GET, following redirects within the options' limits; returns the response and the URL that gave it.</summary>
+    private async ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(long offset, CancellationToken cancellationToken)
     {
+        var at = url;
+        for (var hop = 0; ; hop++)
+        {
+            CheckAllowed(at);
+            using var request = new HttpRequestMessage(HttpMethod.Get, at);
+            if (offset > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(offset, null);
+            }
+
+            if (client.DefaultRequestHeaders.UserAgent.Count == 0)
+            {
+                request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            }
+
+            HttpResponseMessage response;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(options.ResponseTimeout);
+                try
+                {
+                    response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"GET {Redact(at)}: no response within {options.ResponseTimeout.TotalSeconds:0.###} s");
+                }
+                catch (HttpRequestException ex)
+                {
+                    throw new HttpRequestException($"GET {Redact(at)}: {ex.Message}", ex, ex.StatusCode);
+                }
+            }
+
+            // A handler that followed redirects itself: its final URL must still be one we may fetch.
+            if (response.RequestMessage?.RequestUri is { } final && final != at)
+            {
+                at = final;
+                CheckAllowed(at, response);
+            }
+
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308))
+            {
+                return (response, at);
+            }
+
+            using (response)
+            {
+                if (response.Headers.Location is not { } location)
+                {
+                    throw new HttpRequestException($"GET {Redact(at)}: {(int)response.StatusCode} without a Location");
+                }
+
+                if (hop == options.MaxRedirects)
+                {
+                    throw new HttpRequestException($"GET {Redact(url)}: more than {options.MaxRedirects} redirects");
+                }
+
+                at = location.IsAbsoluteUri ? location : new Uri(at, location);
+            }
+        }
+    }
+
+    /// <summary>Why <paramref name="target"/> may not be fetched (not http(s), or not allowed by the options), or null.</summary>
+    internal static string? Refusal(Uri target, HttpSourceOptions options) =>
+        !target.IsAbsoluteUri || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps) ? "is not an http(s) URL"
+        : options.AllowUrl is { } allow && !allow(target) ? "is not in an allowed origin"
+        : null;
+
+    private void CheckAllowed(Uri target, HttpResponseMessage? response = null)
+    {
+        if (Refusal(target, options) is { } problem)
+        {
+            response?.Dispose();
+            throw new HttpRequestException($"GET {Redact(target)}: {problem}");
+        }
+    }
+
+    /// <summary>A 206 must carry the bytes asked for: from <paramref name="offset"/> to the end of the declared length.</summary>
+    private void CheckContentRange(ContentRangeHeaderValue? range, long offset, string shown)
+    {
+        if (range is not { HasRange: true, From: { } from, To: { } to } || !string.Equals(range.Unit, "bytes", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new HttpRequestException($"GET {shown}: 206 without a byte Content-Range (asked for bytes {offset}-)");
+        }
+
+        var problem = from != offset ? $"starts at byte {from}, but byte {offset} was asked for"
+            : length is { } declared && to != declared - 1 ? $"ends at byte {to}, but the entry's last byte is {declared - 1}"
+            : length is { } total && range.Length is { } whole && whole != total ? $"says the whole is {whole} bytes, but the entry's length is {total}"
+            : range.Length is { } size && to != size - 1 ? $"ends at byte {to} of {size}: not the rest of the content"
+            : null;
+        if (problem is not null)
+        {
+            throw new HttpRequestException($"GET {shown}: Content-Range 'bytes {from}-{to}/{range.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*"}' {problem}");
+        }
+    }
+
+    /// <summary>The URL as it may appear in messages and logs: without user information (a password).</summary>
+    internal static string Redact(Uri target)
+    {
+        if (!target.IsAbsoluteUri || target.UserInfo.Length == 0)
+        {
+            return target.ToString();
+        }
+
+        return new UriBuilder(target) { UserName = "", Password = "" }.Uri.ToString();
+    }
+
+    /// <summary>A location as it may appear in messages: a URL's user information removed, whether or not it parses.</summary>
+    internal static string Redact(string location)
+    {
+        if (Uri.TryCreate(location, UriKind.Absolute, out var parsed))
+        {
+            return Redact(parsed);
+        }
+
+        var scheme = location.IndexOf("//", StringComparison.Ordinal);
+        var at = location.IndexOf('@', StringComparison.Ordinal);
+        var end = location.IndexOf('/', scheme < 0 ? 0 : scheme + 2);
+        return scheme >= 0 && at > scheme && (end < 0 || at < end) ? location[..(scheme + 2)] + location[(at + 1)..] : location;
+    }
+
+    private static string LibraryVersion()
+    {
+        var assembly = typeof(HttpEntrySource).Assembly;
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()?.Version
+            ?? "0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+
+    /// <summary>
+    /// A response body that names its URL in errors, times out when no data comes or data comes too slowly, disposes
+    /// the response with it, and tells the writer the response's Content-Length and Last-Modified.
+    /// </summary>
+    private sealed class HttpBodyStream(HttpResponseMessage response, Stream body, string shown, HttpSourceOptions options) : ReadOnlyStreamBase, IEntrySourceMetadata
+    {
+        // The minimum rate is measured over windows of time spent waiting for the upstream: each must bring at least
+        // MinimumBytesPerSecond x RateWindow bytes. Time the archive's consumer takes between reads does not count.
+        private long _waitedTicks;
+        private long _windowBytes;
+
         /// <summary>The bytes still to come from the requested offset (Content-Length less what is skipped), when the server says.</summary>
         public long? RemainingLength { get; init; }
 
@@ -86,7 +223,7 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
                 var n = await ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
-                    throw new IOException($"GET {url}: the body ended {count} bytes before the requested offset");
+                    throw new IOException($"GET {shown}: the body ended {count} bytes before the requested offset");
                 }
 
                 count -= n;
@@ -96,19 +233,48 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            idle.CancelAfter(idleTimeout);
+            idle.CancelAfter(options.IdleTimeout);
+            var started = Stopwatch.GetTimestamp();
+            int n;
             try
             {
-                return await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                n = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"GET {url}: no data for {idleTimeout.TotalSeconds:0.###} s");
+                throw new TimeoutException($"GET {shown}: no data for {options.IdleTimeout.TotalSeconds:0.###} s");
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException)
             {
-                throw new IOException($"GET {url}: {ex.Message}", ex);
+                throw new IOException($"GET {shown}: {ex.Message}", ex);
             }
+
+            CheckRate(Stopwatch.GetElapsedTime(started), n);
+            return n;
+        }
+
+        private void CheckRate(TimeSpan waited, int received)
+        {
+            if (options.MinimumBytesPerSecond == 0)
+            {
+                return;
+            }
+
+            _waitedTicks += waited.Ticks;
+            _windowBytes += received;
+            if (_waitedTicks < options.RateWindow.Ticks)
+            {
+                return;
+            }
+
+            var seconds = TimeSpan.FromTicks(_waitedTicks).TotalSeconds;
+            if (_windowBytes < options.MinimumBytesPerSecond * seconds)
+            {
+                throw new TimeoutException($"GET {shown}: {_windowBytes} bytes in {seconds:0.###} s of waiting, slower than the minimum of {options.MinimumBytesPerSecond} bytes/s");
+            }
+
+            _waitedTicks = 0;
+            _windowBytes = 0;
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -1,0 +1,61 @@
+namespace Formats;
+
+/// <summary>
+/// Limits of an <see cref="EntrySource.FromUrl(HttpClient, Uri, long?, HttpSourceOptions)"/> source: how long it waits,
+/// how slow the upstream may be, and which URLs it may be sent to.
+/// </summary>
+public sealed class HttpSourceOptions
+{
+    /// <summary>The defaults listed on each property.</summary>
+    public static HttpSourceOptions Default { get; } = new();
+
+    /// <summary>The longest wait for response headers, per request (default 30 s).</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest wait for more body data (default 30 s).</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The slowest upstream accepted, in bytes per second of time spent waiting for it (default 1024; 0: no minimum).
+    /// Measured over each <see cref="RateWindow"/> of waiting, the first of which is the grace period; time the archive's
+    /// consumer takes to read does not count.
+    /// </summary>
+    public long MinimumBytesPerSecond
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 1024;
+
+    /// <summary>The window over which <see cref="MinimumBytesPerSecond"/> is measured (default 30 s).</summary>
+    public TimeSpan RateWindow
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Redirects followed by the source itself (default 5), each checked with <see cref="AllowUrl"/>. They are seen only
+    /// when the <see cref="HttpClient"/>'s handler does not follow them (<c>AllowAutoRedirect = false</c>); a handler
+    /// that does is checked on its final URL only, after the fact.
+    /// </summary>
+    public int MaxRedirects
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 5;
+
+    /// <summary>Which URLs may be fetched: the first and every redirect's target (null: any http or https URL).</summary>
+    public Func<Uri, bool>? AllowUrl { get; init; }
+}

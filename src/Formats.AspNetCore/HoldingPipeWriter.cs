@@ -1,0 +1,78 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Formats.AspNetCore;
+
+/// <summary>
+/// Holds the first bytes of a response in a buffer of its own (up to <c>holdBytes</c>, then the writer's next flush
+/// releases them to <c>inner</c>), so that a failure while they are held can still be answered with an error that
+/// carries only the error: Kestrel keeps unflushed body bytes and would send them ahead of any later body, and they
+/// cannot be taken back once handed to it.
+/// </summary>
+internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeWriter
+{
+    private ArrayBufferWriter<byte>? _held = new();
+
+    /// <summary>True once any byte went to the response (or the writer was released): from then on, only aborting tells the client.</summary>
+    public bool Released => _held is null;
+
+    public override Memory<byte> GetMemory(int sizeHint = 0) => _held is { } held ? held.GetMemory(sizeHint) : inner.GetMemory(sizeHint);
+
+    public override Span<byte> GetSpan(int sizeHint = 0) => _held is { } held ? held.GetSpan(sizeHint) : inner.GetSpan(sizeHint);
+
+    public override void Advance(int bytes)
+    {
+        if (_held is { } held)
+        {
+            held.Advance(bytes);
+        }
+        else
+        {
+            inner.Advance(bytes);
+        }
+    }
+
+    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (_held is { } held)
+        {
+            if (held.WrittenCount < holdBytes)
+            {
+                return ValueTask.FromResult(new FlushResult(isCanceled: false, isCompleted: false));
+            }
+
+            Release();
+        }
+
+        return inner.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Hands the held bytes to the response (unflushed).</summary>
+    public void Release()
+    {
+        if (_held is { } held)
+        {
+            _held = null;
+            inner.Write(held.WrittenSpan);
+        }
+    }
+
+    /// <summary>Releases the held bytes and flushes: the archive is complete.</summary>
+    public async ValueTask ReleaseAndFlushAsync(CancellationToken cancellationToken)
+    {
+        Release();
+        await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+    public override void Complete(Exception? exception = null)
+    {
+        if (exception is null)
+        {
+            Release();
+        }
+
+        inner.Complete(exception);
+    }
+}
