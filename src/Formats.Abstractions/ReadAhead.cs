@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Formats.Streaming;
 
 namespace Formats;
 
@@ -77,6 +78,8 @@ public sealed class ReadAhead : IAsyncDisposable
     {
         public override long? Length => inner.Length;
 
+        public override DateTimeOffset? LastModified => inner.LastModified;
+
         public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
         {
             if (offset != 0 || owner._disposed || owner.Depth == 0)
@@ -94,6 +97,8 @@ public sealed class ReadAhead : IAsyncDisposable
     private sealed class Prefetch
     {
         private readonly Pipe _pipe;
+        private long? _openedLength;
+        private DateTimeOffset? _openedLastModified;
         private readonly Task<Exception?> _opened;
         private readonly TaskCompletionSource<Exception?> _openResult = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Task _copying;
@@ -115,7 +120,7 @@ public sealed class ReadAhead : IAsyncDisposable
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
             }
 
-            return _pipe.Reader.AsStream();
+            return new PrefetchedStream(_pipe.Reader.AsStream(), _openedLength, _openedLastModified);
         }
 
         public async ValueTask AbandonAsync()
@@ -149,6 +154,10 @@ public sealed class ReadAhead : IAsyncDisposable
                 return;
             }
 
+            // What the source tells when opened goes on with the buffered stream, as a direct open would tell it.
+            var metadata = stream as IEntrySourceMetadata;
+            _openedLength = metadata?.Length ?? (stream.CanSeek ? stream.Length - stream.Position : null);
+            _openedLastModified = metadata?.LastModified;
             _openResult.SetResult(null);
             await using (stream.ConfigureAwait(false))
             {
@@ -179,6 +188,38 @@ public sealed class ReadAhead : IAsyncDisposable
                     await _pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    /// <summary>A prefetched entry's buffered content, telling what its source told when opened.</summary>
+    private sealed class PrefetchedStream(Stream buffered, long? length, DateTimeOffset? lastModified) : ReadOnlyStreamBase, IEntrySourceMetadata
+    {
+        long? IEntrySourceMetadata.Length => length;
+
+        DateTimeOffset? IEntrySourceMetadata.LastModified => lastModified;
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            buffered.ReadAsync(buffer, cancellationToken);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            buffered.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read prefetched content asynchronously");
+
+        public override async ValueTask DisposeAsync()
+        {
+            await buffered.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                buffered.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

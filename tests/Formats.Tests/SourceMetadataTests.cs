@@ -147,3 +147,35 @@ public sealed class SourceMetadataTests
         Assert.Equal(-1, inflated.ReadByte());
     }
 }
+
+/// <summary>Read-ahead passes on what its sources know: their time before opening, and what they tell when opened.</summary>
+public sealed class ReadAheadMetadataTests
+{
+    [Fact]
+    public async Task Prefetched_source_keeps_its_time_and_what_it_tells_when_opened()
+    {
+        var time = new DateTimeOffset(2022, 2, 2, 2, 2, 2, TimeSpan.Zero);
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(path, new byte[100], TestContext.Current.CancellationToken);
+            File.SetLastWriteTimeUtc(path, time.UtcDateTime);
+            var told = EntrySource.FromDelegate((_, _) => ValueTask.FromResult<Stream>(new ForwardOnlyStream(new byte[7], 7, time)));
+            var readAhead = ReadAhead.Create([new ArchiveItem(new ArchiveEntry("file"), EntrySource.FromFile(path)), new ArchiveItem(new ArchiveEntry("told"), told)], 2, 64 * 1024);
+            await using (readAhead)
+            {
+                Assert.Equal(time, readAhead.Items[0].Source!.LastModified);
+                await using var first = await readAhead.Items[0].Source!.OpenAsync(0, TestContext.Current.CancellationToken);
+                await using var second = await readAhead.Items[1].Source!.OpenAsync(0, TestContext.Current.CancellationToken);
+                var metadata = Assert.IsAssignableFrom<IEntrySourceMetadata>(second);
+                Assert.Equal(7, metadata.Length);
+                Assert.Equal(time, metadata.LastModified);
+                Assert.Equal(100, Assert.IsAssignableFrom<IEntrySourceMetadata>(first).Length);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
