@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Formats.Streaming;
@@ -16,18 +17,6 @@ public readonly record struct LengthPrediction(long? Length, string? Reason)
     public bool IsKnown => Length is not null;
 }
 
-internal enum PlanPurpose
-{
-    /// <summary>A plain write: every byte is produced.</summary>
-    None,
-
-    /// <summary>Only the archive's length is wanted: no source is opened.</summary>
-    Length,
-
-    /// <summary>A byte range: every byte of the layout must be known without reading sources that lie outside it.</summary>
-    Range,
-}
-
 /// <summary>
 /// An archive described in full before it is written: its entries (with their sources) and the format's options. It can
 /// tell the archive's exact length without opening a source, write the whole archive, or write any byte range of it,
@@ -42,6 +31,8 @@ internal enum PlanPurpose
 public abstract class ArchivePlan
 {
     private string? _etag;
+    private StrongBox<LengthPrediction>? _length;
+    private StrongBox<LengthPrediction>? _rangeableLength;
 
     private protected ArchivePlan(IEnumerable<ArchiveItem> items)
     {
@@ -64,14 +55,14 @@ public abstract class ArchivePlan
 
     /// <summary>The exact length of the archive, computed without opening any source; or the reason it cannot be known.</summary>
     public ValueTask<LengthPrediction> PredictLengthAsync(CancellationToken cancellationToken = default) =>
-        PredictAsync(PlanPurpose.Length, cancellationToken);
+        PredictAsync(WriteMode.Measure, cancellationToken);
 
     /// <summary>
     /// The exact length when byte ranges of the archive can also be written (<see cref="WriteRangeAsync(Stream, long, long, CancellationToken)"/>),
     /// or the reason they cannot: a zip range also needs every entry's CRC-32.
     /// </summary>
     public ValueTask<LengthPrediction> PredictRangeableLengthAsync(CancellationToken cancellationToken = default) =>
-        PredictAsync(PlanPurpose.Range, cancellationToken);
+        PredictAsync(WriteMode.Range, cancellationToken);
 
     /// <summary>Writes the whole archive.</summary>
     public ValueTask WriteAsync(Stream output, CancellationToken cancellationToken = default) =>
@@ -91,23 +82,23 @@ public abstract class ArchivePlan
     public ValueTask WriteRangeAsync(Stream output, long start, long end, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return WriteRangeAsync(() => ArchiveOutput.CreateWindow(output, start, end), start, end, cancellationToken);
+        return WriteRangeAsync(() => ArchiveOutput.CreateRange(output, start, end), start, end, cancellationToken);
     }
 
     /// <summary>Writes exactly bytes [<paramref name="start"/>, <paramref name="end"/>) of the archive to a pipe.</summary>
     public ValueTask WriteRangeAsync(PipeWriter output, long start, long end, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        return WriteRangeAsync(() => ArchiveOutput.CreateWindow(output, start, end), start, end, cancellationToken);
+        return WriteRangeAsync(() => ArchiveOutput.CreateRange(output, start, end), start, end, cancellationToken);
     }
 
     private async ValueTask WriteRangeAsync(Func<ArchiveOutput> window, long start, long end, CancellationToken cancellationToken)
     {
-        var length = await MeasureAsync(PlanPurpose.Range, cancellationToken).ConfigureAwait(false);
+        var length = await MeasureAsync(WriteMode.Range, cancellationToken).ConfigureAwait(false);
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, length);
-        await RunAsync(CreateWriter(window(), PlanPurpose.Range), cancellationToken).ConfigureAwait(false);
+        await RunAsync(CreateWriter(window()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The format's writer of the whole archive to <paramref name="output"/>, with this plan's default time.</summary>
@@ -116,37 +107,63 @@ public abstract class ArchivePlan
     /// <summary>The format's writer of the whole archive to a pipe, with this plan's default time.</summary>
     private protected abstract ArchiveWriter CreateWriter(PipeWriter output);
 
-    /// <summary>The format's writer over a window <paramref name="output"/>, for <paramref name="purpose"/>, with this plan's default time.</summary>
-    private protected abstract ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose);
+    /// <summary>The format's writer over a measure or range <paramref name="output"/>, with this plan's default time.</summary>
+    private protected abstract ArchiveWriter CreateWriter(ArchiveOutput output);
 
     /// <summary>The format and its options, as they enter the ETag.</summary>
     private protected abstract string DescribeOptions();
 
-    /// <summary>Runs the writer over nothing: the layout is laid out in full and only counted.</summary>
-    private async ValueTask<long> MeasureAsync(PlanPurpose purpose, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the writer over nothing: the layout is laid out in full and only counted. In <see cref="WriteMode.Range"/>
+    /// it is held to what a range needs (an empty window opens no source). A plan's answer does not change, so each
+    /// mode is measured once: a 206 measures once, then writes.
+    /// </summary>
+    private async ValueTask<long> MeasureAsync(WriteMode mode, CancellationToken cancellationToken)
     {
-        var output = ArchiveOutput.CreateWindow(Stream.Null, 0, 0);
-        var writer = CreateWriter(output, purpose);
+        if ((mode == WriteMode.Range ? _rangeableLength : _length) is { Value: var known })
+        {
+            return known.Length ?? throw new ArchiveException(null, known.Reason!);
+        }
+
+        var output = mode == WriteMode.Range ? ArchiveOutput.CreateRange(Stream.Null, 0, 0) : ArchiveOutput.CreateMeasure();
+        var writer = CreateWriter(output);
+        LengthPrediction result;
         try
         {
-            writer.CheckPlannable(purpose);
+            writer.CheckPlannable();
+            await RunAsync(writer, cancellationToken).ConfigureAwait(false);
+            result = new LengthPrediction(output.Position, null);
         }
-        catch
+        catch (ArchiveException ex)
         {
             await writer.DisposeAsync().ConfigureAwait(false);
+            Remember(mode, new LengthPrediction(null, ex.Message));
             throw;
         }
 
-        await RunAsync(writer, cancellationToken).ConfigureAwait(false);
+        Remember(mode, result);
         return output.Position;
     }
 
+    private void Remember(WriteMode mode, LengthPrediction prediction)
+    {
+        var box = new StrongBox<LengthPrediction>(prediction);
+        if (mode == WriteMode.Range)
+        {
+            _rangeableLength = box;
+        }
+        else
+        {
+            _length = box;
+        }
+    }
+
     /// <summary>A length, or the reason (from the writer's own refusal) that it cannot be known in advance.</summary>
-    private async ValueTask<LengthPrediction> PredictAsync(PlanPurpose purpose, CancellationToken cancellationToken)
+    private async ValueTask<LengthPrediction> PredictAsync(WriteMode mode, CancellationToken cancellationToken)
     {
         try
         {
-            return new LengthPrediction(await MeasureAsync(purpose, cancellationToken).ConfigureAwait(false), null);
+            return new LengthPrediction(await MeasureAsync(mode, cancellationToken).ConfigureAwait(false), null);
         }
         catch (ArchiveException ex)
         {

@@ -1,28 +1,22 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
-using Formats.Naming;
 using Formats.Streaming;
 
 namespace Formats;
 
 /// <summary>
-/// The archive writers' common base (<c>ZipArchiveWriter</c>, <c>TarArchiveWriter</c>): everything that is not the
-/// format, written once. It runs the sink's life cycle and sticky failure, applies the name policy and the entry
-/// defaults, opens sources lazily, pumps their bytes and holds them to their declared length; a format supplies its
-/// headers and end records. It cannot be derived from outside this library; program against <see cref="IArchiveSink"/>.
+/// The archive writers' common base (<c>ZipArchiveWriter</c>, <c>TarArchiveWriter</c>): the sink's life cycle and sticky
+/// failure, written once. Entries are prepared by <see cref="EntryPreparer"/> (names, defaults) and their content
+/// moved by <see cref="SourcePump"/>; a format supplies where an entry's content goes (after its header) and the end
+/// records. It cannot be derived from outside this library; program against <see cref="IArchiveSink"/>.
 /// </summary>
 public abstract class ArchiveWriter : IArchiveSink
 {
-    /// <summary>Read size for sources.</summary>
-    internal const int SourceBufferSize = 64 * 1024;
-
-    /// <summary>Slice size for sources already in memory.</summary>
-    internal const int MemoryChunkSize = 1024 * 1024;
-
-    private readonly EntryNameRegistry _names;
-    private DateTimeOffset _defaultTime = ArchiveEntry.DefaultLastModified;
+    private readonly EntryPreparer _preparer;
     private State _state = State.Ready;
     private Exception? _failure;
+
+    /// <summary>The content of the entry being written, until it is finished: what an abort must release.</summary>
+    private ContentCounter? _open;
 
     /// <summary>1 while a call runs on the writer (<see cref="Claim"/>).</summary>
     private int _busy;
@@ -30,22 +24,18 @@ public abstract class ArchiveWriter : IArchiveSink
     private protected ArchiveWriter(ArchiveOutput output, EntryNamePolicy? namePolicy)
     {
         Output = output;
-        _names = new EntryNameRegistry(namePolicy ?? EntryNamePolicy.Default);
+        _preparer = new EntryPreparer(namePolicy ?? EntryNamePolicy.Default);
     }
 
     private enum State { Ready, InEntry, Completed, Failed, Disposed }
 
     internal ArchiveOutput Output { get; }
 
-    /// <summary>What an <see cref="ArchivePlan"/> asks of this writer: nothing (a plain writer), a length, or a byte range.</summary>
-    internal PlanPurpose Purpose { get; init; }
+    /// <summary>What this run produces (the output's mode): the whole archive, its length, or one byte range.</summary>
+    internal WriteMode Mode => Output.Mode;
 
     /// <summary>The time of entries without <see cref="ArchiveEntry.LastModified"/> whose source tells none.</summary>
-    internal DateTimeOffset DefaultLastModified
-    {
-        get => _defaultTime;
-        init => _defaultTime = value;
-    }
+    internal DateTimeOffset DefaultLastModified { get; init; } = ArchiveEntry.DefaultLastModified;
 
     /// <summary>
     /// True when the writer belongs to an <see cref="ArchivePlan"/>: every byte must then follow from what is known before
@@ -57,11 +47,18 @@ public abstract class ArchiveWriter : IArchiveSink
     /// <inheritdoc/>
     public long BytesWritten => Output.Position;
 
-    /// <summary>Writes the entry's header and returns where its content goes. Throws <see cref="ArchiveException"/> for what the format cannot hold.</summary>
-    private protected abstract ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns where <paramref name="entry"/>'s content goes. The format writes the entry's header first, or, where the
+    /// header depends on the content (a zip member compressed ahead, or whose method is chosen by a trial), once it has
+    /// what it needs. Throws <see cref="ArchiveException"/> for what the format cannot hold.
+    /// </summary>
+    private protected abstract ValueTask<IEntryContent> OpenContentAsync(PreparedEntry entry, CancellationToken cancellationToken);
 
-    /// <summary>Writes the archive's end records.</summary>
+    /// <summary>Writes what the format holds back (members compressed ahead), then the archive's end records.</summary>
     private protected abstract ValueTask WriteEndAsync(CancellationToken cancellationToken);
+
+    /// <summary>The archive is abandoned: the format releases what it holds (buffers, background work), writing nothing. Never throws.</summary>
+    private protected virtual ValueTask AbortFormatAsync() => ValueTask.CompletedTask;
 
     /// <summary>
     /// What an aborted archive that reached archive offset <paramref name="reached"/> ends with, so that no reader takes
@@ -70,28 +67,29 @@ public abstract class ArchiveWriter : IArchiveSink
     private protected virtual ReadOnlyMemory<byte> AbortMarker(long reached) => ReadOnlyMemory<byte>.Empty;
 
     /// <summary>
-    /// Refuses, before its source is opened and before any byte of it is written, an entry the format cannot hold
-    /// (tar: an unknown length; zip: a hard link). Throws <see cref="ArchiveException"/>.
+    /// Refuses, before any byte of it is written, an entry the format cannot hold (tar: an unknown length; zip: a hard
+    /// link). Called before the source is opened, or, for an entry whose length its source tells only when opened, after.
+    /// Throws <see cref="ArchiveException"/>.
     /// </summary>
     private protected virtual void CheckEntry(PreparedEntry entry)
     {
     }
 
     /// <summary>
-    /// Refuses an entry whose bytes this format cannot lay out without reading its content, for
-    /// <paramref name="purpose"/> (a compressed layout; for a zip range, an entry without a declared CRC-32).
-    /// Throws <see cref="ArchiveException"/> with the reason.
+    /// Refuses an entry whose bytes this format cannot lay out without reading its content, in a measure or range run
+    /// (<see cref="Mode"/>): a compressed layout; for a zip range, an entry without a declared CRC-32. Throws
+    /// <see cref="ArchiveException"/> with the reason.
     /// </summary>
-    private protected virtual void CheckPlannable(PreparedEntry entry, PlanPurpose purpose)
+    private protected virtual void CheckPlannable(PreparedEntry entry)
     {
     }
 
     /// <summary>
     /// Refuses options under which no archive, not even an empty one, can be laid out without its content (a compressed
-    /// tar): checked once, before any entry, so that the answer does not depend on whether there are entries.
+    /// tar): checked once by the plan, before any entry, so the answer does not depend on whether there are entries.
     /// Throws <see cref="ArchiveException"/> with the reason.
     /// </summary>
-    internal virtual void CheckPlannable(PlanPurpose purpose)
+    internal virtual void CheckPlannable()
     {
     }
 
@@ -103,28 +101,21 @@ public abstract class ArchiveWriter : IArchiveSink
         Enter();
         try
         {
-            var prepared = Prepare(entry, source, pushed: false);
-            if (prepared.Length is not null || prepared.Source is null || Output.IsWindowed)
+            var prepared = _preparer.Prepare(entry, source, pushed: false, DefaultLastModified);
+            if (Mode == WriteMode.Write)
             {
-                // Checked before the source is opened; an entry whose length the source tells only when opened is
-                // checked once it is known (in AddWholeEntryAsync).
-                CheckEntry(prepared);
-            }
-
-            if (Output.IsWindowed)
-            {
-                await AddWindowedEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
+                await AddWholeEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await AddWholeEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
+                await AddWindowedEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             }
 
             _state = State.Ready;
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            await FailAsync(ex).ConfigureAwait(false);
             throw;
         }
     }
@@ -133,25 +124,32 @@ public abstract class ArchiveWriter : IArchiveSink
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AddWholeEntryAsync(PreparedEntry prepared, CancellationToken cancellationToken)
     {
+        if (prepared.Length is not null || prepared.Source is null)
+        {
+            CheckEntry(prepared);
+        }
+
         Stream? stream = null;
         try
         {
-            if (prepared.Source is { } s)
+            if (prepared.Source is { } source)
             {
-                stream = await OpenSourceAsync(prepared, s, 0, cancellationToken).ConfigureAwait(false);
-                prepared = LearnFromOpenedSource(prepared, stream);
+                stream = await SourcePump.OpenAsync(prepared, source, 0, cancellationToken).ConfigureAwait(false);
+                var checkedBefore = prepared.Length is not null;
+                prepared = EntryPreparer.LearnFromOpenedSource(prepared, stream, takeTime: !Planned);
+                if (!checkedBefore)
+                {
+                    CheckEntry(prepared);
+                }
             }
 
-            CheckEntry(prepared);
-
-            var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
-            var counter = new ContentCounter(prepared, content);
+            var counter = await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false);
             if (stream is not null)
             {
-                await PumpAsync(prepared, stream, counter, limit: null, cancellationToken).ConfigureAwait(false);
+                await SourcePump.PumpAsync(prepared, stream, counter, limit: null, cancellationToken).ConfigureAwait(false);
             }
 
-            await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+            await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -162,41 +160,19 @@ public abstract class ArchiveWriter : IArchiveSink
         }
     }
 
-    /// <summary>
-    /// A window of the archive (a range, or a length prediction): the header is laid out as always, and the content is
-    /// read only where it overlaps the window, from the source opened at the offset it needs; the rest is counted.
-    /// </summary>
+    /// <summary>A measure or range run: the header is laid out as always, the content read only where the window needs it.</summary>
     private async ValueTask AddWindowedEntryAsync(PreparedEntry prepared, CancellationToken cancellationToken)
     {
+        CheckEntry(prepared);
         if (prepared.Length is not { } length)
         {
             throw new ArchiveException(prepared.Name, "its length is unknown until it is read, so the archive's length and byte ranges cannot be known in advance; declare Length");
         }
 
-        CheckPlannable(prepared, Purpose);
-        var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
-        var counter = new ContentCounter(prepared, content);
-        var dataStart = Output.Position;
-        if (prepared.Source is not { } source || !Output.Overlaps(dataStart, length))
-        {
-            counter.Skip(length);
-        }
-        else
-        {
-            var (windowStart, windowEnd) = Output.Window;
-            var before = Math.Max(0, windowStart - dataStart);
-            var needed = Math.Min(length, windowEnd - dataStart) - before;
-            counter.Skip(before);
-            var stream = await OpenSourceAsync(prepared, source, before, cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                await PumpAsync(prepared, stream, counter, needed, cancellationToken).ConfigureAwait(false);
-            }
-
-            counter.Skip(length - before - needed);
-        }
-
-        await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+        CheckPlannable(prepared);
+        var counter = await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false);
+        await SourcePump.PumpWindowAsync(prepared, length, counter, Output, cancellationToken).ConfigureAwait(false);
+        await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -212,14 +188,13 @@ public abstract class ArchiveWriter : IArchiveSink
                 throw new ArgumentException($"entry '{entry.Name}': only file entries are written through a stream; add a {entry.Kind} with AddEntryAsync", nameof(entry));
             }
 
-            var prepared = Prepare(entry, source: null, pushed: true);
+            var prepared = _preparer.Prepare(entry, source: null, pushed: true, DefaultLastModified);
             CheckEntry(prepared);
-            var content = await BeginEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
-            return new EntryWriteStream(this, new ContentCounter(prepared, content));
+            return new EntryWriteStream(this, await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            await FailAsync(ex).ConfigureAwait(false);
             throw;
         }
     }
@@ -237,7 +212,7 @@ public abstract class ArchiveWriter : IArchiveSink
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            await FailAsync(ex).ConfigureAwait(false);
             throw;
         }
     }
@@ -252,9 +227,11 @@ public abstract class ArchiveWriter : IArchiveSink
             return;
         }
 
-        _failure ??= new InvalidOperationException("the archive was disposed before it was completed");
+        Interlocked.CompareExchange(ref _failure, new InvalidOperationException("the archive was disposed before it was completed"), null);
         _state = State.Disposed;
         await Output.AbortAsync(AbortMarker).ConfigureAwait(false);
+        await AbortContentAsync().ConfigureAwait(false);
+        await AbortFormatAsync().ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -268,7 +245,7 @@ public abstract class ArchiveWriter : IArchiveSink
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            await FailAsync(ex).ConfigureAwait(false);
             throw;
         }
     }
@@ -285,18 +262,38 @@ public abstract class ArchiveWriter : IArchiveSink
         ThrowIfNot(State.InEntry);
         try
         {
-            await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+            await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
             _state = State.Ready;
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            await FailAsync(ex).ConfigureAwait(false);
             throw;
         }
     }
 
     internal void AbandonEntry(string entryName) =>
         Fail(new ArchiveException(entryName, "the entry stream was disposed synchronously, so the entry could not be finished; use DisposeAsync"));
+
+    private async ValueTask<ContentCounter> OpenCounterAsync(PreparedEntry prepared, CancellationToken cancellationToken)
+    {
+        var content = await OpenContentAsync(prepared, cancellationToken).ConfigureAwait(false);
+        return _open = new ContentCounter(prepared, content);
+    }
+
+    private async ValueTask FinishCounterAsync(ContentCounter counter, CancellationToken cancellationToken)
+    {
+        await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
+        _open = null;
+    }
+
+    /// <summary>Releases the unfinished entry's content, if any.</summary>
+    private ValueTask AbortContentAsync()
+    {
+        var open = _open;
+        _open = null;
+        return open?.AbortAsync() ?? ValueTask.CompletedTask;
+    }
 
     private void Enter()
     {
@@ -344,6 +341,13 @@ public abstract class ArchiveWriter : IArchiveSink
         };
     }
 
+    /// <summary>Fails the archive (sticky) from within the call that failed, and releases the unfinished entry's buffers.</summary>
+    private ValueTask FailAsync(Exception ex)
+    {
+        Fail(ex);
+        return AbortContentAsync();
+    }
+
     private void Fail(Exception ex)
     {
         if (_state != State.Disposed)
@@ -352,177 +356,5 @@ public abstract class ArchiveWriter : IArchiveSink
         }
 
         Interlocked.CompareExchange(ref _failure, ex, null);
-    }
-
-    private PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source, bool pushed)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        if (entry.Kind != EntryKind.File && source is not null)
-        {
-            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no content source", nameof(source));
-        }
-
-        var isLink = entry.Kind is EntryKind.SymbolicLink or EntryKind.HardLink;
-        if (isLink && entry.LinkTarget is null)
-        {
-            throw new ArgumentException($"entry '{entry.Name}': a symbolic link needs a LinkTarget", nameof(entry));
-        }
-
-        if (!isLink && entry.LinkTarget is not null)
-        {
-            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no LinkTarget", nameof(entry));
-        }
-
-        if (entry.Kind == EntryKind.Directory && entry.Length is > 0)
-        {
-            throw new ArgumentException($"entry '{entry.Name}': a directory has no content, but Length is {entry.Length}", nameof(entry));
-        }
-
-        var name = _names.Register(entry.Name, entry.Kind);
-        string? target = null;
-        long? length = entry.Length;
-        switch (entry.Kind)
-        {
-            case EntryKind.Directory:
-                length = 0;
-                break;
-            case EntryKind.HardLink:
-                target = _names.CheckHardLinkTarget(entry.Name, name, entry.LinkTarget!);
-                if (length is > 0)
-                {
-                    throw new ArgumentException($"entry '{name}': a hard link has no content, but Length is {length}", nameof(entry));
-                }
-
-                length = 0;
-                break;
-            case EntryKind.SymbolicLink:
-                target = EntryNameRegistry.CheckLinkTarget(entry.Name, name, entry.LinkTarget!);
-                if (length is > 0)
-                {
-                    throw new ArgumentException($"entry '{name}': a symbolic link has no content of its own (its target is LinkTarget), but Length is {length}", nameof(entry));
-                }
-
-                length = 0;
-                break;
-            default:
-                if (!pushed && source is null && length is > 0)
-                {
-                    throw new ArgumentException($"entry '{name}': Length is {length} but there is no source", nameof(source));
-                }
-
-                // Pushed content is as long as what the producer writes, unless declared.
-                length ??= pushed ? null : source is null ? 0 : source.Length;
-                break;
-        }
-
-        var mode = entry.Mode ?? entry.Kind switch
-        {
-            EntryKind.Directory => (UnixFileMode)0b111_101_101,
-            EntryKind.SymbolicLink => (UnixFileMode)0b111_111_111,
-            _ => (UnixFileMode)0b110_100_100,
-        };
-
-        return new PreparedEntry
-        {
-            Name = name,
-            NameUtf8 = System.Text.Encoding.UTF8.GetBytes(name),
-            Kind = entry.Kind,
-            Length = length,
-            Crc32 = entry.Crc32,
-            LastModified = entry.LastModified ?? source?.LastModified ?? _defaultTime,
-            TimeIsDefault = entry.LastModified is null && source?.LastModified is null,
-            Mode = mode,
-            LinkTarget = target,
-            UserId = entry.UserId ?? 0,
-            HasOwner = entry.UserId is not null || entry.GroupId is not null,
-            GroupId = entry.GroupId ?? 0,
-            UserName = entry.UserName ?? "",
-            GroupName = entry.GroupName ?? "",
-            Source = source,
-        };
-    }
-
-    /// <summary>
-    /// The entry as its opened source describes it: a length the source learned on opening (an HTTP Content-Length, a
-    /// seekable stream), and, outside a plan, a time it learned (an HTTP Last-Modified) for an entry that declares none.
-    /// </summary>
-    private PreparedEntry LearnFromOpenedSource(PreparedEntry prepared, Stream stream)
-    {
-        var metadata = stream as IEntrySourceMetadata;
-        var length = prepared.Length ?? metadata?.Length ?? (stream.CanSeek ? stream.Length - stream.Position : null);
-        var time = !Planned && prepared.TimeIsDefault && metadata?.LastModified is { } learned ? learned : (DateTimeOffset?)null;
-        if (length == prepared.Length && time is null)
-        {
-            return prepared;
-        }
-
-        return prepared with { Length = length, LastModified = time ?? prepared.LastModified, TimeIsDefault = time is null && prepared.TimeIsDefault };
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<Stream> OpenSourceAsync(PreparedEntry entry, EntrySource source, long offset, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await source.OpenAsync(offset, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new ArchiveException(entry.Name, $"source could not be opened: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>Reads the source to its end, or exactly <paramref name="limit"/> bytes of it when given.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask PumpAsync(PreparedEntry entry, Stream stream, ContentCounter counter, long? limit, CancellationToken cancellationToken)
-    {
-        var remaining = limit ?? long.MaxValue;
-
-        // Bytes already in memory go to the format as slices of that memory, without a copy; others are read into a rented buffer.
-        var memory = stream as ReadOnlyMemoryStream;
-        var buffer = memory is null ? ArrayPool<byte>.Shared.Rent(SourceBufferSize) : null;
-        try
-        {
-            while (remaining > 0)
-            {
-                ReadOnlyMemory<byte> chunk;
-                if (memory is not null)
-                {
-                    chunk = memory.Take((int)Math.Min(MemoryChunkSize, remaining));
-                }
-                else
-                {
-                    try
-                    {
-                        var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(SourceBufferSize, remaining)), cancellationToken).ConfigureAwait(false);
-                        chunk = buffer.AsMemory(0, read);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                    {
-                        throw new ArchiveException(entry.Name, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
-                    }
-                }
-
-                if (chunk.IsEmpty)
-                {
-                    if (limit is not null)
-                    {
-                        throw new ArchiveException(entry.Name, $"source ended {remaining} bytes before the end of the range being written");
-                    }
-
-                    return;
-                }
-
-                remaining -= chunk.Length;
-                await counter.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
     }
 }

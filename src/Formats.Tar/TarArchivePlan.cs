@@ -25,8 +25,8 @@ public sealed class TarArchivePlan : ArchivePlan
     private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
         new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
-    private protected override ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose) =>
-        new TarArchiveWriter(output, Options) { Purpose = purpose, Planned = true, DefaultLastModified = DefaultLastModified };
+    private protected override ArchiveWriter CreateWriter(ArchiveOutput output) =>
+        new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override string DescribeOptions() =>
         $"tar compression={Options.Compression} level={Options.CompressionLevel} duplicates={Options.NamePolicy.Duplicates}";

@@ -42,7 +42,7 @@ public sealed class TarArchiveWriter : ArchiveWriter
     /// </summary>
     private readonly Queue<long> _headerOffsets = new([0]);
 
-    internal override void CheckPlannable(PlanPurpose purpose)
+    internal override void CheckPlannable()
     {
         if (_options.Compression != TarCompression.None)
         {
@@ -58,7 +58,7 @@ public sealed class TarArchiveWriter : ArchiveWriter
         }
     }
 
-    private protected override async ValueTask<IEntryContent> BeginEntryAsync(PreparedEntry entry, CancellationToken cancellationToken)
+    private protected override async ValueTask<IEntryContent> OpenContentAsync(PreparedEntry entry, CancellationToken cancellationToken)
     {
         var length = entry.Length!.Value;
         var layout = TarEntryLayout.Plan(entry, length);
@@ -68,22 +68,16 @@ public sealed class TarArchiveWriter : ArchiveWriter
         }
 
         _headerOffsets.Enqueue(Output.Position + layout.HeaderLength + TarConstants.PaddedLength(length));
-        var span = Output.GetSpan(layout.HeaderLength);
-        layout.Write(span);
-        Output.Advance(layout.HeaderLength);
-        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        await Output.WriteRecordAsync(layout.HeaderLength, layout, static (span, layout) => layout.Write(span), cancellationToken).ConfigureAwait(false);
         return new TarContentWriter(Output, length);
     }
 
-    private protected override async ValueTask WriteEndAsync(CancellationToken cancellationToken)
+    private protected override ValueTask WriteEndAsync(CancellationToken cancellationToken)
     {
         // Two zero blocks, then zeros up to a whole 10240-byte record.
         var end = Output.Position + (TarConstants.EndBlocks * TarConstants.BlockSize);
         var total = (int)(((end + TarConstants.RecordSize - 1) / TarConstants.RecordSize * TarConstants.RecordSize) - Output.Position);
-        var span = Output.GetSpan(total);
-        span[..total].Clear();
-        Output.Advance(total);
-        await Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        return Output.WriteRecordAsync(total, total, TarConstants.WriteZeros, cancellationToken);
     }
 
     /// <summary>
@@ -117,22 +111,14 @@ public sealed class TarArchiveWriter : ArchiveWriter
 }
 
 /// <summary>An entry's content: written as it comes, then zero-padded to the block size.</summary>
-internal sealed class TarContentWriter(ArchiveOutput output, long length) : IEntryContent
+internal sealed class TarContentWriter(ArchiveOutput output, long length) : ISkippableContent
 {
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => output.WriteAsync(data, cancellationToken);
 
     public void Skip(long count) => output.Skip(count);
 
-    public async ValueTask FinishAsync(CancellationToken cancellationToken)
-    {
-        var padding = (int)(TarConstants.PaddedLength(length) - length);
-        if (padding > 0)
-        {
-            var span = output.GetSpan(padding);
-            span[..padding].Clear();
-            output.Advance(padding);
-        }
+    public ValueTask FinishAsync(CancellationToken cancellationToken) =>
+        output.WriteRecordAsync(TarConstants.BlockSize, (int)(TarConstants.PaddedLength(length) - length), TarConstants.WriteZeros, cancellationToken);
 
-        await output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public ValueTask AbortAsync() => ValueTask.CompletedTask;
 }

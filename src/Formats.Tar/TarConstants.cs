@@ -27,4 +27,11 @@ internal static class TarConstants
     public const int PaxHeaderMode = 0b110_100_100;
 
     public static long PaddedLength(long length) => (length + BlockSize - 1) / BlockSize * BlockSize;
+
+    /// <summary>A record of <paramref name="count"/> zero bytes (padding, end blocks).</summary>
+    public static int WriteZeros(Span<byte> destination, int count)
+    {
+        destination[..count].Clear();
+        return count;
+    }
 }

@@ -141,8 +141,8 @@ internal sealed class TarEntryLayout
         return block;
     }
 
-    /// <summary>Writes the headers (<see cref="HeaderLength"/> bytes).</summary>
-    public void Write(Span<byte> destination)
+    /// <summary>Writes the headers; returns their length, <see cref="HeaderLength"/>.</summary>
+    public int Write(Span<byte> destination)
     {
         var at = 0;
         if (PaxRecords is not null)
@@ -156,6 +156,7 @@ internal sealed class TarEntryLayout
         }
 
         Header.Write(destination[at..]);
+        return at + TarConstants.BlockSize;
     }
 
     /// <summary>

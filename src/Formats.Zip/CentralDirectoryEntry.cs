@@ -20,10 +20,8 @@ internal readonly record struct CentralDirectoryEntry(
     ushort VersionNeeded)
 {
     /// <summary>Which 32-bit fields are saturated into the central zip64 extra (uncompressed, compressed, offset).</summary>
-    private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) => (
-        always || UncompressedSize > ZipConstants.Max32,
-        always || CompressedSize > ZipConstants.Max32,
-        always || LocalHeaderOffset > ZipConstants.Max32);
+    private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) =>
+        Zip64Rules.InCentralHeader(always, UncompressedSize, CompressedSize, LocalHeaderOffset);
 
     public int Length(bool alwaysZip64) =>
         CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + Owner.ExtraLength;

@@ -25,8 +25,8 @@ public sealed class ZipArchivePlan : ArchivePlan
     private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
         new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
-    private protected override ArchiveWriter CreateWriter(ArchiveOutput output, PlanPurpose purpose) =>
-        new ZipArchiveWriter(output, Options) { Purpose = purpose, Planned = true, DefaultLastModified = DefaultLastModified };
+    private protected override ArchiveWriter CreateWriter(ArchiveOutput output) =>
+        new ZipArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override string DescribeOptions() =>
         $"zip method={Options.Method} level={Options.CompressionLevel} zip64={Options.Zip64} duplicates={Options.NamePolicy.Duplicates}";

@@ -68,35 +68,7 @@ internal readonly record struct ZipEntryLayout
         // Sizes and CRC go in the local header only when all three are known now; for compressed entries the
         // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data.
         var upFront = method == ZipConstants.MethodStored && length is not null && contentCrc is not null;
-        bool localZip64;
-        if (options.Zip64 == Zip64Mode.Never)
-        {
-            if (offset > ZipConstants.Max32)
-            {
-                throw new ArchiveException(entry.Name, $"local header would start at offset {offset}; without zip64 (Zip64Mode.Never) offsets end at {ZipConstants.Max32}");
-            }
-
-            if (length > ZipConstants.Max32)
-            {
-                throw new ArchiveException(entry.Name, $"length is {length} bytes; without zip64 (Zip64Mode.Never) an entry holds at most {ZipConstants.Max32}");
-            }
-
-            localZip64 = false;
-        }
-        else if (upFront)
-        {
-            // Sizes are in the header: zip64 exactly when they do not fit (the offset lives in the central directory).
-            localZip64 = options.Zip64 == Zip64Mode.Always || length > ZipConstants.Max32;
-        }
-        else
-        {
-            // The descriptor's width is decided now, by the local zip64 extra (readers take it from there):
-            // zip64 for an unknown length, one that may not fit, or a header beyond 4 GiB.
-            localZip64 = options.Zip64 == Zip64Mode.Always
-                || length is not { } known
-                || MaxEncodedLength(method, known) > ZipConstants.Max32
-                || offset > ZipConstants.Max32;
-        }
+        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length, offset);
 
         var version = method switch
         {
@@ -166,15 +138,4 @@ internal readonly record struct ZipEntryLayout
         at += Owner.WriteExtra(destination[at..]);
         return at;
     }
-
-    /// <summary>
-    /// An upper bound on the encoded size of <paramref name="length"/> bytes: deflate's stored-block worst case
-    /// (5 bytes a 16 KiB block, as zlib's deflateBound) and zstd's compress bound, with headroom.
-    /// </summary>
-    public static long MaxEncodedLength(ushort method, long length) => method switch
-    {
-        ZipConstants.MethodStored => length,
-        ZipConstants.MethodDeflate => length + (length >> 12) + (length >> 14) + (length >> 25) + 64,
-        _ => length + (length >> 8) + (128 * 1024) + 64,
-    };
 }

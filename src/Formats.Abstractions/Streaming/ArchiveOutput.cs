@@ -86,18 +86,22 @@ internal sealed class ArchiveOutput
     /// Writes only archive bytes [<paramref name="start"/>, <paramref name="end"/>) to <paramref name="stream"/> (left
     /// open): the writer lays out the whole archive, and what falls outside the window is counted, not produced.
     /// </summary>
-    public static ArchiveOutput CreateWindow(Stream stream, long start, long end)
+    public static ArchiveOutput CreateRange(Stream stream, long start, long end)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new ArchiveOutput(OwnPipe(stream), ownsWriter: true) { _window = (start, end) };
+        return new ArchiveOutput(OwnPipe(stream), ownsWriter: true) { _window = (start, end), Mode = WriteMode.Range };
     }
 
     /// <summary>Writes only archive bytes [<paramref name="start"/>, <paramref name="end"/>) to <paramref name="writer"/>.</summary>
-    public static ArchiveOutput CreateWindow(PipeWriter writer, long start, long end)
+    public static ArchiveOutput CreateRange(PipeWriter writer, long start, long end)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        return new ArchiveOutput(writer, ownsWriter: false) { _window = (start, end) };
+        return new ArchiveOutput(writer, ownsWriter: false) { _window = (start, end), Mode = WriteMode.Range };
     }
+
+    /// <summary>Produces nothing and counts every byte: the archive's length is <see cref="Position"/> at the end.</summary>
+    public static ArchiveOutput CreateMeasure() =>
+        new(OwnPipe(Stream.Null), ownsWriter: true) { _window = (0, 0), Mode = WriteMode.Measure };
 
     private static PipeWriter OwnPipe(Stream stream) =>
         PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
@@ -133,8 +137,8 @@ internal sealed class ArchiveOutput
         _unflushed += count;
     }
 
-    /// <summary>True when this output writes only a window of the archive (a byte range, or nothing while predicting a length).</summary>
-    public bool IsWindowed => _window is not null;
+    /// <summary>What this output produces: the whole archive, its length only, or one byte range.</summary>
+    public WriteMode Mode { get; private init; }
 
     /// <summary>True when archive bytes [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) overlap the window.</summary>
     public bool Overlaps(long start, long length) =>
@@ -204,6 +208,16 @@ internal sealed class ArchiveOutput
             data = data[n..];
             await FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Writes one record of at most <paramref name="maxLength"/> bytes: <paramref name="write"/> fills the span it is
+    /// given from <paramref name="state"/> and returns the bytes it wrote; then a boundary (<see cref="FlushIfFullAsync"/>).
+    /// </summary>
+    public ValueTask WriteRecordAsync<TState>(int maxLength, TState state, Func<Span<byte>, TState, int> write, CancellationToken cancellationToken)
+    {
+        Advance(write(GetSpan(maxLength), state));
+        return FlushIfFullAsync(cancellationToken);
     }
 
     /// <summary>A boundary: pushes the waiting bytes out if there are enough of them.</summary>

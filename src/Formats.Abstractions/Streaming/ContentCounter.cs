@@ -19,11 +19,19 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
         return content.WriteAsync(data, cancellationToken);
     }
 
+    /// <summary>Accounts for content outside a measure or range run's window (see <see cref="ISkippableContent"/>).</summary>
     public void Skip(long count)
     {
+        if (content is not ISkippableContent skippable)
+        {
+            throw new InvalidOperationException($"entry '{entry.Name}': its content cannot be laid out without reading it");
+        }
+
         Length += count;
-        content.Skip(count);
+        skippable.Skip(count);
     }
+
+    public ValueTask AbortAsync() => content.AbortAsync();
 
     public ValueTask FinishAsync(CancellationToken cancellationToken)
     {

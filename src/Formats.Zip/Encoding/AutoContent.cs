@@ -1,4 +1,3 @@
-using System.Buffers;
 using Formats.Streaming;
 
 namespace Formats.Zip.Encoding;
@@ -8,9 +7,9 @@ namespace Formats.Zip.Encoding;
 /// first <see cref="AutoMethod.TrialLength"/> bytes, decides by a trial deflate, then writes the header with the
 /// chosen method, the held bytes and the rest as it streams. Nothing of the member is written before the decision.
 /// </summary>
-internal sealed class AutoContent(ZipArchiveWriter archive, PreparedEntry entry) : IEntryContent
+internal sealed class AutoContent(ZipMemberWriter members, PreparedEntry entry) : IEntryContent
 {
-    private byte[]? _held = ArrayPool<byte>.Shared.Rent(AutoMethod.TrialLength);
+    private byte[]? _held = members.Buffers.Rent(AutoMethod.TrialLength);
     private int _heldLength;
     private ZipContentWriter? _chosen;
 
@@ -36,8 +35,6 @@ internal sealed class AutoContent(ZipArchiveWriter archive, PreparedEntry entry)
         }
     }
 
-    public void Skip(long count) => throw new InvalidOperationException("an auto-method member cannot be skipped: its layout depends on its content");
-
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
         if (_chosen is null)
@@ -48,21 +45,38 @@ internal sealed class AutoContent(ZipArchiveWriter archive, PreparedEntry entry)
         await _chosen!.FinishAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask AbortAsync()
+    {
+        ReturnHeld();
+        if (_chosen is not null)
+        {
+            await _chosen.AbortAsync().ConfigureAwait(false);
+        }
+    }
+
     private async ValueTask DecideAsync(CancellationToken cancellationToken)
     {
         var held = _held!;
-        var method = _heldLength > 0 && AutoMethod.TrialSaves(held.AsSpan(0, _heldLength), archive.Options.CompressionLevel)
+        var method = _heldLength > 0 && AutoMethod.TrialSaves(members.Buffers, held.AsSpan(0, _heldLength), members.Options.CompressionLevel)
             ? ZipCompressionMethod.Deflate
             : ZipCompressionMethod.Stored;
-        _chosen = await archive.StartContentAsync(entry, method, knownCrc: null, encoded: false, cancellationToken).ConfigureAwait(false);
-        _held = null;
+        _chosen = await members.StartAsync(entry, method, knownCrc: null, encoded: false, cancellationToken).ConfigureAwait(false);
         try
         {
             await _chosen.WriteAsync(held.AsMemory(0, _heldLength), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(held);
+            ReturnHeld();
+        }
+    }
+
+    private void ReturnHeld()
+    {
+        if (_held is { } held)
+        {
+            _held = null;
+            members.Buffers.Return(held);
         }
     }
 }

@@ -32,9 +32,9 @@ internal static class AutoMethod
     public static bool Saves(long plain, long encoded) => encoded <= plain - (plain / 20);
 
     /// <summary>Deflates <paramref name="first"/> (a member's first bytes, or all of them) and judges the result.</summary>
-    public static bool TrialSaves(ReadOnlySpan<byte> first, int level)
+    public static bool TrialSaves(BufferLedger buffers, ReadOnlySpan<byte> first, int level)
     {
-        var trial = DeflateChunks.Compress(first, level, final: true);
+        var trial = DeflateChunks.Compress(buffers, first, level, final: true);
         var saves = Saves(first.Length, trial.Length);
         trial.Return();
         return saves;

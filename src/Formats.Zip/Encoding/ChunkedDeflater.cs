@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using Formats.Streaming;
 
@@ -10,7 +9,7 @@ namespace Formats.Zip.Encoding;
 /// their output to the archive in order. Memory is bounded by the chunks in flight (parallelism + 1, each 1 MiB plain
 /// and its compressed form). With a parallelism of 1 every chunk is compressed on the caller's flow; the bytes are the same.
 /// </summary>
-internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int parallelism)
+internal sealed class ChunkedDeflater(ArchiveOutput output, BufferLedger ledger, int level, int parallelism)
 {
     private readonly Queue<Task<PooledBuffer>> _inFlight = new();
     private byte[]? _chunk;
@@ -27,7 +26,7 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
                 await SubmitAsync(final: false, cancellationToken).ConfigureAwait(false);
             }
 
-            _chunk ??= ArrayPool<byte>.Shared.Rent(DeflateChunks.ChunkSize);
+            _chunk ??= ledger.Rent(DeflateChunks.ChunkSize);
             var take = Math.Min(DeflateChunks.ChunkSize - _filled, data.Length);
             data.Span[..take].CopyTo(_chunk.AsSpan(_filled));
             _filled += take;
@@ -51,28 +50,50 @@ internal sealed class ChunkedDeflater(ArchiveOutput output, int level, int paral
         _filled = 0;
         if (parallelism == 1)
         {
-            await WriteOutAsync(Compress(chunk, filled, level, final), cancellationToken).ConfigureAwait(false);
+            await WriteOutAsync(Compress(ledger, chunk, filled, level, final), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        _inFlight.Enqueue(Task.Run(() => Compress(chunk, filled, level, final), CancellationToken.None));
+        _inFlight.Enqueue(Task.Run(() => Compress(ledger, chunk, filled, level, final), CancellationToken.None));
 
         // One more than the workers, so that a worker finds the next chunk waiting while this flow writes.
         await WriteOutAsync(keep: parallelism, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Compresses a chunk and gives its plain bytes back to the pool.</summary>
-    private static PooledBuffer Compress(byte[]? chunk, int filled, int level, bool final)
+    private static PooledBuffer Compress(BufferLedger ledger, byte[]? chunk, int filled, int level, bool final)
     {
         try
         {
-            return DeflateChunks.Compress(chunk.AsSpan(0, filled), level, final);
+            return DeflateChunks.Compress(ledger, chunk.AsSpan(0, filled), level, final);
         }
         finally
         {
             if (chunk is not null)
             {
-                ArrayPool<byte>.Shared.Return(chunk);
+                ledger.Return(chunk);
+            }
+        }
+    }
+
+    /// <summary>The member is abandoned: waits for the chunks in flight and gives back every buffer, writing nothing.</summary>
+    public async ValueTask AbortAsync()
+    {
+        if (_chunk is { } chunk)
+        {
+            _chunk = null;
+            ledger.Return(chunk);
+        }
+
+        while (_inFlight.TryDequeue(out var job))
+        {
+            try
+            {
+                (await job.ConfigureAwait(false)).Return();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The member is abandoned; its compression's own failure changes nothing.
             }
         }
     }

@@ -1,17 +1,15 @@
-using System.Buffers;
 using Formats.Streaming;
 
 namespace Formats.Zip.Encoding;
 
 /// <summary>
-/// The content of a small member of known length (at most one deflate chunk) under deflate or auto: it is gathered
-/// while its source is read, then compressed as one job (on a worker when parallel) and written, header first, once
-/// the members before it are out (<see cref="ZipArchiveWriter"/> keeps them in order). This is what lets many small
-/// members use every core; the bytes are those of the streaming path.
+/// The content of a small member of known length (at most one deflate chunk) under deflate or auto: gathered while its
+/// source is read, then handed to <see cref="CompressAhead"/>, which compresses it (on a worker when parallel) and
+/// writes it, header first, once the members before it are out. The bytes are those of the streaming path.
 /// </summary>
-internal sealed class DeferredDeflateContent(ZipArchiveWriter archive, PreparedEntry entry, bool auto) : IEntryContent
+internal sealed class DeferredDeflateContent(CompressAhead ahead, BufferLedger buffers, PreparedEntry entry, bool auto) : IEntryContent
 {
-    private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent((int)entry.Length!.Value);
+    private byte[]? _plain = buffers.Rent((int)entry.Length!.Value);
     private int _length;
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -22,48 +20,33 @@ internal sealed class DeferredDeflateContent(ZipArchiveWriter archive, PreparedE
         return ValueTask.CompletedTask;
     }
 
-    public void Skip(long count) => throw new InvalidOperationException("deflated content cannot be skipped");
-
     public ValueTask FinishAsync(CancellationToken cancellationToken)
     {
-        var plain = _plain;
-        var length = _length;
+        var plain = _plain!;
         if (entry.Crc32 is { } declared)
         {
             // Checked here, so that a wrong declaration fails the call that added this member, not a later one.
-            ZipContentWriter.CheckCrc(entry, Crc32Accumulator.Compute(plain.AsSpan(0, length)), declared);
+            ZipContentWriter.CheckCrc(entry, Crc32Accumulator.Compute(plain.AsSpan(0, _length)), declared);
         }
 
-        return archive.DeferAsync(new DeferredMember(entry, plain, length, auto), cancellationToken);
+        // From here the buffer is the queue's to give back.
+        _plain = null;
+        return ahead.AddAsync(new DeferredMember(entry, plain, _length, auto), cancellationToken);
     }
 
-    /// <summary>CRC-32 and, unless auto stores the member (by its name, or because a trial saves too little), its whole deflate stream.</summary>
-    internal static DeferredResult Encode(string name, byte[] plain, int length, int level, bool auto)
+    public ValueTask AbortAsync()
     {
-        var content = plain.AsSpan(0, length);
-        var crc = Crc32Accumulator.Compute(content);
-        if (auto && (AutoMethod.IsCompressedByName(name)
-            || (length > AutoMethod.TrialLength && !AutoMethod.TrialSaves(content[..AutoMethod.TrialLength], level))))
+        if (_plain is { } plain)
         {
-            return new DeferredResult(crc, null);
+            _plain = null;
+            buffers.Return(plain);
         }
 
-        var encoded = DeflateChunks.Compress(content, level, final: true);
-        if (auto && length <= AutoMethod.TrialLength && !AutoMethod.Saves(length, encoded.Length))
-        {
-            // For a member no longer than the trial, the trial is the compression itself.
-            encoded.Return();
-            return new DeferredResult(crc, null);
-        }
-
-        return new DeferredResult(crc, encoded);
+        return ValueTask.CompletedTask;
     }
 }
 
-/// <summary>
-/// A member compressed ahead, waiting for the members before it (<see cref="DeferredDeflateContent"/>). Members are
-/// compressed in batches, one job per batch, so that a worker gets enough work per hand-over.
-/// </summary>
+/// <summary>A member gathered for <see cref="CompressAhead"/>: its plain bytes, and once compressed, its CRC-32 and deflate stream.</summary>
 internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int length, bool auto)
 {
     public PreparedEntry Entry => entry;
@@ -78,7 +61,36 @@ internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int leng
     /// <summary>Set once this member is compressed.</summary>
     public DeferredResult? Result { get; private set; }
 
-    public void Encode(int level) => Result = DeferredDeflateContent.Encode(entry.Name, plain, length, level, auto);
+    /// <summary>CRC-32 and, unless auto stores the member (by its name, or because a trial saves too little), its whole deflate stream.</summary>
+    public void Encode(BufferLedger buffers, int level)
+    {
+        var content = plain.AsSpan(0, length);
+        var crc = Crc32Accumulator.Compute(content);
+        if (auto && (AutoMethod.IsCompressedByName(entry.Name)
+            || (length > AutoMethod.TrialLength && !AutoMethod.TrialSaves(buffers, content[..AutoMethod.TrialLength], level))))
+        {
+            Result = new DeferredResult(crc, null);
+            return;
+        }
+
+        var encoded = DeflateChunks.Compress(buffers, content, level, final: true);
+        if (auto && length <= AutoMethod.TrialLength && !AutoMethod.Saves(length, encoded.Length))
+        {
+            // For a member no longer than the trial, the trial is the compression itself.
+            encoded.Return();
+            Result = new DeferredResult(crc, null);
+            return;
+        }
+
+        Result = new DeferredResult(crc, encoded);
+    }
+
+    /// <summary>Gives back the plain bytes and the compressed ones, once written or abandoned.</summary>
+    public void Release(BufferLedger buffers)
+    {
+        Result?.Encoded?.Return();
+        buffers.Return(plain);
+    }
 }
 
 /// <summary>What a compress-ahead job found: the CRC-32, and the deflate stream, or null when auto chose to store.</summary>

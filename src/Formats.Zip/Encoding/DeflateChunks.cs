@@ -26,9 +26,9 @@ internal static class DeflateChunks
     /// Compresses <paramref name="input"/> as one chunk at zlib level <paramref name="level"/>: the last chunk of a
     /// member when <paramref name="final"/>, else one that a further chunk follows. The result is rented: return it.
     /// </summary>
-    public static PooledBuffer Compress(ReadOnlySpan<byte> input, int level, bool final)
+    public static PooledBuffer Compress(BufferLedger ledger, ReadOnlySpan<byte> input, int level, bool final)
     {
-        var output = new PooledBuffer(input.Length + (input.Length >> 6) + 64);
+        var output = new PooledBuffer(ledger, input.Length + (input.Length >> 6) + 64);
         var deflate = new DeflateStream(output, Options[level], leaveOpen: true);
         deflate.Write(input);
         if (final)

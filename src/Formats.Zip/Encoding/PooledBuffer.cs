@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Formats.Zip.Encoding;
 
 /// <summary>
@@ -12,9 +10,12 @@ internal sealed class PooledBuffer : Stream
     private byte[] _array;
     private int _length;
 
-    public PooledBuffer(int capacity)
+    private readonly BufferLedger _ledger;
+
+    public PooledBuffer(BufferLedger ledger, int capacity)
     {
-        _array = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
+        _ledger = ledger;
+        _array = ledger.Rent(Math.Max(capacity, 256));
     }
 
     public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, _length);
@@ -46,9 +47,9 @@ internal sealed class PooledBuffer : Stream
     {
         if (buffer.Length > _array.Length - _length)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_array.Length * 2, _length + buffer.Length));
+            var larger = _ledger.Rent(Math.Max(_array.Length * 2, _length + buffer.Length));
             _array.AsSpan(0, _length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_array);
+            _ledger.Return(_array);
             _array = larger;
         }
 
@@ -63,7 +64,7 @@ internal sealed class PooledBuffer : Stream
         _length = 0;
         if (array.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            _ledger.Return(array);
         }
     }
 

@@ -6,15 +6,17 @@ using ZstdSharp;
 namespace Formats.Zip.Encoding;
 
 /// <summary>
-/// One entry's content on its way out: CRC-32 over the plain bytes, the method's encoder, the zip limits that can only be
-/// checked while bytes flow, then the data descriptor and the entry's central directory record.
+/// One member's content on its way out, its local header written: CRC-32 over the plain bytes, the method's encoder,
+/// the zip64 limits that can only be checked while bytes flow, then the data descriptor and the member's central
+/// directory record.
 /// </summary>
-internal sealed class ZipContentWriter : IEntryContent
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The zstd encoder and its gate are released by FinishAsync or AbortAsync, one of which ends every content.")]
+internal sealed class ZipContentWriter : ISkippableContent
 {
     /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
     private const int ParallelCrcThreshold = 256 * 1024;
 
-    private readonly ZipArchiveWriter _archive;
+    private readonly ZipMemberWriter _members;
     private readonly PreparedEntry _entry;
     private readonly ZipEntryLayout _layout;
     private readonly long _headerOffset;
@@ -24,116 +26,114 @@ internal sealed class ZipContentWriter : IEntryContent
     // Null when the content arrives compressed ahead with its CRC-32 (WriteEncodedAsync).
     private readonly Crc32Accumulator? _crc;
     private readonly ChunkedDeflater? _deflater;
-    private readonly Stream? _zstd;
+    private readonly CompressionStream? _zstd;
+    private readonly GateStream? _zstdGate;
     private long _length;
     private bool _skipped;
     private uint? _computedCrc;
 
     /// <summary>
-    /// Content for the entry whose header was just written at <paramref name="headerOffset"/>. With
+    /// Content for the member whose header was just written at <paramref name="headerOffset"/>. With
     /// <paramref name="encoded"/> the content arrives already compressed, through <see cref="WriteEncodedAsync"/>.
     /// </summary>
-    public ZipContentWriter(ZipArchiveWriter archive, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, bool encoded = false)
+    public ZipContentWriter(ZipMemberWriter members, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, bool encoded)
     {
-        _expectedCrc = expectedCrc;
-        _archive = archive;
+        _members = members;
         _entry = entry;
         _layout = layout;
         _headerOffset = headerOffset;
-        _dataStart = archive.Output.Position;
-        var options = archive.Options;
+        _expectedCrc = expectedCrc;
+        _dataStart = members.Output.Position;
         if (encoded)
         {
-            // Compressed ahead: the CRC-32 comes with the content.
             return;
         }
 
         _crc = new Crc32Accumulator();
+        var options = members.Options;
         if (layout.Method == ZipConstants.MethodDeflate)
         {
-            _deflater = new ChunkedDeflater(archive.Output, options.CompressionLevel, options.MaxDegreeOfParallelism);
+            _deflater = new ChunkedDeflater(members.Output, members.Buffers, options.CompressionLevel, options.MaxDegreeOfParallelism);
         }
         else if (layout.Method == ZipConstants.MethodZstandard)
         {
-            _zstd = CreateZstd(new ArchiveOutputStream(archive.Output), options.CompressionLevel, entry.Length);
+            // Behind a gate, so that an abort can release the encoder without its end reaching the output.
+            _zstdGate = new GateStream(new ArchiveOutputStream(members.Output));
+            _zstd = new CompressionStream(_zstdGate, CompressionLevels.ToZstandard(options.CompressionLevel), leaveOpen: true);
+            if (entry.Length is { } known)
+            {
+                _zstd.SetPledgedSrcSize((ulong)known);
+            }
         }
     }
 
-    private long EncodedLength => _archive.Output.Position - _dataStart;
+    private ArchiveOutput Output => _members.Output;
+
+    private long EncodedLength => Output.Position - _dataStart;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         _length += data.Length;
-        if (_deflater is null && _zstd is null && data.Length >= ParallelCrcThreshold && _archive.Options.MaxDegreeOfParallelism > 1)
+        if (_deflater is null && _zstd is null && data.Length >= ParallelCrcThreshold && _members.Options.MaxDegreeOfParallelism > 1)
         {
             // Stored content in large pieces: its CRC-32 runs on another core while the same bytes go out.
-            var crc = _archive.CrcWorker.AppendAsync(_crc!, data);
+            var crc = _members.CrcWorker.AppendAsync(_crc!, data);
             try
             {
-                await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                await Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 await crc.ConfigureAwait(false);
             }
-
-            CheckEncodedLength();
-            return;
-        }
-
-        _crc!.Append(data.Span);
-        if (_deflater is not null)
-        {
-            await _deflater.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        }
-        else if (_zstd is not null)
-        {
-            await _zstd.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await _archive.Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            _crc!.Append(data.Span);
+            if (_deflater is not null)
+            {
+                await _deflater.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+            else if (_zstd is not null)
+            {
+                await _zstd.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        CheckEncodedLength();
-    }
-
-    private void CheckEncodedLength()
-    {
-        if (!_layout.LocalZip64 && EncodedLength > ZipConstants.Max32)
-        {
-            throw TooLargeWithoutZip64("compressed size", EncodedLength);
-        }
+        Zip64Rules.CheckContent(_entry.Name, _members.Options, _layout.LocalZip64, _length, EncodedLength);
     }
 
     /// <summary>
-    /// Writes content that was compressed ahead (<see cref="DeferredDeflateContent"/>): <paramref name="encoded"/> is
-    /// the whole member's deflate stream of <paramref name="length"/> plain bytes with CRC-32 <paramref name="crc"/>.
+    /// Writes content that was compressed ahead (<see cref="CompressAhead"/>): <paramref name="encoded"/> is the whole
+    /// member's deflate stream of <paramref name="length"/> plain bytes with CRC-32 <paramref name="crc"/>.
     /// </summary>
     public ValueTask WriteEncodedAsync(ReadOnlyMemory<byte> encoded, long length, uint crc, CancellationToken cancellationToken)
     {
         _length = length;
         _computedCrc = crc;
-        return _archive.Output.WriteAsync(encoded, cancellationToken);
+        return Output.WriteAsync(encoded, cancellationToken);
     }
 
     public void Skip(long count)
     {
         if (_deflater is not null || _zstd is not null)
         {
-            throw new InvalidOperationException("compressed content cannot be skipped");
+            throw new InvalidOperationException($"entry '{_entry.Name}': compressed content cannot be laid out without reading it");
         }
 
         _skipped = true;
         _length += count;
-        _archive.Output.Skip(count);
+        Output.Skip(count);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
-        var length = _length;
         if (_deflater is not null)
         {
             await _deflater.FinishAsync(cancellationToken).ConfigureAwait(false);
@@ -151,29 +151,34 @@ internal sealed class ZipContentWriter : IEntryContent
         }
 
         var encoded = EncodedLength;
-        if (!_layout.LocalZip64 && (length > ZipConstants.Max32 || encoded > ZipConstants.Max32))
-        {
-            throw TooLargeWithoutZip64(length > ZipConstants.Max32 ? "length" : "compressed size", Math.Max(length, encoded));
-        }
-
+        Zip64Rules.CheckContent(_entry.Name, _members.Options, _layout.LocalZip64, _length, encoded);
         if (_layout.HasDescriptor)
         {
-            var span = _archive.Output.GetSpan(DataDescriptor64.FixedLength);
-            if (_layout.LocalZip64)
-            {
-                new DataDescriptor64 { Crc32 = crc, CompressedSize = (ulong)encoded, UncompressedSize = (ulong)length }.Write(span);
-            }
-            else
-            {
-                new DataDescriptor { Crc32 = crc, CompressedSize = (uint)encoded, UncompressedSize = (uint)length }.Write(span);
-            }
-
-            _archive.Output.Advance(_layout.DescriptorLength);
+            await Output.WriteRecordAsync(_layout.DescriptorLength, (_layout.LocalZip64, crc, encoded, _length), static (span, d) => WriteDescriptor(span, d.LocalZip64, d.crc, d.encoded, d._length), cancellationToken).ConfigureAwait(false);
         }
 
-        _archive.AddCentralDirectoryEntry(new CentralDirectoryEntry(
-            _layout.NameBytes, _headerOffset, encoded, length, _layout.Time, _layout.Owner, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded));
-        await _archive.Output.FlushIfFullAsync(cancellationToken).ConfigureAwait(false);
+        _members.Directory.Add(new CentralDirectoryEntry(
+            _layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, _layout.Owner, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded));
+    }
+
+    public async ValueTask AbortAsync()
+    {
+        if (_deflater is not null)
+        {
+            await _deflater.AbortAsync().ConfigureAwait(false);
+        }
+        else if (_zstd is not null)
+        {
+            _zstdGate!.Shut();
+            try
+            {
+                await _zstd.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The gate refused the encoder's last bytes, as intended; its memory is released either way.
+            }
+        }
     }
 
     /// <summary>Throws when content with CRC-32 <paramref name="crc"/> does not have the <paramref name="declared"/> one.</summary>
@@ -185,20 +190,16 @@ internal sealed class ZipContentWriter : IEntryContent
         }
     }
 
-    private ArchiveException TooLargeWithoutZip64(string field, long value) => new(
-        _entry.Name,
-        _archive.Options.Zip64 == Zip64Mode.Never
-            ? $"{field} reached {value} bytes; without zip64 (Zip64Mode.Never) the limit is {ZipConstants.Max32}"
-            : $"{field} reached {value} bytes, more than the 32-bit descriptor chosen from the declared length can hold");
-
-    private static CompressionStream CreateZstd(Stream sink, int level, long? length)
+    /// <summary>The descriptor, signed, in the width the local header chose (24 bytes after a local zip64 extra, else 16).</summary>
+    private static int WriteDescriptor(Span<byte> destination, bool zip64, uint crc, long encoded, long length)
     {
-        var stream = new CompressionStream(sink, CompressionLevels.ToZstandard(level), leaveOpen: true);
-        if (length is { } known)
+        if (zip64)
         {
-            stream.SetPledgedSrcSize((ulong)known);
+            new DataDescriptor64 { Crc32 = crc, CompressedSize = (ulong)encoded, UncompressedSize = (ulong)length }.Write(destination);
+            return DataDescriptor64.FixedLength;
         }
 
-        return stream;
+        new DataDescriptor { Crc32 = crc, CompressedSize = (uint)encoded, UncompressedSize = (uint)length }.Write(destination);
+        return DataDescriptor.FixedLength;
     }
 }

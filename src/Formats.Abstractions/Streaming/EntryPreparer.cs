@@ -1,0 +1,119 @@
+using Formats.Naming;
+
+namespace Formats.Streaming;
+
+/// <summary>
+/// Turns what a caller adds into what a format writes (<see cref="PreparedEntry"/>): the name policy for one archive,
+/// the rules between an entry's kind, source, length and link target, and the defaults (mode, time). Nothing is opened.
+/// </summary>
+internal sealed class EntryPreparer(EntryNamePolicy policy)
+{
+    private readonly EntryNameRegistry _names = new(policy);
+
+    /// <summary>
+    /// Checks <paramref name="entry"/> against its <paramref name="source"/> (none for <paramref name="pushed"/> content)
+    /// and registers its name; <paramref name="defaultTime"/> dates it when neither it nor its source has a time. Throws <see cref="ArgumentException"/> (and <see cref="InvalidEntryNameException"/>) for bad input.
+    /// </summary>
+    public PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source, bool pushed, DateTimeOffset defaultTime)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        CheckShape(entry, source);
+        var name = _names.Register(entry.Name, entry.Kind);
+        string? target = null;
+        long? length = entry.Length;
+        switch (entry.Kind)
+        {
+            case EntryKind.Directory:
+                length = 0;
+                break;
+            case EntryKind.HardLink:
+                target = _names.CheckHardLinkTarget(entry.Name, name, entry.LinkTarget!);
+                length = NoContent(entry, name, "a hard link has no content");
+                break;
+            case EntryKind.SymbolicLink:
+                target = EntryNameRegistry.CheckLinkTarget(entry.Name, name, entry.LinkTarget!);
+                length = NoContent(entry, name, "a symbolic link has no content of its own (its target is LinkTarget)");
+                break;
+            default:
+                if (!pushed && source is null && length is > 0)
+                {
+                    throw new ArgumentException($"entry '{name}': Length is {length} but there is no source", nameof(source));
+                }
+
+                // Pushed content is as long as what the producer writes, unless declared.
+                length ??= pushed ? null : source is null ? 0 : source.Length;
+                break;
+        }
+
+        return new PreparedEntry
+        {
+            Name = name,
+            NameUtf8 = System.Text.Encoding.UTF8.GetBytes(name),
+            Kind = entry.Kind,
+            Length = length,
+            Crc32 = entry.Crc32,
+            LastModified = entry.LastModified ?? source?.LastModified ?? defaultTime,
+            TimeIsDefault = entry.LastModified is null && source?.LastModified is null,
+            Mode = entry.Mode ?? DefaultMode(entry.Kind),
+            LinkTarget = target,
+            UserId = entry.UserId ?? 0,
+            HasOwner = entry.UserId is not null || entry.GroupId is not null,
+            GroupId = entry.GroupId ?? 0,
+            UserName = entry.UserName ?? "",
+            GroupName = entry.GroupName ?? "",
+            Source = source,
+        };
+    }
+
+    /// <summary>
+    /// The entry as its opened source describes it: a length the source learned on opening (an HTTP Content-Length, a
+    /// seekable stream), and, when <paramref name="takeTime"/>, a time it learned (an HTTP Last-Modified) for an entry
+    /// that has only the default.
+    /// </summary>
+    public static PreparedEntry LearnFromOpenedSource(PreparedEntry prepared, Stream stream, bool takeTime)
+    {
+        var metadata = stream as IEntrySourceMetadata;
+        var length = prepared.Length ?? metadata?.Length ?? (stream.CanSeek ? stream.Length - stream.Position : null);
+        var time = takeTime && prepared.TimeIsDefault && metadata?.LastModified is { } learned ? learned : (DateTimeOffset?)null;
+        if (length == prepared.Length && time is null)
+        {
+            return prepared;
+        }
+
+        return prepared with { Length = length, LastModified = time ?? prepared.LastModified, TimeIsDefault = time is null && prepared.TimeIsDefault };
+    }
+
+    private static void CheckShape(ArchiveEntry entry, EntrySource? source)
+    {
+        if (entry.Kind != EntryKind.File && source is not null)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no content source", nameof(source));
+        }
+
+        var isLink = entry.Kind is EntryKind.SymbolicLink or EntryKind.HardLink;
+        if (isLink && entry.LinkTarget is null)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} needs a LinkTarget", nameof(entry));
+        }
+
+        if (!isLink && entry.LinkTarget is not null)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no LinkTarget", nameof(entry));
+        }
+
+        if (entry.Kind == EntryKind.Directory && entry.Length is > 0)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a directory has no content, but Length is {entry.Length}", nameof(entry));
+        }
+    }
+
+    private static long NoContent(ArchiveEntry entry, string name, string why) =>
+        entry.Length is > 0 ? throw new ArgumentException($"entry '{name}': {why}, but Length is {entry.Length}", nameof(entry)) : 0;
+
+    private static UnixFileMode DefaultMode(EntryKind kind) => kind switch
+    {
+        EntryKind.Directory => (UnixFileMode)0b111_101_101,
+        EntryKind.SymbolicLink => (UnixFileMode)0b111_111_111,
+        _ => (UnixFileMode)0b110_100_100,
+    };
+}

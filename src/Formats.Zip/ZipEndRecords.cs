@@ -1,0 +1,67 @@
+using Formats.Streaming;
+using Formats.Zip.Records;
+
+namespace Formats.Zip;
+
+/// <summary>The archive's end: the central directory, then the zip64 end record and locator when needed, then the end record.</summary>
+internal static class ZipEndRecords
+{
+    private const int MaxLength = Zip64EndOfCentralDirectoryRecord.FixedLength + Zip64EndOfCentralDirectoryLocator.FixedLength + EndOfCentralDirectoryRecord.FixedLength;
+
+    public static async ValueTask WriteAsync(ArchiveOutput output, CentralDirectoryRecords entries, ZipWriterOptions options, CancellationToken cancellationToken)
+    {
+        var always = options.Zip64 == Zip64Mode.Always;
+        var directoryOffset = output.Position;
+        foreach (var entry in entries.InOrder())
+        {
+            await output.WriteRecordAsync(entry.Length(always), (entry, always), static (span, e) => e.entry.Write(span, e.always), cancellationToken).ConfigureAwait(false);
+        }
+
+        var end = new End(entries.Count, directoryOffset, output.Position - directoryOffset, output.Position, always);
+        var zip64 = Zip64Rules.InEndRecords(options, end.Count, end.DirectoryOffset, end.DirectorySize);
+        await output.WriteRecordAsync(MaxLength, (end, zip64), static (span, e) => Write(span, e.end, e.zip64), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the end records describe; <paramref name="At"/> is where they start.</summary>
+    private readonly record struct End(long Count, long DirectoryOffset, long DirectorySize, long At, bool Always);
+
+    private static int Write(Span<byte> destination, End end, bool zip64)
+    {
+        var at = 0;
+        if (zip64)
+        {
+            new Zip64EndOfCentralDirectoryRecord
+            {
+                VersionMadeBy = ZipConstants.VersionMadeBy,
+                VersionNeededToExtract = ZipConstants.VersionZip64,
+                NumberOfThisDisk = 0,
+                DiskWithStartOfCentralDirectory = 0,
+                EntriesOnThisDisk = (ulong)end.Count,
+                TotalEntries = (ulong)end.Count,
+                SizeOfCentralDirectory = (ulong)end.DirectorySize,
+                OffsetOfCentralDirectory = (ulong)end.DirectoryOffset,
+            }.Write(destination);
+            at += Zip64EndOfCentralDirectoryRecord.FixedLength;
+            new Zip64EndOfCentralDirectoryLocator
+            {
+                DiskWithZip64EndOfCentralDirectory = 0,
+                OffsetOfZip64EndOfCentralDirectory = (ulong)end.At,
+                TotalNumberOfDisks = 1,
+            }.Write(destination[at..]);
+            at += Zip64EndOfCentralDirectoryLocator.FixedLength;
+        }
+
+        var count16 = Zip64Rules.EndCount16(end.Always, end.Count);
+        new EndOfCentralDirectoryRecord
+        {
+            NumberOfThisDisk = 0,
+            DiskWithStartOfCentralDirectory = 0,
+            EntriesOnThisDisk = count16,
+            TotalEntries = count16,
+            SizeOfCentralDirectory = Zip64Rules.EndField32(end.Always, end.DirectorySize),
+            OffsetOfCentralDirectory = Zip64Rules.EndField32(end.Always, end.DirectoryOffset),
+            CommentLength = 0,
+        }.Write(destination[at..]);
+        return at + EndOfCentralDirectoryRecord.FixedLength;
+    }
+}

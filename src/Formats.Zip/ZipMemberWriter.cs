@@ -1,0 +1,47 @@
+using Formats.Streaming;
+using Formats.Zip.Encoding;
+
+namespace Formats.Zip;
+
+/// <summary>
+/// What every zip member is written with: the output, the options, the central directory records that grow with each
+/// member, the CRC worker and the archive's rented buffers. <see cref="StartAsync"/> is the one place a local header
+/// is written, whoever decides when (the writer, a trial of the auto method, or members compressed ahead).
+/// </summary>
+internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions options)
+{
+    public ArchiveOutput Output => output;
+
+    public ZipWriterOptions Options => options;
+
+    public CentralDirectoryRecords Directory { get; } = new();
+
+    public BufferLedger Buffers { get; } = new();
+
+    /// <summary>Computes stored content's CRC-32 beside its write (one per archive, created when first needed).</summary>
+    public CrcWorker CrcWorker => field ??= new CrcWorker();
+
+    /// <summary>
+    /// Writes <paramref name="entry"/>'s local header, now, with <paramref name="method"/> for its content, and returns
+    /// where the content goes. <paramref name="knownCrc"/> is the content's CRC-32 when it was computed ahead;
+    /// <paramref name="encoded"/>: the content comes compressed already (<see cref="ZipContentWriter.WriteEncodedAsync"/>).
+    /// </summary>
+    public async ValueTask<ZipContentWriter> StartAsync(PreparedEntry entry, ZipCompressionMethod method, uint? knownCrc, bool encoded, CancellationToken cancellationToken)
+    {
+        // A symbolic link's target is its content in zip (Info-ZIP's convention), known now with its CRC, and written here.
+        var linkTarget = entry.Kind == EntryKind.SymbolicLink ? System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!) : null;
+        var length = linkTarget?.Length ?? entry.Length;
+        var crc = linkTarget is not null ? Crc32Accumulator.Compute(linkTarget)
+            : entry.Crc32 ?? knownCrc ?? (length == 0 ? 0 : null);
+        var offset = output.Position;
+        var layout = ZipEntryLayout.Plan(entry, length, crc, offset, options, method);
+        await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded);
+        if (linkTarget is not null)
+        {
+            await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);
+        }
+
+        return content;
+    }
+}
