@@ -13,12 +13,25 @@ public sealed class GeneratedRecordsTests
     }
 
     [Fact]
-    public void Generation_is_deterministic()
+    public void Generation_does_not_depend_on_the_culture_and_uses_unix_line_endings()
     {
+        // Numbers and names must not follow the culture of the machine that regenerates (a stale check on another
+        // machine would fail): render under a culture that formats numbers otherwise and compare.
         var root = RecordGenerator.FindRepositoryRoot(AppContext.BaseDirectory);
-        var first = RecordGenerator.Render(root);
-        var second = RecordGenerator.Render(root);
-        Assert.Equal(first, second);
-        Assert.All(first, f => Assert.DoesNotContain('\r', f.Content));
+        var invariant = RecordGenerator.Render(root);
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("ar-SA");
+            Assert.Equal(invariant, RecordGenerator.Render(root));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+
+        Assert.All(invariant, f => Assert.DoesNotContain('\r', f.Content));
+        Assert.Contains(invariant, f => f.RelativePath.StartsWith("tests/Shared/Records/", StringComparison.Ordinal));
+        Assert.DoesNotContain(invariant, f => f.RelativePath.StartsWith("src/", StringComparison.Ordinal) && f.Content.Contains(" Read(", StringComparison.Ordinal));
     }
 }

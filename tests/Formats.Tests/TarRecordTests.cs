@@ -55,7 +55,7 @@ public sealed class TarRecordTests
         var field = new byte[length];
         TarNumber.WriteNumber(field, value);
         Assert.Equal(expected, Encoding.ASCII.GetString(field));
-        Assert.Equal(value, TarNumber.ReadNumber(field));
+        Assert.Equal(value, TarNumberReader.ReadNumber(field));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class TarRecordTests
         var field = new byte[length];
         TarNumber.WriteNumber(field, value);
         Assert.Equal(expectedHex, Convert.ToHexString(field));
-        Assert.Equal(value, TarNumber.ReadNumber(field));
+        Assert.Equal(value, TarNumberReader.ReadNumber(field));
     }
 
     [Theory]

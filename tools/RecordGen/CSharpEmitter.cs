@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Formats.Tools.RecordGen;
 
-/// <summary>Emits one C# file a record: field lengths and locations as constants, a span writer and a span reader.</summary>
+/// <summary>Emits one C# file a record for its library: field lengths and locations as constants, and a span writer.</summary>
 internal static class CSharpEmitter
 {
     public static string Emit(RecordFile file, RecordSpec record)
@@ -22,8 +22,22 @@ internal static class CSharpEmitter
 
         s.Append(".</summary>\n");
         s.Append("internal partial struct ").Append(record.Name).Append('\n').Append("{\n");
+        AppendConstants(s, record);
+        AppendLayout(s, record);
+        foreach (var f in record.Fields.Where(f => f.IsSettable))
+        {
+            s.Append("\n    /// <summary>").Append(Xml(f.Description)).Append(".</summary>\n");
+            s.Append("    public ").Append(CSharpType(f.Type)).Append(' ').Append(f.Name).Append(";\n");
+        }
 
-        // Size and constants.
+        AppendWriter(s, file, record);
+        s.Append("}\n");
+        return s.ToString();
+    }
+
+    /// <summary>The record's size and its constant fields.</summary>
+    private static void AppendConstants(StringBuilder s, RecordSpec record)
+    {
         s.Append("    /// <summary>Length of the fixed part of the record, in bytes.</summary>\n");
         s.Append("    public const int FixedLength = ").Append(record.FixedLength.ToString(CultureInfo.InvariantCulture)).Append(";\n");
         foreach (var f in record.Fields.Where(f => f.IsConstant))
@@ -39,8 +53,11 @@ internal static class CSharpEmitter
                 s.Append("    public const ").Append(CSharpType(f.Type)).Append(' ').Append(f.Name).Append(" = ").Append(Literal(f)).Append(";\n");
             }
         }
+    }
 
-        // Lengths.
+    /// <summary>Field lengths, and field locations as running sums of them.</summary>
+    private static void AppendLayout(StringBuilder s, RecordSpec record)
+    {
         s.Append("\n    /// <summary>Length in bytes of each fixed field.</summary>\n");
         s.Append("    public static class FieldLengths\n    {\n");
         foreach (var f in record.Fields)
@@ -49,42 +66,25 @@ internal static class CSharpEmitter
         }
 
         s.Append("    }\n");
-
-        // Locations, as running sums.
         s.Append("\n    /// <summary>Offset of each fixed field from the start of the record.</summary>\n");
         s.Append("    public static class FieldLocations\n    {\n");
         for (var i = 0; i < record.Fields.Count; i++)
         {
             var f = record.Fields[i];
             s.Append("        public const int ").Append(f.Name).Append(" = ");
-            if (i == 0)
-            {
-                s.Append('0');
-            }
-            else
-            {
-                var p = record.Fields[i - 1].Name;
-                s.Append(p).Append(" + FieldLengths.").Append(p);
-            }
-
+            s.Append(i == 0 ? "0" : $"{record.Fields[i - 1].Name} + FieldLengths.{record.Fields[i - 1].Name}");
             s.Append(";\n");
         }
 
         s.Append("    }\n");
+    }
 
-        // Fields the caller sets.
-        foreach (var f in record.Fields.Where(f => f.IsSettable))
-        {
-            s.Append("\n    /// <summary>").Append(Xml(f.Description)).Append(".</summary>\n");
-            s.Append("    public ").Append(CSharpType(f.Type)).Append(' ').Append(f.Name).Append(";\n");
-        }
-
-        // Writer.
+    private static void AppendWriter(StringBuilder s, RecordFile file, RecordSpec record)
+    {
         s.Append("\n    /// <summary>Writes the fixed part of the record to the start of <paramref name=\"destination\"/>.</summary>\n");
         s.Append("    public readonly void Write(Span<byte> destination)\n    {\n");
         s.Append("        destination = destination[..FixedLength];\n");
-        var textual = record.Fields.Any(f => f.Type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero);
-        if (textual)
+        if (record.Fields.Any(f => f.Type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero))
         {
             s.Append("        destination.Clear();\n");
         }
@@ -100,46 +100,9 @@ internal static class CSharpEmitter
         }
 
         s.Append("    }\n");
-
-        // Reader.
-        s.Append("\n    /// <summary>Reads the fixed part of the record from the start of <paramref name=\"source\"/>, checking its constant fields.</summary>\n");
-        s.Append("    public static ").Append(record.Name).Append(" Read(ReadOnlySpan<byte> source)\n    {\n");
-        s.Append("        source = source[..FixedLength];\n");
-        foreach (var f in record.Fields.Where(f => f.IsConstant))
-        {
-            var check = f.TextValue is null
-                ? ReadExpression(f, file.NumbersHelper) + " != " + f.Name
-                : $"!source.Slice(FieldLocations.{f.Name}, FieldLengths.{f.Name}).SequenceEqual({f.Name})";
-            s.Append("        if (").Append(check).Append(")\n        {\n");
-            s.Append("            throw new InvalidDataException(\"").Append(record.Name).Append(": ").Append(f.Name)
-                .Append(" is not the constant ").Append(f.TextValue is null ? Literal(f) : "value").Append(".\");\n        }\n\n");
-        }
-
-        foreach (var f in record.Fields.Where(f => f.Type == FieldType.Checksum))
-        {
-            s.Append("        ").Append(file.NumbersHelper).Append(".VerifyChecksum(source, FieldLocations.").Append(f.Name).Append(", FieldLengths.").Append(f.Name).Append(");\n\n");
-        }
-
-        s.Append("        return new ").Append(record.Name).Append("\n        {\n");
-        foreach (var f in record.Fields.Where(f => f.IsSettable))
-        {
-            s.Append("            ").Append(f.Name).Append(" = ").Append(ReadExpression(f, file.NumbersHelper)).Append(",\n");
-        }
-
-        s.Append("        };\n    }\n");
-        if (record.Fields.Any(f => f.Type == FieldType.Text && f.IsSettable))
-        {
-            s.Append("\n    /// <summary>A text field up to its first NUL.</summary>\n");
-            s.Append("    private static byte[] ReadText(ReadOnlySpan<byte> field)\n    {\n");
-            s.Append("        var end = field.IndexOf((byte)0);\n");
-            s.Append("        return (end < 0 ? field : field[..end]).ToArray();\n    }\n");
-        }
-
-        s.Append("}\n");
-        return s.ToString();
     }
 
-    private static string CSharpType(FieldType type) => type switch
+    internal static string CSharpType(FieldType type) => type switch
     {
         FieldType.U8 => "byte",
         FieldType.U16 => "ushort",
@@ -151,7 +114,7 @@ internal static class CSharpEmitter
         _ => throw new InvalidOperationException(type.ToString()),
     };
 
-    private static string Literal(FieldSpec f) => f.Type switch
+    internal static string Literal(FieldSpec f) => f.Type switch
     {
         FieldType.U64 => f.Value!.Value.ToString(CultureInfo.InvariantCulture) + "UL",
         FieldType.U32 => "0x" + f.Value!.Value.ToString("X8", CultureInfo.InvariantCulture),
@@ -180,17 +143,5 @@ internal static class CSharpEmitter
         };
     }
 
-    private static string ReadExpression(FieldSpec f, string? numbers) => f.Type switch
-    {
-        FieldType.U8 => $"source[FieldLocations.{f.Name}]",
-        FieldType.U16 => $"BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.{f.Name}..])",
-        FieldType.U32 => $"BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.{f.Name}..])",
-        FieldType.U64 => $"BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.{f.Name}..])",
-        FieldType.I32 => $"BinaryPrimitives.ReadInt32LittleEndian(source[FieldLocations.{f.Name}..])",
-        FieldType.Text => $"ReadText(source.Slice(FieldLocations.{f.Name}, FieldLengths.{f.Name}))",
-        FieldType.Number => $"{numbers}.ReadNumber(source.Slice(FieldLocations.{f.Name}, FieldLengths.{f.Name}))",
-        _ => throw new InvalidOperationException(f.Type.ToString()),
-    };
-
-    private static string Xml(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    internal static string Xml(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }

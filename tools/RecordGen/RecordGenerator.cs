@@ -21,6 +21,7 @@ public static class RecordGenerator
             foreach (var record in file.Records)
             {
                 output.Add(new GeneratedFile($"{file.OutputFolder}/{record.Name}.g.cs", CSharpEmitter.Emit(file, record)));
+                output.Add(new GeneratedFile($"{file.ReadersFolder}/{record.Name}Reader.g.cs", ReaderEmitter.Emit(file, record)));
             }
         }
 
@@ -41,7 +42,7 @@ public static class RecordGenerator
             .Select(f => f.RelativePath)
             .ToList();
         var expected = rendered.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
-        foreach (var folder in rendered.Select(f => Path.GetDirectoryName(f.RelativePath)!).Distinct().Where(d => d != "docs"))
+        foreach (var folder in rendered.Select(f => Path.GetDirectoryName(f.RelativePath)!.Replace('\\', '/')).Distinct().Where(d => d != "docs"))
         {
             stale.AddRange(Directory.GetFiles(Path.Combine(repositoryRoot, folder), "*.g.cs")
                 .Select(p => Path.GetRelativePath(repositoryRoot, p).Replace('\\', '/'))

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Formats.Tools.RecordGen;
 
 /// <summary>One data file of records: which format, where its C# goes, and its records in file order.</summary>
-internal sealed record RecordFile(string SourcePath, string Format, string FormatTitle, string Namespace, string OutputFolder, string? NumbersHelper, IReadOnlyList<RecordSpec> Records);
+internal sealed record RecordFile(string SourcePath, string Format, string FormatTitle, string Namespace, string OutputFolder, string ReadersFolder, string? NumbersHelper, IReadOnlyList<RecordSpec> Records);
 
 internal sealed record RecordSpec(string Name, string Title, string Section, IReadOnlyList<FieldSpec> Fields, IReadOnlyList<TrailingSpec> Trailing)
 {
@@ -47,137 +47,162 @@ internal sealed record TrailingSpec(string Name, string LengthField, string Desc
 internal enum FieldType { U8, U16, U32, U64, I32, Text, Number, Checksum, Zero }
 
 /// <summary>Reads the line-oriented record description format documented at the top of each data file.</summary>
-internal static class RecordParser
+internal sealed class RecordParser
 {
+    private readonly string _path;
+    private readonly List<RecordSpec> _records = [];
+    private int _line;
+    private string? _format, _title, _namespace, _output, _readers, _numbers;
+
+    // The record being read, between its 'record' and 'end' lines.
+    private string? _name, _recordTitle, _section;
+    private List<FieldSpec> _fields = [];
+    private List<TrailingSpec> _trailing = [];
+
+    private RecordParser(string path) => _path = path;
+
     public static RecordFile Parse(string sourcePath, string text)
     {
-        string? format = null, title = null, ns = null, output = null, numbers = null;
-        var records = new List<RecordSpec>();
-        string? recordName = null, recordTitle = null, section = null;
-        List<FieldSpec>? fields = null;
-        List<TrailingSpec>? trailing = null;
-        var lineNumber = 0;
+        var parser = new RecordParser(sourcePath);
         foreach (var raw in text.Split('\n'))
         {
-            lineNumber++;
+            parser._line++;
             var line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
+            if (line.Length != 0 && !line.StartsWith('#'))
             {
-                continue;
-            }
-
-            var tokens = Tokenize(line, sourcePath, lineNumber);
-            void Require(bool condition, string message)
-            {
-                if (!condition)
-                {
-                    throw new FormatException($"{sourcePath}:{lineNumber}: {message}");
-                }
-            }
-
-            switch (tokens[0])
-            {
-                case "format":
-                    Require(tokens.Count == 3, "expected: format NAME \"title\"");
-                    (format, title) = (tokens[1], tokens[2]);
-                    break;
-                case "namespace":
-                    Require(tokens.Count == 2, "expected: namespace NAME");
-                    ns = tokens[1];
-                    break;
-                case "numbers":
-                    Require(tokens.Count == 2, "expected: numbers CLASS");
-                    numbers = tokens[1];
-                    break;
-                case "output":
-                    Require(tokens.Count == 2, "expected: output FOLDER");
-                    output = tokens[1];
-                    break;
-                case "record":
-                    Require(recordName is null, "record inside a record");
-                    Require(tokens.Count == 4, "expected: record NAME \"title\" \"section\"");
-                    (recordName, recordTitle, section) = (tokens[1], tokens[2], tokens[3]);
-                    fields = [];
-                    trailing = [];
-                    break;
-                case "end":
-                    Require(recordName is not null, "end outside a record");
-                    Require(fields!.Count > 0, $"record {recordName} has no fields");
-                    records.Add(new RecordSpec(recordName!, recordTitle!, section!, fields, trailing!));
-                    recordName = null;
-                    break;
-                case "trailing":
-                    Require(recordName is not null, "trailing outside a record");
-                    Require(tokens.Count == 4, "expected: trailing NAME LENGTHFIELD \"description\"");
-                    Require(fields!.Any(f => f.Name == tokens[2]), $"unknown length field {tokens[2]}");
-                    trailing!.Add(new TrailingSpec(tokens[1], tokens[2], tokens[3]));
-                    break;
-                default:
-                    Require(recordName is not null, $"unexpected '{tokens[0]}' outside a record");
-                    Require(trailing!.Count == 0, "fixed fields must come before trailing parts");
-                    var type = tokens[1] switch
-                    {
-                        "u8" => FieldType.U8,
-                        "u16" => FieldType.U16,
-                        "u32" => FieldType.U32,
-                        "u64" => FieldType.U64,
-                        "i32" => FieldType.I32,
-                        "text" => FieldType.Text,
-                        "number" => FieldType.Number,
-                        "checksum" => FieldType.Checksum,
-                        "zero" => FieldType.Zero,
-                        _ => throw new FormatException($"{sourcePath}:{lineNumber}: unknown type {tokens[1]}"),
-                    };
-                    var sized = type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero;
-                    var at = 2;
-                    int? size = null;
-                    if (sized)
-                    {
-                        Require(tokens.Count > 2 && int.TryParse(tokens[2], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0, $"{tokens[1]} needs a size");
-                        size = int.Parse(tokens[2], CultureInfo.InvariantCulture);
-                        at = 3;
-                    }
-
-                    Require(tokens.Count == at + 1 || tokens.Count == at + 3, "expected: NAME TYPE [SIZE] [= VALUE] \"description\"");
-                    ulong? value = null;
-                    byte[]? constantText = null;
-                    if (tokens.Count == at + 3)
-                    {
-                        Require(tokens[at] == "=", "expected '=' before a constant value");
-                        var literal = tokens[at + 1];
-                        if (type == FieldType.Text)
-                        {
-                            constantText = System.Text.Encoding.ASCII.GetBytes(literal.Replace("\\0", "\0", StringComparison.Ordinal));
-                            Require(constantText.Length == size, $"constant {tokens[0]} must be exactly {size} bytes");
-                        }
-                        else
-                        {
-                            Require(!sized, $"a {tokens[1]} field cannot be a constant");
-                            value = literal.StartsWith("0x", StringComparison.Ordinal)
-                                ? ulong.Parse(literal.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
-                                : ulong.Parse(literal, CultureInfo.InvariantCulture);
-                        }
-                    }
-
-                    Require(fields!.All(f => f.Name != tokens[0]), $"duplicate field {tokens[0]}");
-                    fields!.Add(new FieldSpec(tokens[0], type, size, value, constantText, tokens[^1]));
-                    break;
+                parser.ParseLine(Tokenize(line, sourcePath, parser._line));
             }
         }
 
-        if (format is null || title is null || ns is null || output is null || recordName is not null)
-        {
-            throw new FormatException($"{sourcePath}: needs format, namespace and output lines, and every record closed with end");
-        }
-
-        var needsNumbers = records.SelectMany(r => r.Fields).Any(f => f.Type is FieldType.Number or FieldType.Checksum);
-        if (needsNumbers && numbers is null)
-        {
-            throw new FormatException($"{sourcePath}: number and checksum fields need a 'numbers CLASS' line");
-        }
-
-        return new RecordFile(sourcePath, format, title, ns, output, numbers, records);
+        return parser.Finish();
     }
+
+    private void ParseLine(List<string> tokens)
+    {
+        switch (tokens[0])
+        {
+            case "format":
+                Require(tokens.Count == 3, "expected: format NAME \"title\"");
+                (_format, _title) = (tokens[1], tokens[2]);
+                break;
+            case "namespace" or "numbers" or "output" or "readers":
+                Require(tokens.Count == 2, $"expected: {tokens[0]} VALUE");
+                SetDirective(tokens[0], tokens[1]);
+                break;
+            case "record":
+                Require(_name is null, "record inside a record");
+                Require(tokens.Count == 4, "expected: record NAME \"title\" \"section\"");
+                (_name, _recordTitle, _section) = (tokens[1], tokens[2], tokens[3]);
+                (_fields, _trailing) = ([], []);
+                break;
+            case "end":
+                Require(_name is not null, "end outside a record");
+                Require(_fields.Count > 0, $"record {_name} has no fields");
+                _records.Add(new RecordSpec(_name!, _recordTitle!, _section!, _fields, _trailing));
+                _name = null;
+                break;
+            case "trailing":
+                Require(_name is not null, "trailing outside a record");
+                Require(tokens.Count == 4, "expected: trailing NAME LENGTHFIELD \"description\"");
+                Require(_fields.Any(f => f.Name == tokens[2]), $"unknown length field {tokens[2]}");
+                _trailing.Add(new TrailingSpec(tokens[1], tokens[2], tokens[3]));
+                break;
+            default:
+                Require(_name is not null, $"unexpected '{tokens[0]}' outside a record");
+                Require(_trailing.Count == 0, "fixed fields must come before trailing parts");
+                var field = ParseField(tokens);
+                Require(_fields.All(f => f.Name != field.Name), $"duplicate field {field.Name}");
+                _fields.Add(field);
+                break;
+        }
+    }
+
+    private void SetDirective(string directive, string value)
+    {
+        switch (directive)
+        {
+            case "namespace": _namespace = value; break;
+            case "numbers": _numbers = value; break;
+            case "output": _output = value; break;
+            default: _readers = value; break;
+        }
+    }
+
+    /// <summary>NAME TYPE [SIZE] [= VALUE] "description".</summary>
+    private FieldSpec ParseField(List<string> tokens)
+    {
+        var type = tokens[1] switch
+        {
+            "u8" => FieldType.U8,
+            "u16" => FieldType.U16,
+            "u32" => FieldType.U32,
+            "u64" => FieldType.U64,
+            "i32" => FieldType.I32,
+            "text" => FieldType.Text,
+            "number" => FieldType.Number,
+            "checksum" => FieldType.Checksum,
+            "zero" => FieldType.Zero,
+            _ => throw Error($"unknown type {tokens[1]}"),
+        };
+        var sized = type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero;
+        var at = 2;
+        int? size = null;
+        if (sized)
+        {
+            Require(tokens.Count > 2 && int.TryParse(tokens[2], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0, $"{tokens[1]} needs a size");
+            size = int.Parse(tokens[2], CultureInfo.InvariantCulture);
+            at = 3;
+        }
+
+        Require(tokens.Count == at + 1 || tokens.Count == at + 3, "expected: NAME TYPE [SIZE] [= VALUE] \"description\"");
+        ulong? value = null;
+        byte[]? constantText = null;
+        if (tokens.Count == at + 3)
+        {
+            Require(tokens[at] == "=", "expected '=' before a constant value");
+            var literal = tokens[at + 1];
+            if (type == FieldType.Text)
+            {
+                constantText = System.Text.Encoding.ASCII.GetBytes(literal.Replace("\\0", "\0", StringComparison.Ordinal));
+                Require(constantText.Length == size, $"constant {tokens[0]} must be exactly {size} bytes");
+            }
+            else
+            {
+                Require(!sized, $"a {tokens[1]} field cannot be a constant");
+                value = literal.StartsWith("0x", StringComparison.Ordinal)
+                    ? ulong.Parse(literal.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+                    : ulong.Parse(literal, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return new FieldSpec(tokens[0], type, size, value, constantText, tokens[^1]);
+    }
+
+    private RecordFile Finish()
+    {
+        if (_format is null || _title is null || _namespace is null || _output is null || _readers is null || _name is not null)
+        {
+            throw new FormatException($"{_path}: needs format, namespace, output and readers lines, and every record closed with end");
+        }
+
+        var needsNumbers = _records.SelectMany(r => r.Fields).Any(f => f.Type is FieldType.Number or FieldType.Checksum);
+        if (needsNumbers && _numbers is null)
+        {
+            throw new FormatException($"{_path}: number and checksum fields need a 'numbers CLASS' line");
+        }
+
+        return new RecordFile(_path, _format, _title, _namespace, _output, _readers, _numbers, _records);
+    }
+
+    private void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw Error(message);
+        }
+    }
+
+    private FormatException Error(string message) => new($"{_path}:{_line}: {message}");
 
     private static List<string> Tokenize(string line, string path, int lineNumber)
     {

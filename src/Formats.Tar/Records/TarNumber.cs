@@ -35,41 +35,6 @@ internal static class TarNumber
         field[0] |= 0x80;
     }
 
-    public static long ReadNumber(ReadOnlySpan<byte> field)
-    {
-        if ((field[0] & 0x80) != 0)
-        {
-            // Base-256: the low 8 bytes hold the value; the rest is sign extension.
-            var negative = (field[0] & 0x40) != 0;
-            Span<byte> last = stackalloc byte[sizeof(long)];
-            field[^sizeof(long)..].CopyTo(last);
-            if (field.Length == sizeof(long))
-            {
-                last[0] = negative ? (byte)(last[0] | 0x80) : (byte)(last[0] & 0x7F);
-            }
-
-            return BinaryPrimitives.ReadInt64BigEndian(last);
-        }
-
-        long result = 0;
-        foreach (var b in field)
-        {
-            if (b is (byte)' ' && result == 0)
-            {
-                continue;
-            }
-
-            if (b is < (byte)'0' or > (byte)'7')
-            {
-                break;
-            }
-
-            result = (result << 3) | (long)(b - '0');
-        }
-
-        return result;
-    }
-
     /// <summary>Writes the checksum: the unsigned sum of the record's bytes (this field already spaces) as six octal digits, NUL, space.</summary>
     public static void WriteChecksum(Span<byte> record, int location, int length)
     {
@@ -85,20 +50,8 @@ internal static class TarNumber
         field[7] = (byte)' ';
     }
 
-    public static void VerifyChecksum(ReadOnlySpan<byte> record, int location, int length)
-    {
-        Span<byte> copy = stackalloc byte[record.Length];
-        record.CopyTo(copy);
-        copy.Slice(location, length).Fill((byte)' ');
-        var expected = Sum(copy);
-        var actual = ReadNumber(record.Slice(location, length));
-        if (expected != actual)
-        {
-            throw new InvalidDataException($"ustar checksum is {actual}, but the header sums to {expected}");
-        }
-    }
-
-    private static int Sum(ReadOnlySpan<byte> record)
+    /// <summary>The unsigned sum of a record's bytes.</summary>
+    internal static int Sum(ReadOnlySpan<byte> record)
     {
         var sum = 0;
         foreach (var b in record)

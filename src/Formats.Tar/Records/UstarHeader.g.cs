@@ -139,43 +139,4 @@ internal partial struct UstarHeader
         Prefix.Span.CopyTo(destination.Slice(FieldLocations.Prefix, FieldLengths.Prefix));
         TarNumber.WriteChecksum(destination, FieldLocations.Checksum, FieldLengths.Checksum);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static UstarHeader Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (!source.Slice(FieldLocations.Magic, FieldLengths.Magic).SequenceEqual(Magic))
-        {
-            throw new InvalidDataException("UstarHeader: Magic is not the constant value.");
-        }
-
-        if (!source.Slice(FieldLocations.Version, FieldLengths.Version).SequenceEqual(Version))
-        {
-            throw new InvalidDataException("UstarHeader: Version is not the constant value.");
-        }
-
-        TarNumber.VerifyChecksum(source, FieldLocations.Checksum, FieldLengths.Checksum);
-
-        return new UstarHeader
-        {
-            Name = ReadText(source.Slice(FieldLocations.Name, FieldLengths.Name)),
-            Mode = TarNumber.ReadNumber(source.Slice(FieldLocations.Mode, FieldLengths.Mode)),
-            Uid = TarNumber.ReadNumber(source.Slice(FieldLocations.Uid, FieldLengths.Uid)),
-            Gid = TarNumber.ReadNumber(source.Slice(FieldLocations.Gid, FieldLengths.Gid)),
-            Size = TarNumber.ReadNumber(source.Slice(FieldLocations.Size, FieldLengths.Size)),
-            Mtime = TarNumber.ReadNumber(source.Slice(FieldLocations.Mtime, FieldLengths.Mtime)),
-            TypeFlag = source[FieldLocations.TypeFlag],
-            LinkName = ReadText(source.Slice(FieldLocations.LinkName, FieldLengths.LinkName)),
-            Uname = ReadText(source.Slice(FieldLocations.Uname, FieldLengths.Uname)),
-            Gname = ReadText(source.Slice(FieldLocations.Gname, FieldLengths.Gname)),
-            Prefix = ReadText(source.Slice(FieldLocations.Prefix, FieldLengths.Prefix)),
-        };
-    }
-
-    /// <summary>A text field up to its first NUL.</summary>
-    private static byte[] ReadText(ReadOnlySpan<byte> field)
-    {
-        var end = field.IndexOf((byte)0);
-        return (end < 0 ? field : field[..end]).ToArray();
-    }
 }

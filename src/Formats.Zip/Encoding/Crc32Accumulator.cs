@@ -11,8 +11,25 @@ internal sealed partial class Crc32Accumulator
 {
     private static readonly bool NativeAvailable = ProbeNative();
 
-    private readonly System.IO.Hashing.Crc32? _managed = NativeAvailable ? null : new();
+    private readonly System.IO.Hashing.Crc32? _managed;
     private uint _native;
+
+    /// <summary>An accumulator on the runtime's zlib-ng CRC when it is there, else on System.IO.Hashing.</summary>
+    public Crc32Accumulator()
+        : this(native: NativeAvailable)
+    {
+    }
+
+    /// <summary>An accumulator on the path named (for tests that hold the two paths to each other).</summary>
+    internal Crc32Accumulator(bool native)
+    {
+        if (native && !NativeAvailable)
+        {
+            throw new PlatformNotSupportedException("the runtime's zlib-ng CRC-32 export is not available here");
+        }
+
+        _managed = native ? null : new();
+    }
 
     /// <summary>True when the runtime's zlib-ng CRC is used.</summary>
     public static bool UsesNative => NativeAvailable;

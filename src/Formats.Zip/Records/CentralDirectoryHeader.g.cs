@@ -127,34 +127,4 @@ internal partial struct CentralDirectoryHeader
         BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.ExternalFileAttributes..], ExternalFileAttributes);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.RelativeOffsetOfLocalHeader..], RelativeOffsetOfLocalHeader);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static CentralDirectoryHeader Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
-        {
-            throw new InvalidDataException("CentralDirectoryHeader: Signature is not the constant 0x02014B50.");
-        }
-
-        return new CentralDirectoryHeader
-        {
-            VersionMadeBy = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.VersionMadeBy..]),
-            VersionNeededToExtract = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.VersionNeededToExtract..]),
-            GeneralPurposeBitFlag = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.GeneralPurposeBitFlag..]),
-            CompressionMethod = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.CompressionMethod..]),
-            LastModFileTime = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.LastModFileTime..]),
-            LastModFileDate = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.LastModFileDate..]),
-            Crc32 = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Crc32..]),
-            CompressedSize = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.CompressedSize..]),
-            UncompressedSize = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.UncompressedSize..]),
-            FileNameLength = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.FileNameLength..]),
-            ExtraFieldLength = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.ExtraFieldLength..]),
-            FileCommentLength = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.FileCommentLength..]),
-            DiskNumberStart = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DiskNumberStart..]),
-            InternalFileAttributes = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.InternalFileAttributes..]),
-            ExternalFileAttributes = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.ExternalFileAttributes..]),
-            RelativeOffsetOfLocalHeader = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.RelativeOffsetOfLocalHeader..]),
-        };
-    }
 }

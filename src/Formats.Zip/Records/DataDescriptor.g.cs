@@ -49,21 +49,4 @@ internal partial struct DataDescriptor
         BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.CompressedSize..], CompressedSize);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.UncompressedSize..], UncompressedSize);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static DataDescriptor Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
-        {
-            throw new InvalidDataException("DataDescriptor: Signature is not the constant 0x08074B50.");
-        }
-
-        return new DataDescriptor
-        {
-            Crc32 = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Crc32..]),
-            CompressedSize = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.CompressedSize..]),
-            UncompressedSize = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.UncompressedSize..]),
-        };
-    }
 }

@@ -49,21 +49,4 @@ internal partial struct DataDescriptor64
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.CompressedSize..], CompressedSize);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.UncompressedSize..], UncompressedSize);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static DataDescriptor64 Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
-        {
-            throw new InvalidDataException("DataDescriptor64: Signature is not the constant 0x08074B50.");
-        }
-
-        return new DataDescriptor64
-        {
-            Crc32 = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Crc32..]),
-            CompressedSize = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.CompressedSize..]),
-            UncompressedSize = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.UncompressedSize..]),
-        };
-    }
 }

@@ -73,25 +73,4 @@ internal partial struct EndOfCentralDirectoryRecord
         BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.OffsetOfCentralDirectory..], OffsetOfCentralDirectory);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[FieldLocations.CommentLength..], CommentLength);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static EndOfCentralDirectoryRecord Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
-        {
-            throw new InvalidDataException("EndOfCentralDirectoryRecord: Signature is not the constant 0x06054B50.");
-        }
-
-        return new EndOfCentralDirectoryRecord
-        {
-            NumberOfThisDisk = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.NumberOfThisDisk..]),
-            DiskWithStartOfCentralDirectory = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DiskWithStartOfCentralDirectory..]),
-            EntriesOnThisDisk = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.EntriesOnThisDisk..]),
-            TotalEntries = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.TotalEntries..]),
-            SizeOfCentralDirectory = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.SizeOfCentralDirectory..]),
-            OffsetOfCentralDirectory = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.OffsetOfCentralDirectory..]),
-            CommentLength = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.CommentLength..]),
-        };
-    }
 }

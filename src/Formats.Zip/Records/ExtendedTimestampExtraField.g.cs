@@ -49,25 +49,4 @@ internal partial struct ExtendedTimestampExtraField
         destination[FieldLocations.Flags] = Flags;
         BinaryPrimitives.WriteInt32LittleEndian(destination[FieldLocations.ModificationTime..], ModificationTime);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static ExtendedTimestampExtraField Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]) != HeaderId)
-        {
-            throw new InvalidDataException("ExtendedTimestampExtraField: HeaderId is not the constant 0x5455.");
-        }
-
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]) != DataSize)
-        {
-            throw new InvalidDataException("ExtendedTimestampExtraField: DataSize is not the constant 0x0005.");
-        }
-
-        return new ExtendedTimestampExtraField
-        {
-            Flags = source[FieldLocations.Flags],
-            ModificationTime = BinaryPrimitives.ReadInt32LittleEndian(source[FieldLocations.ModificationTime..]),
-        };
-    }
 }

@@ -37,15 +37,4 @@ internal partial struct ExtraFieldHeader
         BinaryPrimitives.WriteUInt16LittleEndian(destination[FieldLocations.HeaderId..], HeaderId);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[FieldLocations.DataSize..], DataSize);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static ExtraFieldHeader Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        return new ExtraFieldHeader
-        {
-            HeaderId = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]),
-            DataSize = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]),
-        };
-    }
 }

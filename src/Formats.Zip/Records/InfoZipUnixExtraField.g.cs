@@ -67,40 +67,4 @@ internal partial struct InfoZipUnixExtraField
         destination[FieldLocations.GidSize] = GidSize;
         BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.Gid..], Gid);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static InfoZipUnixExtraField Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]) != HeaderId)
-        {
-            throw new InvalidDataException("InfoZipUnixExtraField: HeaderId is not the constant 0x7875.");
-        }
-
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]) != DataSize)
-        {
-            throw new InvalidDataException("InfoZipUnixExtraField: DataSize is not the constant 0x000B.");
-        }
-
-        if (source[FieldLocations.Version] != Version)
-        {
-            throw new InvalidDataException("InfoZipUnixExtraField: Version is not the constant 1.");
-        }
-
-        if (source[FieldLocations.UidSize] != UidSize)
-        {
-            throw new InvalidDataException("InfoZipUnixExtraField: UidSize is not the constant 4.");
-        }
-
-        if (source[FieldLocations.GidSize] != GidSize)
-        {
-            throw new InvalidDataException("InfoZipUnixExtraField: GidSize is not the constant 4.");
-        }
-
-        return new InfoZipUnixExtraField
-        {
-            Uid = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Uid..]),
-            Gid = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Gid..]),
-        };
-    }
 }

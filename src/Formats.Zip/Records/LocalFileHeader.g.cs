@@ -91,28 +91,4 @@ internal partial struct LocalFileHeader
         BinaryPrimitives.WriteUInt16LittleEndian(destination[FieldLocations.FileNameLength..], FileNameLength);
         BinaryPrimitives.WriteUInt16LittleEndian(destination[FieldLocations.ExtraFieldLength..], ExtraFieldLength);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static LocalFileHeader Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
-        {
-            throw new InvalidDataException("LocalFileHeader: Signature is not the constant 0x04034B50.");
-        }
-
-        return new LocalFileHeader
-        {
-            VersionNeededToExtract = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.VersionNeededToExtract..]),
-            GeneralPurposeBitFlag = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.GeneralPurposeBitFlag..]),
-            CompressionMethod = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.CompressionMethod..]),
-            LastModFileTime = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.LastModFileTime..]),
-            LastModFileDate = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.LastModFileDate..]),
-            Crc32 = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Crc32..]),
-            CompressedSize = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.CompressedSize..]),
-            UncompressedSize = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.UncompressedSize..]),
-            FileNameLength = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.FileNameLength..]),
-            ExtraFieldLength = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.ExtraFieldLength..]),
-        };
-    }
 }

@@ -73,41 +73,4 @@ internal partial struct NtfsExtraField
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.AccessTime..], AccessTime);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.CreationTime..], CreationTime);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static NtfsExtraField Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]) != HeaderId)
-        {
-            throw new InvalidDataException("NtfsExtraField: HeaderId is not the constant 0x000A.");
-        }
-
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]) != DataSize)
-        {
-            throw new InvalidDataException("NtfsExtraField: DataSize is not the constant 0x0020.");
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Reserved..]) != Reserved)
-        {
-            throw new InvalidDataException("NtfsExtraField: Reserved is not the constant 0x00000000.");
-        }
-
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.AttributeTag..]) != AttributeTag)
-        {
-            throw new InvalidDataException("NtfsExtraField: AttributeTag is not the constant 0x0001.");
-        }
-
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.AttributeSize..]) != AttributeSize)
-        {
-            throw new InvalidDataException("NtfsExtraField: AttributeSize is not the constant 0x0018.");
-        }
-
-        return new NtfsExtraField
-        {
-            ModificationTime = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.ModificationTime..]),
-            AccessTime = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.AccessTime..]),
-            CreationTime = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.CreationTime..]),
-        };
-    }
 }

@@ -49,21 +49,4 @@ internal partial struct Zip64EndOfCentralDirectoryLocator
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.OffsetOfZip64EndOfCentralDirectory..], OffsetOfZip64EndOfCentralDirectory);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[FieldLocations.TotalNumberOfDisks..], TotalNumberOfDisks);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static Zip64EndOfCentralDirectoryLocator Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
-        {
-            throw new InvalidDataException("Zip64EndOfCentralDirectoryLocator: Signature is not the constant 0x07064B50.");
-        }
-
-        return new Zip64EndOfCentralDirectoryLocator
-        {
-            DiskWithZip64EndOfCentralDirectory = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.DiskWithZip64EndOfCentralDirectory..]),
-            OffsetOfZip64EndOfCentralDirectory = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.OffsetOfZip64EndOfCentralDirectory..]),
-            TotalNumberOfDisks = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.TotalNumberOfDisks..]),
-        };
-    }
 }

@@ -85,31 +85,4 @@ internal partial struct Zip64EndOfCentralDirectoryRecord
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.SizeOfCentralDirectory..], SizeOfCentralDirectory);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.OffsetOfCentralDirectory..], OffsetOfCentralDirectory);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static Zip64EndOfCentralDirectoryRecord Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.Signature..]) != Signature)
-        {
-            throw new InvalidDataException("Zip64EndOfCentralDirectoryRecord: Signature is not the constant 0x06064B50.");
-        }
-
-        if (BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.SizeOfRecord..]) != SizeOfRecord)
-        {
-            throw new InvalidDataException("Zip64EndOfCentralDirectoryRecord: SizeOfRecord is not the constant 44UL.");
-        }
-
-        return new Zip64EndOfCentralDirectoryRecord
-        {
-            VersionMadeBy = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.VersionMadeBy..]),
-            VersionNeededToExtract = BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.VersionNeededToExtract..]),
-            NumberOfThisDisk = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.NumberOfThisDisk..]),
-            DiskWithStartOfCentralDirectory = BinaryPrimitives.ReadUInt32LittleEndian(source[FieldLocations.DiskWithStartOfCentralDirectory..]),
-            EntriesOnThisDisk = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.EntriesOnThisDisk..]),
-            TotalEntries = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.TotalEntries..]),
-            SizeOfCentralDirectory = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.SizeOfCentralDirectory..]),
-            OffsetOfCentralDirectory = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.OffsetOfCentralDirectory..]),
-        };
-    }
 }

@@ -49,25 +49,4 @@ internal partial struct Zip64ExtraFieldLocal
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.OriginalSize..], OriginalSize);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[FieldLocations.CompressedSize..], CompressedSize);
     }
-
-    /// <summary>Reads the fixed part of the record from the start of <paramref name="source"/>, checking its constant fields.</summary>
-    public static Zip64ExtraFieldLocal Read(ReadOnlySpan<byte> source)
-    {
-        source = source[..FixedLength];
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.HeaderId..]) != HeaderId)
-        {
-            throw new InvalidDataException("Zip64ExtraFieldLocal: HeaderId is not the constant 0x0001.");
-        }
-
-        if (BinaryPrimitives.ReadUInt16LittleEndian(source[FieldLocations.DataSize..]) != DataSize)
-        {
-            throw new InvalidDataException("Zip64ExtraFieldLocal: DataSize is not the constant 0x0010.");
-        }
-
-        return new Zip64ExtraFieldLocal
-        {
-            OriginalSize = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.OriginalSize..]),
-            CompressedSize = BinaryPrimitives.ReadUInt64LittleEndian(source[FieldLocations.CompressedSize..]),
-        };
-    }
 }
