@@ -23,7 +23,7 @@ public sealed class PackageTests : IDisposable
     [Fact]
     public async Task Packed_libraries_work_in_a_fresh_app_and_the_tool_installs_and_runs()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         foreach (var project in Packed)
         {
             // Its own artifacts folder, so packing leaves the test run's bin and obj alone.
@@ -180,32 +180,13 @@ public sealed class PackageTests : IDisposable
         Console.WriteLine($"zip: {string.Join(' ', readZip.Entries.Select(e => e.FullName))} | tar: {string.Join(' ', tarNames)}");
         """;
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Formats.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Formats.sln not found above " + AppContext.BaseDirectory);
-    }
-
     private Task<string> DotnetAsync(string workingDirectory, params string[] args) => RunAsync("dotnet", workingDirectory, args);
 
     private async Task<string> RunAsync(string program, string workingDirectory, params string[] args)
     {
         // Our packages land in a package folder of their own, not the user's.
-        var environment = new Dictionary<string, string>
-        {
-            ["NUGET_PACKAGES"] = Path.Combine(_work, "nuget"),
-            ["DOTNET_NOLOGO"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["MSBUILDDISABLENODEREUSE"] = "1",
-            ["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1",
-        };
+        var environment = Repository.QuietDotnet();
+        environment["NUGET_PACKAGES"] = Path.Combine(_work, "nuget");
         var result = await ExternalTool.RunAsync(program, args, timeoutSeconds: 300, workingDirectory: workingDirectory, environment: environment);
         Assert.True(result.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {result.ExitCode}:\n{result.Text}\n{result.Stderr}");
         return result.Text;
