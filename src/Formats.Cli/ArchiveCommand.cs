@@ -138,13 +138,19 @@ internal static class ArchiveCommand
             }
 
             var crc = new System.IO.Hashing.Crc32();
-            await using (var stream = await source.OpenAsync(0, cancellationToken))
+            try
             {
+                await using var stream = await source.OpenAsync(0, cancellationToken);
                 int n;
                 while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
                 {
                     crc.Append(buffer.AsSpan(0, n));
                 }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // As the writer reports a failing source (an HTTP error is no IOException): named, in one line.
+                throw new ArchiveException(entry.Name, $"source could not be read for its CRC-32: {ex.Message}", ex);
             }
 
             items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, crc.GetCurrentHashAsUInt32()), source));

@@ -98,4 +98,21 @@ public sealed class CliUrlTests : CliTestBase, IAsyncLifetime
         Assert.True(zipCode == 0, zipError);
         Assert.Equal("hello"u8.ToArray(), ZipTestHelpers.ReadWithSystemIoCompression(zip)["c.txt"]);
     }
+
+    [Theory]
+    [InlineData("zip", "--method", "stored")]
+    [InlineData("zip", "--method", "stored", "--range", "0-10")]
+    [InlineData("zip")]
+    [InlineData("tar")]
+    public async Task Missing_url_in_a_manifest_is_one_line_naming_the_entry(params string[] command)
+    {
+        // --method stored reads each source first for its CRC-32: that read fails as the archive's would.
+        var manifest = Path.Combine(Dir, "list.txt");
+        File.WriteAllText(manifest, $"{{\"name\": \"gone.txt\", \"url\": \"{new Uri(BaseUri, "missing/gone.txt")}\", \"size\": 5}}\n");
+        var (code, _, stderr, _) = await Run(null, [.. command, "@" + manifest]);
+        Assert.Equal(1, code);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains("entry 'gone.txt'", stderr, StringComparison.Ordinal);
+        Assert.Contains("404", stderr, StringComparison.Ordinal);
+    }
 }
