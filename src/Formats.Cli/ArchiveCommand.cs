@@ -15,13 +15,17 @@ internal static class ArchiveCommand
 {
     public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal) { ["-h"] = "help", ["--help"] = "help", ["-q"] = "quiet", ["--quiet"] = "quiet" };
 
+    /// <summary>The flags of <c>formats zip</c> and <c>formats tar</c>.</summary>
+    public static readonly Dictionary<string, string> ArchiveFlags = new(Flags, StringComparer.Ordinal) { ["--numeric-owner"] = "numeric-owner" };
+
     /// <summary>The options every archive command takes, plus <paramref name="extra"/> long options that take a value.</summary>
     public static Dictionary<string, string> CommonOptions(IEnumerable<string> extra)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["-o"] = "output", ["--output"] = "output", ["--level"] = "level", ["--mtime"] = "mtime", ["--stdin-name"] = "stdin-name",
-            ["--range"] = "range",
+            ["--range"] = "range", ["--stdin-length"] = "stdin-length",
+            ["--owner"] = "owner", ["--group"] = "group",
         };
         foreach (var option in extra)
         {
@@ -98,7 +102,14 @@ internal static class ArchiveCommand
         var excluded = outputPath == "-" ? null : Path.GetFullPath(outputPath);
         return SourceCollector.Collect(
             line.Operands,
-            new CollectOptions(line.Value("stdin-name") ?? "stdin", format.StdinLength, ParseTime(line.Value("mtime")), io.OpenInput, path => path == excluded));
+            new CollectOptions(
+                line.Value("stdin-name") ?? "stdin",
+                format.StdinLength,
+                ParseTime(line.Value("mtime")),
+                io.OpenInput,
+                path => path == excluded,
+                FileOwner.Parse(line.Value("owner"), line.Value("group"), line.Flag("numeric-owner")),
+                warning => io.Error.WriteLine($"formats: {warning}")));
     }
 
     public static List<ArchiveItem> Items(IEnumerable<PlannedEntry> entries) => [.. entries.Select(e => new ArchiveItem(e.Entry, e.Source))];
@@ -127,13 +138,19 @@ internal static class ArchiveCommand
             }
 
             var crc = new System.IO.Hashing.Crc32();
-            await using (var stream = await source.OpenAsync(0, cancellationToken))
+            try
             {
+                await using var stream = await source.OpenAsync(0, cancellationToken);
                 int n;
                 while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
                 {
                     crc.Append(buffer.AsSpan(0, n));
                 }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // As the writer reports a failing source (an HTTP error is no IOException): named, in one line.
+                throw new ArchiveException(entry.Name, $"source could not be read for its CRC-32: {ex.Message}", ex);
             }
 
             items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, crc.GetCurrentHashAsUInt32()), source));
@@ -170,6 +187,22 @@ internal static class ArchiveCommand
         [var d] when d is >= '0' and <= '9' => d - '0',
         _ => throw new UsageException($"--level: '{level}' is not fastest, optimal, smallest or 0-9"),
     };
+
+    /// <summary>--stdin-length N: the exact length of standard input, when the user knows it.</summary>
+    public static long? ParseStdinLength(CommandLine line)
+    {
+        if (line.Value("stdin-length") is not { } text)
+        {
+            return null;
+        }
+
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            throw new UsageException($"--stdin-length: '{text}' is not a length in bytes");
+        }
+
+        return length;
+    }
 
     public static DateTimeOffset? ParseTime(string? text)
     {

@@ -59,7 +59,7 @@ internal static class CliApp
             await io.Error.WriteLineAsync("formats: interrupted; the archive was not completed");
             return 130;
         }
-        catch (Exception ex) when (ex is ArchiveException or InvalidEntryNameException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception ex) when (ex is ArchiveException or InvalidEntryNameException or IOException or UnauthorizedAccessException or ArgumentException or FormatException or HttpRequestException or TimeoutException)
         {
             await io.Error.WriteLineAsync($"formats: {OneLine(ex.Message)}");
             return 1;

@@ -14,7 +14,7 @@ internal static class SizeCommand
 
         Only archives whose every byte follows from the files' metadata can be sized: zip with --method stored,
         and tar with --compress none. A compressed member's length depends on its content, and standard input's
-        length is unknown until it ends (tar's --stdin-length makes it known).
+        length is unknown until it ends (--stdin-length makes it known).
 
         Options: those of 'formats zip --help' or 'formats tar --help'.
 

@@ -17,7 +17,7 @@ internal static class SourceCollector
         {
             if (operand == "-")
             {
-                var stdin = new ArchiveEntry(options.StdinName) { LastModified = options.MTime, Length = options.StdinLength };
+                var stdin = Owned(new ArchiveEntry(options.StdinName) { LastModified = options.MTime, Length = options.StdinLength }, options.Owner.For(null));
                 entries.Add(new PlannedEntry(stdin, EntrySource.FromStream(options.OpenStdin())));
 
                 continue;
@@ -26,9 +26,9 @@ internal static class SourceCollector
             if (operand.StartsWith('@'))
             {
                 // A manifest: mod_zip lines or JSON lines; local paths are the user's own files here.
-                var text = File.ReadAllText(operand[1..]);
-                entries.AddRange(ArchiveManifest.Parse(text, Http, openPath: (path, _) => EntrySource.FromFile(path))
-                    .Select(i => new PlannedEntry(options.MTime is { } t ? WithTime(i.Entry, t) : i.Entry, i.Source)));
+                var owner = options.Owner.For(null);
+                entries.AddRange(ReadManifest(operand[1..])
+                    .Select(i => new PlannedEntry(Owned(options.MTime is { } t ? WithTime(i.Entry, t) : i.Entry, owner), i.Source)));
                 continue;
             }
 
@@ -40,7 +40,7 @@ internal static class SourceCollector
                     throw new UsageException($"'{operand}': the URL has no file name to name its entry; use a manifest (@FILE) to name it");
                 }
 
-                entries.Add(new PlannedEntry(new ArchiveEntry(name) { LastModified = options.MTime }, EntrySource.FromUrl(Http, url)));
+                entries.Add(new PlannedEntry(Owned(new ArchiveEntry(name) { LastModified = options.MTime }, options.Owner.For(null)), EntrySource.FromUrl(Http, url)));
                 continue;
             }
 
@@ -56,7 +56,14 @@ internal static class SourceCollector
                 // A file named on the command line is archived by content, even when it is a symbolic link.
                 var info = new FileInfo(full);
                 var resolved = info.LinkTarget is null ? info : (FileInfo?)info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
-                entries.Add(FileEntry(info.Name, resolved, options));
+                var stat = UnixFileType.Stat(resolved.FullName);
+                if (stat?.OtherType is { } type)
+                {
+                    // open(2) of a FIFO waits for a writer, forever; a device or socket is no file to archive.
+                    throw new UsageException($"'{operand}' is {type}, not a regular file; to archive what it gives, pipe it in as standard input: formats ... --stdin-name NAME - < '{operand}'");
+                }
+
+                entries.Add(FileEntry(info.Name, resolved, stat, options));
             }
             else
             {
@@ -69,15 +76,15 @@ internal static class SourceCollector
 
     private static void Walk(DirectoryInfo directory, string parent, CollectOptions options, List<PlannedEntry> entries)
     {
-        entries.Add(new PlannedEntry(
-            new ArchiveEntry(Relative(parent, directory.FullName), EntryKind.Directory) { LastModified = options.MTime ?? directory.LastWriteTimeUtc, Mode = Permissions(directory) },
-            null));
+        var self = new ArchiveEntry(Relative(parent, directory.FullName), EntryKind.Directory) { LastModified = options.MTime ?? directory.LastWriteTimeUtc, Mode = Permissions(directory) };
+        entries.Add(new PlannedEntry(Owned(self, options.Owner.For(UnixFileType.Stat(directory.FullName))), null));
         foreach (var item in directory.EnumerateFileSystemInfos().OrderBy(i => i.Name, StringComparer.Ordinal))
         {
             var name = Relative(parent, item.FullName);
             if (item.LinkTarget is { } target)
             {
-                entries.Add(new PlannedEntry(new ArchiveEntry(name, EntryKind.SymbolicLink) { LinkTarget = target, LastModified = options.MTime ?? item.LastWriteTimeUtc }, null));
+                var link = new ArchiveEntry(name, EntryKind.SymbolicLink) { LinkTarget = target, LastModified = options.MTime ?? item.LastWriteTimeUtc };
+                entries.Add(new PlannedEntry(Owned(link, options.Owner.For(UnixFileType.LinkStat(item.FullName))), null));
             }
             else if (item is DirectoryInfo sub)
             {
@@ -85,8 +92,49 @@ internal static class SourceCollector
             }
             else if (item is FileInfo file && !options.Excluded(file.FullName))
             {
-                entries.Add(FileEntry(name, file, options));
+                var stat = UnixFileType.LinkStat(file.FullName);
+                if (stat?.OtherType is { } type)
+                {
+                    // Like GNU tar's "socket ignored" and Info-ZIP's "ignoring FIFO": opening a FIFO would wait forever.
+                    options.Warn($"'{name}' skipped: {type}, not a regular file");
+                    continue;
+                }
+
+                entries.Add(FileEntry(name, file, stat, options));
             }
+        }
+    }
+
+    /// <summary>
+    /// The entries of the manifest at <paramref name="path"/>. Errors name the manifest, and the line (which
+    /// <see cref="ArchiveManifest.Parse"/> names in its <see cref="FormatException"/>).
+    /// </summary>
+    private static List<ArchiveItem> ReadManifest(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"manifest '{path}': {ex.Message}", ex);
+        }
+
+        try
+        {
+            return ArchiveManifest.Parse(text, Http, openPath: (file, _) => UnixFileType.Stat(file)?.OtherType is { } type
+                ? throw new FormatException($"'{file}' is {type}, not a regular file")
+                : EntrySource.FromFile(file));
+        }
+        catch (FormatException ex)
+        {
+            // Parse says "manifest line N: ..."; name the manifest in the same phrase.
+            const string Prefix = "manifest ";
+            var message = ex.Message.StartsWith(Prefix, StringComparison.Ordinal)
+                ? $"manifest '{path}' {ex.Message[Prefix.Length..]}"
+                : $"manifest '{path}': {ex.Message}";
+            throw new FormatException(message, ex);
         }
     }
 
@@ -98,14 +146,22 @@ internal static class SourceCollector
 
     private static ArchiveEntry WithTime(ArchiveEntry e, DateTimeOffset time) => Copy(e, e.Crc32, time);
 
-    private static ArchiveEntry Copy(ArchiveEntry e, uint? crc, DateTimeOffset? time) => new(e.Name, e.Kind)
-    {
-        Length = e.Length, Crc32 = crc, LastModified = time, Mode = e.Mode, LinkTarget = e.LinkTarget,
-        UserId = e.UserId, GroupId = e.GroupId, UserName = e.UserName, GroupName = e.GroupName,
-    };
+    /// <summary>The same entry with <paramref name="owner"/>'s ids and names where it sets them.</summary>
+    private static ArchiveEntry Owned(ArchiveEntry e, Owner owner) => owner == default ? e : Copy(e, e.Crc32, e.LastModified, new Owner(
+        owner.UserId ?? e.UserId, owner.GroupId ?? e.GroupId, owner.UserName ?? e.UserName, owner.GroupName ?? e.GroupName));
 
-    private static PlannedEntry FileEntry(string name, FileInfo file, CollectOptions options) => new(
-        new ArchiveEntry(name) { Length = file.Length, LastModified = options.MTime ?? file.LastWriteTimeUtc, Mode = Permissions(file) },
+    private static ArchiveEntry Copy(ArchiveEntry e, uint? crc, DateTimeOffset? time, Owner? owner = null)
+    {
+        var (userId, groupId, userName, groupName) = owner ?? new Owner(e.UserId, e.GroupId, e.UserName, e.GroupName);
+        return new(e.Name, e.Kind)
+        {
+            Length = e.Length, Crc32 = crc, LastModified = time, Mode = e.Mode, LinkTarget = e.LinkTarget,
+            UserId = userId, GroupId = groupId, UserName = userName, GroupName = groupName,
+        };
+    }
+
+    private static PlannedEntry FileEntry(string name, FileInfo file, UnixStat? stat, CollectOptions options) => new(
+        Owned(new ArchiveEntry(name) { Length = file.Length, LastModified = options.MTime ?? file.LastWriteTimeUtc, Mode = Permissions(file) }, options.Owner.For(stat)),
         EntrySource.FromFile(file.FullName));
 
     private static UnixFileMode Permissions(FileSystemInfo info) => OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : (UnixFileMode)((int)info.UnixFileMode & 0xFFF);
@@ -114,4 +170,5 @@ internal static class SourceCollector
 }
 
 /// <summary>What <see cref="SourceCollector"/> needs besides the operands.</summary>
-internal sealed record CollectOptions(string StdinName, long? StdinLength, DateTimeOffset? MTime, Func<Stream> OpenStdin, Func<string, bool> Excluded);
+/// <param name="Warn">Told, in one line, of what a folder holds that is left out (FIFOs, sockets, devices).</param>
+internal sealed record CollectOptions(string StdinName, long? StdinLength, DateTimeOffset? MTime, Func<Stream> OpenStdin, Func<string, bool> Excluded, FileOwner Owner, Action<string> Warn);

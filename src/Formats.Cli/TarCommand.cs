@@ -1,4 +1,3 @@
-using System.Globalization;
 using Formats.Tar;
 
 namespace Formats.Cli;
@@ -20,6 +19,10 @@ internal static class TarCommand
           -           standard input, as one entry named by --stdin-name; needs --stdin-length, because a tar
                       header carries the member's size (zip can stream input of unknown length)
 
+        FIFOs, sockets and devices are not files to archive, and opening a FIFO would wait forever: named as a
+        SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are skipped, with one warning line
+        each on standard error. To archive what a FIFO gives, pipe it into '-'.
+
         Options
           -o, --output PATH     where to write the archive; '-' (the default) is standard output. A regular file is
                                 written beside PATH and renamed onto it on success; a device or pipe (/dev/null, a
@@ -32,6 +35,11 @@ internal static class TarCommand
           --range START-END     write only bytes START to END-1 of the archive (END exclusive; 'START-' runs to the
                                 end): the same bytes the whole archive has there. Needs --compress none and files
                                 (not standard input). 'formats size tar' prints the full length.
+          --owner NAME[:UID]    owner of every entry: NAME with id UID, or a user name or id alone (the other
+                                half from this system's user database). Default: each file's own owner, and for
+                                standard input and URLs id 0 and no name
+          --group NAME[:GID]    group of every entry, in the same way
+          --numeric-owner       ids only, no user and group names
           -h, --help            this help
           -q, --quiet           no progress line; one is drawn on standard error only when it is a terminal
 
@@ -48,7 +56,7 @@ internal static class TarCommand
           pg_dump db | formats tar --stdin-name db.sql --stdin-length 123456 - > db.tar
         """;
 
-    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--compress", "--stdin-length"]);
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--compress"]);
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
@@ -62,7 +70,7 @@ internal static class TarCommand
         return await ArchiveCommand.WriteAsync(line, io, Format(line), cancellationToken);
     }
 
-    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
+    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.ArchiveFlags);
 
     /// <summary>The tar format as the command line configures it.</summary>
     public static CliFormat Format(CommandLine line)
@@ -79,17 +87,8 @@ internal static class TarCommand
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
         };
 
-        long? stdinLength = null;
-        if (line.Value("stdin-length") is { } text)
-        {
-            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                throw new UsageException($"--stdin-length: '{text}' is not a length in bytes");
-            }
-
-            stdinLength = n;
-        }
-        else if (line.Operands.Contains("-"))
+        var stdinLength = ArchiveCommand.ParseStdinLength(line);
+        if (stdinLength is null && line.Operands.Contains("-"))
         {
             throw new UsageException("standard input ('-') needs --stdin-length N: a tar header carries the member's size (zip can stream input of unknown length)");
         }

@@ -1,50 +1,106 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace Formats.Cli;
 
+/// <summary>What stat(2) says of a path: the file type and permission bits, and the owner's user and group ids.</summary>
+internal readonly record struct UnixStat(uint Mode, uint UserId, uint GroupId)
+{
+    private const uint TypeMask = 0xF000; // S_IFMT
+    private const uint Fifo = 0x1000; // S_IFIFO
+    private const uint CharacterDevice = 0x2000; // S_IFCHR
+    private const uint Directory = 0x4000; // S_IFDIR
+    private const uint BlockDevice = 0x6000; // S_IFBLK
+    private const uint Regular = 0x8000; // S_IFREG
+    private const uint SymbolicLink = 0xA000; // S_IFLNK
+    private const uint Socket = 0xC000; // S_IFSOCK
+
+    public UnixFileType.Kind Kind => (Mode & TypeMask) switch
+    {
+        Regular => UnixFileType.Kind.Regular,
+        Directory => UnixFileType.Kind.Directory,
+        _ => UnixFileType.Kind.Other,
+    };
+
+    /// <summary>"a FIFO", "a socket", ... for a type that is neither a regular file nor a directory; null for those.</summary>
+    public string? OtherType => (Mode & TypeMask) switch
+    {
+        Regular or Directory => null,
+        Fifo => "a FIFO (named pipe)",
+        Socket => "a socket",
+        CharacterDevice => "a character device",
+        BlockDevice => "a block device",
+        SymbolicLink => "a symbolic link",
+        _ => "not a regular file",
+    };
+}
+
 /// <summary>
-/// The file type bits of stat(2), which .NET does not expose: the CLI must tell a regular file (write beside it, rename
-/// on success) from a device or pipe (write in place). Reads st_mode from the Linux x64/arm64 ABI layouts.
+/// The stat(2) fields that .NET does not expose: the file type (the CLI must tell a regular file from a device, pipe or
+/// socket: an output file is written beside and renamed, a FIFO source would block forever in open(2)) and the owner's
+/// ids (tar headers carry them). Reads struct stat in the Linux x64 and arm64 ABI layouts; elsewhere nothing is known.
 /// </summary>
-internal static partial class UnixFileType
+internal static unsafe partial class UnixFileType
 {
     public enum Kind { Unknown, Regular, Directory, Other }
 
-    public static Kind Of(string path)
+    /// <summary>sizeof(struct stat) is 144 on Linux x64 and 128 on arm64; room to spare.</summary>
+    private const int StatBufferSize = 256;
+
+    /// <summary>Offsets of st_mode, st_uid, st_gid: x64 has st_nlink (8 bytes) before st_mode, arm64's generic layout has it (4 bytes) after.</summary>
+    private static readonly (int Mode, int Uid, int Gid)? Layout = !OperatingSystem.IsLinux() ? null : RuntimeInformation.ProcessArchitecture switch
     {
-        var offset = RuntimeInformation.ProcessArchitecture switch
+        Architecture.X64 => (24, 28, 32),
+        Architecture.Arm64 => (16, 24, 28),
+        _ => null,
+    };
+
+    /// <summary>The type of <paramref name="path"/>, following symbolic links.</summary>
+    public static Kind Of(string path) => Stat(path) is { } stat ? stat.Kind : Kind.Unknown;
+
+    /// <summary>stat(2) of <paramref name="path"/>, following symbolic links; null when it fails or is not available here.</summary>
+    public static UnixStat? Stat(string path) => Call(buffer => StatPath(path, buffer));
+
+    /// <summary>lstat(2): a symbolic link itself.</summary>
+    public static UnixStat? LinkStat(string path) => Call(buffer => LinkStatPath(path, buffer));
+
+    /// <summary>fstat(2) of an open descriptor (0, 1, 2).</summary>
+    public static UnixStat? Stat(int descriptor) => Call(buffer => StatDescriptor(descriptor, buffer));
+
+    private static UnixStat? Call(Func<nint, int> stat)
+    {
+        if (Layout is not { } layout)
         {
-            Architecture.X64 => 24,
-            Architecture.Arm64 => 16,
-            _ => -1,
-        };
-        if (!OperatingSystem.IsLinux() || offset < 0)
-        {
-            return Kind.Unknown;
+            return null;
         }
 
-        var buffer = new byte[256];
+        var buffer = stackalloc byte[StatBufferSize];
         try
         {
-            if (Stat(path, buffer) != 0)
+            if (stat((nint)buffer) != 0)
             {
-                return Kind.Unknown;
+                return null;
             }
         }
         catch (EntryPointNotFoundException)
         {
-            return Kind.Unknown;
+            // glibc before 2.33 exports only __xstat and friends; the types then stay unknown.
+            return null;
         }
 
-        var mode = BitConverter.ToUInt32(buffer, offset) & 0xF000;
-        return mode switch
-        {
-            0x8000 => Kind.Regular,
-            0x4000 => Kind.Directory,
-            _ => Kind.Other,
-        };
+        var span = new ReadOnlySpan<byte>(buffer, StatBufferSize);
+        return new UnixStat(
+            BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Mode..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Uid..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Gid..]));
     }
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Stat(string path, [Out] byte[] buffer);
+    private static partial int StatPath(string path, nint buffer);
+
+    [LibraryImport("libc", EntryPoint = "lstat", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkStatPath(string path, nint buffer);
+
+    [LibraryImport("libc", EntryPoint = "fstat")]
+    private static partial int StatDescriptor(int descriptor, nint buffer);
 }

@@ -15,8 +15,12 @@ internal static class ZipCommand
           FILE        one entry, named by the file's name
           DIRECTORY   every file, folder and symbolic link below it, recursively and in name order; entry names
                       are relative to the directory's parent, so 'formats zip docs' yields 'docs/...'
-          -           standard input, as one entry named by --stdin-name; its length is unknown up front, so
-                      the entry gets a zip64 data descriptor
+          -           standard input, as one entry named by --stdin-name; without --stdin-length its length is
+                      unknown up front, so the entry gets a zip64 data descriptor; with it, a 16-byte descriptor
+
+        FIFOs, sockets and devices are not files to archive, and opening a FIFO would wait forever: named as a
+        SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are skipped, with one warning line
+        each on standard error. To archive what a FIFO gives, pipe it into '-'.
 
         Options
           -o, --output PATH    where to write the archive; '-' (the default) is standard output. A regular file is
@@ -25,9 +29,10 @@ internal static class ZipCommand
           --method METHOD      deflate (default), auto, stored or zstd. auto stores members that are compressed
                                already (by name: jpg, png, mp4, zip, gz, zst, ...; or because deflating their first
                                64 KiB saved under 5%) and deflates the rest. zstd is method 93: read by 7-Zip 24+ and
-                               libarchive 3.6+, not by Info-ZIP, Java, Python or .NET. With stored, each file is read twice: first
-                               for its CRC-32, so that its sizes and CRC go in the local header (no data descriptor:
-                               forward-only readers can extract it) and the layout is the one --range and
+                               libarchive 3.6+, not by Info-ZIP, Java, Python or .NET. With stored and auto, each
+                               file is read twice: first for its CRC-32, so that every stored member has its sizes
+                               and CRC in the local header (no data descriptor: forward-only readers such as Java's
+                               ZipInputStream can extract it); with stored the layout is the one --range and
                                'formats size' use.
           --level LEVEL        fastest, optimal (default), smallest, or 0-9 on zlib's scale
           --threads N          deflate on at most N threads (default: the processor count; 1 for one thread).
@@ -36,11 +41,19 @@ internal static class ZipCommand
                                that would need zip64 fails with an error instead)
           --mtime TIME         one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
           --stdin-name NAME    entry name for '-' (default: stdin)
+          --stdin-length N     the exact length of standard input, in bytes: the entry is then of known length
+                               (no zip64 extra, a 16-byte data descriptor), and input of another length is an error
           --range START-END    write only bytes START to END-1 of the archive (END exclusive; 'START-' runs to the
                                end): the same bytes the whole archive has there. Needs --method stored and files
                                (not standard input); the CRC-32s a range needs are computed first, by reading each
                                file once before the range is written, and only the files the range overlaps are
                                read again. 'formats size zip' prints the full length.
+          --owner NAME[:UID]   owner of every entry: NAME with id UID, or a user name or id alone (the other
+                               half from this system's user database). Default: each file's own owner, and for
+                               standard input and URLs id 0 and no name. Zip keeps the ids (Info-ZIP's Unix
+                               extra field, which 'unzip -X' restores), not the names.
+          --group NAME[:GID]   group of every entry, in the same way
+          --numeric-owner      ids only, no user and group names
           -h, --help           this help
           -q, --quiet          no progress line; one is drawn on standard error only when it is a terminal
 
@@ -102,8 +115,8 @@ internal static class ZipCommand
             output => new ZipArchiveWriter(output, options),
             items => new ZipArchivePlan(items, options),
             DeclaresCrcs: options.Method is ZipCompressionMethod.Stored or ZipCompressionMethod.Auto,
-            StdinLength: null);
+            StdinLength: ArchiveCommand.ParseStdinLength(line));
     }
 
-    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.Flags);
+    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.ArchiveFlags);
 }

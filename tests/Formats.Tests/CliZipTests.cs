@@ -39,6 +39,31 @@ public sealed class CliZipTests : CliTestBase
     }
 
     [Fact]
+    public async Task Stdin_with_stdin_length_is_a_known_length_member_with_a_16_byte_descriptor()
+    {
+        var (code, zip, stderr, _) = await Run(new MemoryStream("piped"u8.ToArray()), "zip", "--stdin-length", "5", "--stdin-name", "p.txt", "-");
+        Assert.True(code == 0, stderr);
+        var entry = Assert.Single(ZipInspector.Inspect(zip).Entries);
+        Assert.Equal(16, entry.DescriptorLength);
+        Assert.False(entry.LocalExtras.ContainsKey(0x0001));
+        Assert.Equal("piped"u8.ToArray(), ZipTestHelpers.ReadWithSystemIoCompression(zip)["p.txt"]);
+
+        var (unknownCode, unknown, _, _) = await Run(new SyntheticStream(5), "zip", "-");
+        Assert.Equal(0, unknownCode);
+        Assert.Equal(24, Assert.Single(ZipInspector.Inspect(unknown).Entries).DescriptorLength);
+    }
+
+    [Fact]
+    public async Task Stdin_longer_than_its_stated_length_fails_naming_the_entry()
+    {
+        var (code, zip, stderr, _) = await Run(new MemoryStream("piped!"u8.ToArray()), "zip", "--stdin-length", "5", "-");
+        Assert.Equal(1, code);
+        Assert.Contains("entry 'stdin'", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        Assert.False(ZipTestHelpers.ContainsCentralDirectory(zip));
+    }
+
+    [Fact]
     public async Task Failing_source_prints_one_line_naming_the_entry_and_leaves_no_file_at_path()
     {
         var output = Path.Combine(Dir, "out.zip");
@@ -121,6 +146,7 @@ public sealed class CliZipTests : CliTestBase
     [InlineData("zip", "--zip64", "maybe", "x")]
     [InlineData("zip", "--mtime", "yesterday", "x")]
     [InlineData("zip", "--bogus", "x")]
+    [InlineData("zip", "--stdin-length", "five", "-")]
     [InlineData("zip", "/no/such/file")]
     [InlineData("unzip")]
     public async Task Wrong_command_line_exits_2_with_one_line(params string[] args)
@@ -137,7 +163,7 @@ public sealed class CliZipTests : CliTestBase
     {
         var (code, _, _, help) = await Run(null, "zip", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--output", "-o", "--method", "--level", "--zip64", "--mtime", "--stdin-name", "stored", "deflate", "zstd", "fastest", "optimal", "smallest", "auto", "always", "never" })
+        foreach (var option in new[] { "--output", "-o", "--method", "--level", "--zip64", "--mtime", "--stdin-name", "--stdin-length", "stored", "deflate", "zstd", "fastest", "optimal", "smallest", "auto", "always", "never" })
         {
             Assert.Contains(option, help, StringComparison.Ordinal);
         }
