@@ -16,7 +16,14 @@ internal static class ArchiveCommand
     public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal) { ["-h"] = "help", ["--help"] = "help", ["-q"] = "quiet", ["--quiet"] = "quiet" };
 
     /// <summary>The flags of <c>formats zip</c> and <c>formats tar</c>.</summary>
-    public static readonly Dictionary<string, string> ArchiveFlags = new(Flags, StringComparer.Ordinal) { ["--numeric-owner"] = "numeric-owner" };
+    public static readonly Dictionary<string, string> ArchiveFlags = new(Flags, StringComparer.Ordinal)
+    {
+        ["--numeric-owner"] = "numeric-owner", ["--allow-colliding-names"] = "allow-colliding-names",
+    };
+
+    /// <summary>The name policy the command line asks for: the default, or one that allows colliding names.</summary>
+    public static EntryNamePolicy NamePolicy(CommandLine line) =>
+        line.Flag("allow-colliding-names") ? new EntryNamePolicy { AllowCollidingNames = true } : EntryNamePolicy.Default;
 
     /// <summary>The options every archive command takes, plus <paramref name="extra"/> long options that take a value.</summary>
     public static Dictionary<string, string> CommonOptions(IEnumerable<string> extra)

@@ -59,4 +59,11 @@ internal static class RealPath
     /// <summary>True when the resolved <paramref name="real"/> is <paramref name="realRoot"/> or below it.</summary>
     public static bool IsUnder(string? real, string realRoot) =>
         real is not null && real.StartsWith(Path.EndsInDirectorySeparator(realRoot) ? realRoot : realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when the resolved <paramref name="real"/> is a regular file: a FIFO, socket or device is neither listed nor
+    /// served, since opening one can block forever (a FIFO with no writer) and hold a thread per request.
+    /// </summary>
+    public static bool IsRegularFile([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? real) =>
+        real is not null && (OperatingSystem.IsWindows() ? File.Exists(real) : UnixFileType.Of(real) == UnixFileType.Kind.Regular);
 }

@@ -184,7 +184,7 @@ internal static class ServeCommand
                 // The real path, every link resolved, must stay under the real root: a link may not lead outside.
                 var path = Path.GetFullPath(Path.Combine(root, relative ?? ""));
                 var real = RealPath.Resolve(path);
-                if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !RealPath.IsUnder(real, realRoot) || !File.Exists(real))
+                if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !RealPath.IsUnder(real, realRoot) || !RealPath.IsRegularFile(real))
                 {
                     return BadRequest($"'{relative}' is not a file under the served folder");
                 }
@@ -327,7 +327,7 @@ internal static class ServeCommand
                         folders.Push(child.FullName);
                     }
                 }
-                else if (File.Exists(real))
+                else if (RealPath.IsRegularFile(real))
                 {
                     yield return (Path.GetRelativePath(root, child.FullName).Replace('\\', '/'), new FileInfo(real).Length);
                 }

@@ -40,11 +40,15 @@ internal static class TarCommand
                                 standard input and URLs id 0 and no name
           --group NAME[:GID]    group of every entry, in the same way
           --numeric-owner       ids only, no user and group names
+          --allow-colliding-names
+                                allow names that overwrite each other when extracted (Photo.jpg and photo.jpg,
+                                two Unicode forms of one name, a file a beside a/b); refused by default
           -h, --help            this help
           -q, --quiet           no progress line; one is drawn on standard error only when it is a terminal
 
         Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
-        segments, control characters, duplicates and symbolic links that point outside the archive are refused.
+        segments, control characters, duplicates, symbolic links that point outside the archive, and (unless
+        --allow-colliding-names) names that would overwrite each other when extracted are refused.
 
         On error: one line on standard error naming the entry, exit status 1 (2 for a wrong command line), and no
         end blocks (and no compression trailer): nothing is left at PATH, and standard output never carries a
@@ -85,6 +89,7 @@ internal static class TarCommand
                 var c => throw new UsageException($"--compress: '{c}' is not none, gzip or zstd"),
             },
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
+            NamePolicy = ArchiveCommand.NamePolicy(line),
         };
 
         var stdinLength = ArchiveCommand.ParseStdinLength(line);

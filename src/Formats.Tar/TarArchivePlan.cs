@@ -29,5 +29,5 @@ public sealed class TarArchivePlan : ArchivePlan
         new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override string DescribeOptions() =>
-        $"tar compression={Options.Compression} level={Options.CompressionLevel} duplicates={Options.NamePolicy.Duplicates}";
+        $"tar compression={Options.Compression} level={Options.CompressionLevel} duplicates={Options.NamePolicy.Duplicates} collisions={Options.NamePolicy.AllowCollidingNames}";
 }

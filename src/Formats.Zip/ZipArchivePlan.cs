@@ -29,5 +29,5 @@ public sealed class ZipArchivePlan : ArchivePlan
         new ZipArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
 
     private protected override string DescribeOptions() =>
-        $"zip method={Options.Method} level={Options.CompressionLevel} zip64={Options.Zip64} duplicates={Options.NamePolicy.Duplicates}";
+        $"zip method={Options.Method} level={Options.CompressionLevel} zip64={Options.Zip64} duplicates={Options.NamePolicy.Duplicates} collisions={Options.NamePolicy.AllowCollidingNames}";
 }

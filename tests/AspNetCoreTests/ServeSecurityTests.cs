@@ -75,6 +75,23 @@ public sealed class ServeSecurityTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, alias.StatusCode);
     }
 
+    [Fact]
+    public async Task Fifo_under_the_root_is_neither_listed_nor_opened()
+    {
+        await using var app = await StartAsync();
+        var fifo = Path.Combine(Root, "pipe");
+        var made = await ExternalTool.RunAsync("mkfifo", [fifo]);
+        Assert.True(made.ExitCode == 0, made.Stderr);
+
+        // Opening a FIFO without a writer blocks for ever: a request that tried would never answer.
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var page = await _client.GetStringAsync(At(app, "/"), bounded.Token);
+        Assert.DoesNotContain("value=\"pipe\"", page, StringComparison.Ordinal);
+        Assert.Contains("value=\"a.txt\"", page, StringComparison.Ordinal);
+        using var refused = await _client.GetAsync(At(app, "/download?format=zip&file=pipe"), bounded.Token);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     [Theory]
     [InlineData("/download?format=zip&file=a.txt&file=a.txt", "Duplicate")]
     [InlineData("/download?format=zip&file=a%00b", "ControlCharacter")]

@@ -1,0 +1,26 @@
+namespace Formats.Tests;
+
+/// <summary>Names that collide where they are extracted, through the command line.</summary>
+public sealed class CliNameTests : CliTestBase
+{
+    [Theory]
+    [InlineData("zip")]
+    [InlineData("tar")]
+    public async Task Folder_with_names_differing_only_in_case_fails_naming_the_rule_unless_allowed(string format)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Dir, "photos")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "Photo.jpg"), "upper", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, "photo.jpg"), "lower", TestContext.Current.CancellationToken);
+        var output = Path.Combine(Dir, "out." + format);
+
+        var refused = await Run(null, format, "--quiet", folder, "-o", output);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("Collision", refused.Stderr, StringComparison.Ordinal);
+        Assert.Single(refused.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(output));
+
+        var allowed = await Run(null, format, "--quiet", "--allow-colliding-names", folder, "-o", output);
+        Assert.True(allowed.Code == 0, allowed.Stderr);
+        Assert.True(File.Exists(output));
+    }
+}
