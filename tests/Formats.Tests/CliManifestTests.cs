@@ -20,7 +20,7 @@ public sealed class CliManifestTests : CliTestBase
             Assert.Empty(stdout);
             Assert.StartsWith("formats: ", stderr, StringComparison.Ordinal);
             Assert.Single(stderr.TrimEnd('\n').Split('\n'));
-            Assert.Contains($"manifest '{path}' line {line}:", stderr, StringComparison.Ordinal);
+            Assert.Contains($"manifest '{path}' line {line}", stderr, StringComparison.Ordinal);
         }
     }
 
