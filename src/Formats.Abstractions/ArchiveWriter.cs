@@ -9,25 +9,18 @@ namespace Formats;
 /// moved by <see cref="SourcePump"/>; a format supplies where an entry's content goes (after its header) and the end
 /// records. It cannot be derived from outside this library; program against <see cref="IArchiveSink"/>.
 /// </summary>
-public abstract class ArchiveWriter : IArchiveSink
+public abstract partial class ArchiveWriter : IArchiveSink
 {
     private readonly EntryPreparer _preparer;
-    private State _state = State.Ready;
-    private Exception? _failure;
 
     /// <summary>The content of the entry being written, until it is finished: what an abort must release.</summary>
     private ContentCounter? _open;
-
-    /// <summary>1 while a call runs on the writer (<see cref="Claim"/>).</summary>
-    private int _busy;
 
     private protected ArchiveWriter(ArchiveOutput output, EntryNamePolicy? namePolicy)
     {
         Output = output;
         _preparer = new EntryPreparer(namePolicy ?? EntryNamePolicy.Default);
     }
-
-    private enum State { Ready, InEntry, Completed, Failed, Disposed }
 
     internal ArchiveOutput Output { get; }
 
@@ -293,68 +286,5 @@ public abstract class ArchiveWriter : IArchiveSink
         var open = _open;
         _open = null;
         return open?.AbortAsync() ?? ValueTask.CompletedTask;
-    }
-
-    private void Enter()
-    {
-        ThrowIfNot(State.Ready);
-        _state = State.InEntry;
-    }
-
-    /// <summary>
-    /// Claims the writer for one call, until the returned scope is disposed. A call made while another runs (from another
-    /// thread, or without awaiting the one before) would interleave two entries' bytes: it fails the archive and throws,
-    /// so that <see cref="CompleteAsync"/> can never call such an archive complete.
-    /// </summary>
-    private CallScope Claim()
-    {
-        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
-        {
-            var ex = new InvalidOperationException("the archive writer was called while another call on it was still running; it takes one call at a time (await each call before making the next), so the archive was failed");
-            Fail(ex);
-            throw ex;
-        }
-
-        return new CallScope(this);
-    }
-
-    /// <summary>Ends a call claimed by <see cref="Claim"/>.</summary>
-    private readonly struct CallScope(ArchiveWriter writer) : IDisposable
-    {
-        public void Dispose() => Volatile.Write(ref writer._busy, 0);
-    }
-
-    private void ThrowIfNot(State expected)
-    {
-        if (_state == expected && Volatile.Read(ref _failure) is null)
-        {
-            return;
-        }
-
-        throw _state switch
-        {
-            State.Disposed when _failure is null => new ObjectDisposedException(GetType().Name),
-            _ when _failure is not null => new InvalidOperationException($"the archive failed earlier and was aborted: {_failure.Message}", _failure),
-            State.InEntry => new InvalidOperationException("an entry is still being written; dispose its stream first"),
-            State.Ready => new InvalidOperationException("no entry is being written"),
-            _ => new InvalidOperationException("the archive is already complete"),
-        };
-    }
-
-    /// <summary>Fails the archive (sticky) from within the call that failed, and releases the unfinished entry's buffers.</summary>
-    private ValueTask FailAsync(Exception ex)
-    {
-        Fail(ex);
-        return AbortContentAsync();
-    }
-
-    private void Fail(Exception ex)
-    {
-        if (_state != State.Disposed)
-        {
-            _state = State.Failed;
-        }
-
-        Interlocked.CompareExchange(ref _failure, ex, null);
     }
 }

@@ -1,3 +1,5 @@
+using Formats.Http;
+
 namespace Formats.Cli;
 
 /// <summary>The limits of <c>formats serve</c>: which origins a manifest may fetch from, and how large a manifest may be.</summary>

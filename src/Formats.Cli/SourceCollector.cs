@@ -1,3 +1,5 @@
+using Formats.Http;
+
 namespace Formats.Cli;
 
 /// <summary>One entry to write, with where its content comes from.</summary>

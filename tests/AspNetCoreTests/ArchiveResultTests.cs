@@ -1,9 +1,10 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.IO.Hashing;
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using Formats.AspNetCore;
+using Formats.Http;
 using Formats.Zip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,6 @@
 using System.Net;
 using Formats.AspNetCore;
+using Formats.Http;
 using Formats.Zip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using Formats.AspNetCore;
+using Formats.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Formats.Http;
 
 namespace Formats.AspNetCoreTests;
 

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Formats.Http;
 using Formats.Tar;
 using Formats.Zip;
 using static Formats.Testing.ZipTestHelpers;

@@ -10,7 +10,7 @@ namespace Formats.InteropTests;
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
-    private static readonly string[] Packed = ["Formats.Abstractions", "Formats.Zip", "Formats.Tar", "Formats.AspNetCore", "Formats.Cli"];
+    private static readonly string[] Packed = ["Formats.Abstractions", "Formats.Zip", "Formats.Tar", "Formats.Http", "Formats.AspNetCore", "Formats.Cli"];
 
     // A version no feed has, so the app can only restore our packages from the local folder.
     private readonly string _version = $"0.1.0-embed.{DateTime.UtcNow:yyyyMMddHHmmss}";
@@ -80,7 +80,8 @@ public sealed class PackageTests : IDisposable
             ["Formats.Abstractions"] = [],
             ["Formats.Zip"] = ["Formats.Abstractions", "System.IO.Hashing", "ZstdSharp.Port"],
             ["Formats.Tar"] = ["Formats.Abstractions", "ZstdSharp.Port"],
-            ["Formats.AspNetCore"] = ["Formats.Zip", "Formats.Tar"],
+            ["Formats.Http"] = ["Formats.Abstractions"],
+            ["Formats.AspNetCore"] = ["Formats.Zip", "Formats.Tar", "Formats.Http"],
         };
         foreach (var (id, dependencies) in expectedDependencies)
         {
@@ -104,6 +105,12 @@ public sealed class PackageTests : IDisposable
             Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
             var actual = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).Order().ToArray();
             Assert.Equal(dependencies.Order().ToArray(), actual);
+
+            // Siblings reach into each other's internals, so each depends on exactly the version it was built with.
+            foreach (var sibling in metadata.Descendants(ns + "dependency").Where(d => d.Attribute("id")!.Value.StartsWith("Formats.", StringComparison.Ordinal)))
+            {
+                Assert.Equal($"[{_version}]", sibling.Attribute("version")?.Value);
+            }
             var frameworks = metadata.Descendants(ns + "frameworkReference").Select(f => f.Attribute("name")!.Value).ToArray();
             Assert.Equal(id == "Formats.AspNetCore" ? ["Microsoft.AspNetCore.App"] : [], frameworks);
         }

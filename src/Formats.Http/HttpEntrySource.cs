@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Reflection;
 using Formats.Streaming;
 
-namespace Formats;
+namespace Formats.Http;
 
 /// <summary>
 /// Content fetched over HTTP when the entry's turn comes: a GET (with <c>Range: bytes=OFFSET-</c> when started at an
@@ -195,109 +195,5 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
             ?? "0";
         var plus = version.IndexOf('+', StringComparison.Ordinal);
         return plus < 0 ? version : version[..plus];
-    }
-
-    /// <summary>
-    /// A response body that names its URL in errors, times out when no data comes or data comes too slowly, disposes
-    /// the response with it, and tells the writer the response's Content-Length and Last-Modified.
-    /// </summary>
-    private sealed class HttpBodyStream(HttpResponseMessage response, Stream body, string shown, HttpSourceOptions options) : ReadOnlyStreamBase, IEntrySourceMetadata
-    {
-        // The minimum rate is measured over windows of time spent waiting for the upstream: each must bring at least
-        // MinimumBytesPerSecond x RateWindow bytes. Time the archive's consumer takes between reads does not count.
-        private long _waitedTicks;
-        private long _windowBytes;
-
-        /// <summary>The bytes still to come from the requested offset (Content-Length less what is skipped), when the server says.</summary>
-        public long? RemainingLength { get; init; }
-
-        public DateTimeOffset? LastModified { get; init; }
-
-        long? IEntrySourceMetadata.Length => RemainingLength;
-
-        public async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
-        {
-            var buffer = new byte[(int)Math.Min(count, 64 * 1024)];
-            while (count > 0)
-            {
-                var n = await ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    throw new IOException($"GET {shown}: the body ended {count} bytes before the requested offset");
-                }
-
-                count -= n;
-            }
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            idle.CancelAfter(options.IdleTimeout);
-            var started = Stopwatch.GetTimestamp();
-            int n;
-            try
-            {
-                n = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"GET {shown}: no data for {options.IdleTimeout.TotalSeconds:0.###} s");
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException)
-            {
-                throw new IOException($"GET {shown}: {ex.Message}", ex);
-            }
-
-            CheckRate(Stopwatch.GetElapsedTime(started), n);
-            return n;
-        }
-
-        private void CheckRate(TimeSpan waited, int received)
-        {
-            if (options.MinimumBytesPerSecond == 0)
-            {
-                return;
-            }
-
-            _waitedTicks += waited.Ticks;
-            _windowBytes += received;
-            if (_waitedTicks < options.RateWindow.Ticks)
-            {
-                return;
-            }
-
-            var seconds = TimeSpan.FromTicks(_waitedTicks).TotalSeconds;
-            if (_windowBytes < options.MinimumBytesPerSecond * seconds)
-            {
-                throw new TimeoutException($"GET {shown}: {_windowBytes} bytes in {seconds:0.###} s of waiting, slower than the minimum of {options.MinimumBytesPerSecond} bytes/s");
-            }
-
-            _waitedTicks = 0;
-            _windowBytes = 0;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read HTTP bodies asynchronously");
-
-        public override async ValueTask DisposeAsync()
-        {
-            await body.DisposeAsync().ConfigureAwait(false);
-            response.Dispose();
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                body.Dispose();
-                response.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

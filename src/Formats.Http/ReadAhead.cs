@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using Formats.Streaming;
 
-namespace Formats;
+namespace Formats.Http;
 
 /// <summary>
 /// Hides per-entry latency (remote sources that take a round trip before their first byte): while one entry streams,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Formats;
+namespace Formats.Http;
 
 /// <summary>
 /// Entry lists as text, one entry a line, in either of two forms (told apart by each line's first character):
@@ -19,7 +19,7 @@ public static class ArchiveManifest
 {
     /// <summary>
     /// Parses <paramref name="text"/>, without limits. URLs become
-    /// <see cref="EntrySource.FromUrl(HttpClient, Uri, long?, TimeSpan?, TimeSpan?)"/> sources on <paramref name="client"/>
+    /// <c>EntrySource.FromUrl</c> sources on <paramref name="client"/>
     /// (relative ones resolved against <paramref name="baseUri"/>); local paths go to <paramref name="openPath"/>, which
     /// decides what a manifest may read (null: paths are refused).
     /// </summary>
@@ -240,50 +240,5 @@ public static class ArchiveManifest
                 throw new ManifestLimitException($"manifest is larger than {limit} bytes (the limit)");
             }
         }
-    }
-}
-
-/// <summary>How <see cref="ArchiveManifest.ParseAsync"/> turns lines into entries, and its limits.</summary>
-public sealed class ArchiveManifestOptions
-{
-    /// <summary>Makes the source of a URL line (the URL resolved, the declared size); it may refuse the URL with an <see cref="ArgumentException"/>.</summary>
-    public required Func<Uri, long?, EntrySource> OpenUrl { get; init; }
-
-    /// <summary>What relative locations are resolved against (null: they are refused).</summary>
-    public Uri? BaseUri { get; init; }
-
-    /// <summary>Opens a local "path" line; decides what a manifest may read (null: paths are refused).</summary>
-    public Func<string, long?, EntrySource>? OpenPath { get; init; }
-
-    /// <summary>The most entries a manifest may have (default 100,000).</summary>
-    public int MaxMembers
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            field = value;
-        }
-    } = 100_000;
-
-    /// <summary>The most bytes a manifest may have (default 16 MiB).</summary>
-    public long MaxBytes
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            field = value;
-        }
-    } = 16 * 1024 * 1024;
-}
-
-/// <summary>A manifest beyond a limit of <see cref="ArchiveManifestOptions"/> (members or bytes).</summary>
-public sealed class ManifestLimitException : FormatException
-{
-    /// <summary>Creates the exception.</summary>
-    public ManifestLimitException(string message)
-        : base(message)
-    {
     }
 }

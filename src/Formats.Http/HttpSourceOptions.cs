@@ -1,7 +1,7 @@
-namespace Formats;
+namespace Formats.Http;
 
 /// <summary>
-/// Limits of an <see cref="EntrySource.FromUrl(HttpClient, Uri, long?, HttpSourceOptions)"/> source: how long it waits,
+/// Limits of an <c>EntrySource.FromUrl</c> source: how long it waits,
 /// how slow the upstream may be, and which URLs it may be sent to.
 /// </summary>
 public sealed class HttpSourceOptions
