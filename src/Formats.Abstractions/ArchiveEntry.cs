@@ -27,15 +27,7 @@ public sealed class ArchiveEntry
     public EntryKind Kind { get; }
 
     /// <summary>The content's length in bytes, if known before it is read. A source that delivers another length fails the archive.</summary>
-    public long? Length
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value ?? 0, nameof(Length));
-            field = value;
-        }
-    }
+    public long? Length { get; init => field = NonNegative(value, nameof(Length)); }
 
     /// <summary>The content's CRC-32 (ISO-HDLC, as zip uses it), if known before it is read. A source whose content has another CRC fails the archive.</summary>
     public uint? Crc32 { get; init; }
@@ -76,26 +68,10 @@ public sealed class ArchiveEntry
     public string? LinkTarget { get; init; }
 
     /// <summary>Owner's numeric user id (tar); when null, 0.</summary>
-    public int? UserId
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value ?? 0, nameof(UserId));
-            field = value;
-        }
-    }
+    public int? UserId { get; init => field = NonNegative(value, nameof(UserId)); }
 
     /// <summary>Owner's numeric group id (tar); when null, 0.</summary>
-    public int? GroupId
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value ?? 0, nameof(GroupId));
-            field = value;
-        }
-    }
+    public int? GroupId { get; init => field = NonNegative(value, nameof(GroupId)); }
 
     /// <summary>Owner's user name (tar); when null, none.</summary>
     public string? UserName { get; init; }
@@ -121,4 +97,15 @@ public sealed class ArchiveEntry
 
     /// <inheritdoc/>
     public override string ToString() => $"{Kind} '{Name}'";
+
+    private static T? NonNegative<T>(T? value, string name)
+        where T : struct, System.Numerics.INumber<T>
+    {
+        if (value is { } v && T.IsNegative(v))
+        {
+            throw new ArgumentOutOfRangeException(name, v, "must not be negative");
+        }
+
+        return value;
+    }
 }

@@ -66,11 +66,11 @@ public abstract class ArchivePlan
 
     /// <summary>Writes the whole archive.</summary>
     public ValueTask WriteAsync(Stream output, CancellationToken cancellationToken = default) =>
-        RunAsync(CreateWriter(output), cancellationToken);
+        RunAsync(Writer(ArchiveOutput.Create(output, Encoder)), cancellationToken);
 
     /// <summary>Writes the whole archive to a pipe (flushed, not completed).</summary>
     public ValueTask WriteAsync(PipeWriter output, CancellationToken cancellationToken = default) =>
-        RunAsync(CreateWriter(output), cancellationToken);
+        RunAsync(Writer(ArchiveOutput.Create(output, Encoder)), cancellationToken);
 
     /// <summary>
     /// Writes exactly bytes [<paramref name="start"/>, <paramref name="end"/>) of the archive (end exclusive): the same
@@ -98,20 +98,26 @@ public abstract class ArchivePlan
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, length);
-        await RunAsync(CreateWriter(window()), cancellationToken).ConfigureAwait(false);
+        await RunAsync(Writer(window()), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The format's writer of the whole archive to <paramref name="output"/>, with this plan's default time.</summary>
-    private protected abstract ArchiveWriter CreateWriter(Stream output);
+    /// <summary>The writer's options (compression, names): they enter the ETag.</summary>
+    private protected abstract ArchiveWriterOptions WriterOptions { get; }
 
-    /// <summary>The format's writer of the whole archive to a pipe, with this plan's default time.</summary>
-    private protected abstract ArchiveWriter CreateWriter(PipeWriter output);
+    /// <summary>The whole-archive encoder (gzip, zstd) of a whole write, or null: measure and range runs never compress.</summary>
+    private protected virtual Func<Stream, Stream>? Encoder => null;
 
-    /// <summary>The format's writer over a measure or range <paramref name="output"/>, with this plan's default time.</summary>
+    /// <summary>The format's writer over <paramref name="output"/>.</summary>
     private protected abstract ArchiveWriter CreateWriter(ArchiveOutput output);
 
-    /// <summary>The format and its options, as they enter the ETag.</summary>
-    private protected abstract string DescribeOptions();
+    /// <summary>The format's writer, bound to this plan: its default time, and no time learned when a source is opened.</summary>
+    private ArchiveWriter Writer(ArchiveOutput output)
+    {
+        var writer = CreateWriter(output);
+        writer.Planned = true;
+        writer.DefaultLastModified = DefaultLastModified;
+        return writer;
+    }
 
     /// <summary>
     /// Runs the writer over nothing: the layout is laid out in full and only counted. In <see cref="WriteMode.Range"/>
@@ -126,7 +132,7 @@ public abstract class ArchivePlan
         }
 
         var output = mode == WriteMode.Range ? ArchiveOutput.CreateRange(Stream.Null, 0, 0) : ArchiveOutput.CreateMeasure();
-        var writer = CreateWriter(output);
+        var writer = Writer(output);
         LengthPrediction result;
         try
         {
@@ -190,7 +196,7 @@ public abstract class ArchivePlan
         // Everything that decides a byte: the library's layout version, the format and options, each entry's metadata
         // (with the length a source knows), and the default time. Not the content: a plan promises its declared lengths
         // and CRCs, and a source that breaks them fails the archive.
-        var text = new StringBuilder("formats-layout-1\n").Append(DescribeOptions()).Append('\n');
+        var text = new StringBuilder("formats-layout-2\n").Append(WriterOptions.Describe()).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"default-time {DefaultLastModified.UtcTicks}\n");
         foreach (var (e, source) in Items)
         {

@@ -28,14 +28,14 @@ public abstract partial class ArchiveWriter : IArchiveSink
     internal WriteMode Mode => Output.Mode;
 
     /// <summary>The time of entries without <see cref="ArchiveEntry.LastModified"/> whose source tells none.</summary>
-    internal DateTimeOffset DefaultLastModified { get; init; } = ArchiveEntry.DefaultLastModified;
+    internal DateTimeOffset DefaultLastModified { get; set; } = ArchiveEntry.DefaultLastModified;
 
     /// <summary>
     /// True when the writer belongs to an <see cref="ArchivePlan"/>: every byte must then follow from what is known before
     /// any source is opened (a range lays out entries it never opens), so what a source learns when opened (an HTTP
     /// Last-Modified) does not date its entry.
     /// </summary>
-    internal bool Planned { get; init; }
+    internal bool Planned { get; set; }
 
     /// <inheritdoc/>
     public long BytesWritten => Output.Position;

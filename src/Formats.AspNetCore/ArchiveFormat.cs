@@ -20,22 +20,17 @@ public enum ArchiveFormat
 public static class ArchiveFormats
 {
     /// <summary>The media type to send.</summary>
-    public static string ContentType(this ArchiveFormat format) => format switch
-    {
-        ArchiveFormat.Zip => "application/zip",
-        ArchiveFormat.Tar => "application/x-tar",
-        ArchiveFormat.TarGzip => "application/gzip",
-        ArchiveFormat.TarZstandard => "application/zstd",
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
+    public static string ContentType(this ArchiveFormat format) => Describe(format).ContentType;
 
     /// <summary>The file extension, with its dot.</summary>
-    public static string Extension(this ArchiveFormat format) => format switch
+    public static string Extension(this ArchiveFormat format) => Describe(format).Extension;
+
+    private static (string ContentType, string Extension) Describe(ArchiveFormat format) => format switch
     {
-        ArchiveFormat.Zip => ".zip",
-        ArchiveFormat.Tar => ".tar",
-        ArchiveFormat.TarGzip => ".tar.gz",
-        ArchiveFormat.TarZstandard => ".tar.zst",
+        ArchiveFormat.Zip => ("application/zip", ".zip"),
+        ArchiveFormat.Tar => ("application/x-tar", ".tar"),
+        ArchiveFormat.TarGzip => ("application/gzip", ".tar.gz"),
+        ArchiveFormat.TarZstandard => ("application/zstd", ".tar.zst"),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 

@@ -56,8 +56,11 @@ public sealed class ArchiveResult : IResult
     /// <summary>Zip options. The default stores members: downloads of many large files are mostly compressed media, and a stored zip can be sized and ranged.</summary>
     public ZipWriterOptions ZipOptions { get; init; } = new() { Method = ZipCompressionMethod.Stored };
 
-    /// <summary>Compression level (0–9) of tar.gz and tar.zst.</summary>
-    public int CompressionLevel { get; init; } = 6;
+    /// <summary>
+    /// Tar options: the compression level of tar.gz and tar.zst, and the name policy. The compression itself follows
+    /// <see cref="Format"/> (its <see cref="TarWriterOptions.Compression"/> is not used).
+    /// </summary>
+    public TarWriterOptions TarOptions { get; init; } = TarWriterOptions.Default;
 
     /// <summary>
     /// The time of entries that declare none and whose source knows none before it is opened (a file source gives its
@@ -84,13 +87,9 @@ public sealed class ArchiveResult : IResult
     private ArchivePlan CreatePlan(IReadOnlyList<ArchiveItem> items)
     {
         var defaultTime = DefaultLastModified ?? ArchiveEntry.DefaultLastModified;
-        return Format switch
-        {
-            ArchiveFormat.Zip => new ZipArchivePlan(items, ZipOptions) { DefaultLastModified = defaultTime },
-            ArchiveFormat.Tar => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.None }) { DefaultLastModified = defaultTime },
-            ArchiveFormat.TarGzip => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.Gzip, CompressionLevel = CompressionLevel }) { DefaultLastModified = defaultTime },
-            _ => new TarArchivePlan(items, new TarWriterOptions { Compression = TarCompression.Zstandard, CompressionLevel = CompressionLevel }) { DefaultLastModified = defaultTime },
-        };
+        return Format == ArchiveFormat.Zip
+            ? new ZipArchivePlan(items, ZipOptions) { DefaultLastModified = defaultTime }
+            : new TarArchivePlan(items, TarOptionsFor(Format)) { DefaultLastModified = defaultTime };
     }
 
     /// <inheritdoc/>
@@ -233,9 +232,22 @@ public sealed class ArchiveResult : IResult
         var names = items.Select(i => new ArchiveItem(Copy(i.Entry, lastModified: i.Entry.LastModified, empty: i.Entry.Kind == EntryKind.File)));
         ArchivePlan check = Format == ArchiveFormat.Zip
             ? new ZipArchivePlan(names, new ZipWriterOptions { Method = ZipCompressionMethod.Stored, NamePolicy = ZipOptions.NamePolicy })
-            : new TarArchivePlan(names, new TarWriterOptions { Compression = TarCompression.None });
+            : new TarArchivePlan(names, new TarWriterOptions { Compression = TarCompression.None, NamePolicy = TarOptions.NamePolicy });
         await check.PredictLengthAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary><see cref="TarOptions"/> with the compression of <paramref name="format"/>.</summary>
+    private TarWriterOptions TarOptionsFor(ArchiveFormat format) => new()
+    {
+        Compression = format switch
+        {
+            ArchiveFormat.TarGzip => TarCompression.Gzip,
+            ArchiveFormat.TarZstandard => TarCompression.Zstandard,
+            _ => TarCompression.None,
+        },
+        CompressionLevel = TarOptions.CompressionLevel,
+        NamePolicy = TarOptions.NamePolicy,
+    };
 
     private static List<ArchiveItem> PinSourceTimes(IReadOnlyList<ArchiveItem> items) =>
         [.. items.Select(i => i.Entry.LastModified is null && i.Source?.LastModified is { } time ? i with { Entry = Copy(i.Entry, time, empty: false) } : i)];

@@ -1,13 +1,5 @@
 using System.Net;
 using System.Text;
-using Formats.AspNetCore;
-using Formats.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Formats.Cli;
 

@@ -19,15 +19,9 @@ public sealed class TarArchivePlan : ArchivePlan
     /// <summary>The writer's options.</summary>
     public TarWriterOptions Options { get; }
 
-    private protected override ArchiveWriter CreateWriter(Stream output) =>
-        new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
+    private protected override ArchiveWriterOptions WriterOptions => Options;
 
-    private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
-        new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
+    private protected override Func<Stream, Stream>? Encoder => TarArchiveWriter.Encoder(Options);
 
-    private protected override ArchiveWriter CreateWriter(ArchiveOutput output) =>
-        new TarArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
-
-    private protected override string DescribeOptions() =>
-        $"tar compression={Options.Compression} level={Options.CompressionLevel} duplicates={Options.NamePolicy.Duplicates} collisions={Options.NamePolicy.AllowCollidingNames}";
+    private protected override ArchiveWriter CreateWriter(ArchiveOutput output) => new TarArchiveWriter(output, Options);
 }

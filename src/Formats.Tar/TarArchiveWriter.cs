@@ -90,7 +90,7 @@ public sealed class TarArchiveWriter : ArchiveWriter
         _headerOffsets.Contains(reached) ? TarEntryLayout.IncompleteMarker() : ReadOnlyMemory<byte>.Empty;
 
     /// <summary>The whole-archive encoder for the options, or null for a plain tar. Each leaves the target open.</summary>
-    private static Func<Stream, Stream>? Encoder(TarWriterOptions options) => options.Compression switch
+    internal static Func<Stream, Stream>? Encoder(TarWriterOptions options) => options.Compression switch
     {
         TarCompression.None => null,
         TarCompression.Gzip => target => new GZipStream(target, new ZLibCompressionOptions { CompressionLevel = options.CompressionLevel }, leaveOpen: true),

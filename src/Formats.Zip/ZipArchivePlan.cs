@@ -19,15 +19,7 @@ public sealed class ZipArchivePlan : ArchivePlan
     /// <summary>The writer's options.</summary>
     public ZipWriterOptions Options { get; }
 
-    private protected override ArchiveWriter CreateWriter(Stream output) =>
-        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { Planned = true, DefaultLastModified = DefaultLastModified };
+    private protected override ArchiveWriterOptions WriterOptions => Options;
 
-    private protected override ArchiveWriter CreateWriter(System.IO.Pipelines.PipeWriter output) =>
-        new ZipArchiveWriter(ArchiveOutput.Create(output), Options) { Planned = true, DefaultLastModified = DefaultLastModified };
-
-    private protected override ArchiveWriter CreateWriter(ArchiveOutput output) =>
-        new ZipArchiveWriter(output, Options) { Planned = true, DefaultLastModified = DefaultLastModified };
-
-    private protected override string DescribeOptions() =>
-        $"zip method={Options.Method} level={Options.CompressionLevel} zip64={Options.Zip64} duplicates={Options.NamePolicy.Duplicates} collisions={Options.NamePolicy.AllowCollidingNames}";
+    private protected override ArchiveWriter CreateWriter(ArchiveOutput output) => new ZipArchiveWriter(output, Options);
 }

@@ -36,25 +36,13 @@ public enum Zip64Mode
 }
 
 /// <summary>Options of a <see cref="ZipArchiveWriter"/>.</summary>
-public sealed class ZipWriterOptions
+public sealed class ZipWriterOptions : ArchiveWriterOptions
 {
     /// <summary>Default options: deflate at level 6, zip64 when needed, duplicate names refused.</summary>
     public static ZipWriterOptions Default { get; } = new();
 
     /// <summary>How entry content is encoded; directories, symbolic links and empty files are always stored.</summary>
     public ZipCompressionMethod Method { get; init; } = ZipCompressionMethod.Deflate;
-
-    /// <summary>
-    /// Compression level on zlib's 0–9 scale: 1 fastest, 6 the default, 9 smallest (0 means deflate's stored blocks).
-    /// Zstandard maps it onto its own scale: 0–2 → 1, 3–4 → 2, 5–6 → 3 (zstd's default), 7 → 5, 8 → 9, 9 → 19.
-    /// </summary>
-    public int CompressionLevel
-    {
-        get;
-        init => field = CompressionLevels.Check(value, nameof(CompressionLevel));
-    }
-
-    = CompressionLevels.Default;
 
     /// <summary>
     /// How many threads may deflate at once: a member is cut into independent 1 MiB chunks joined into one deflate
@@ -72,6 +60,5 @@ public sealed class ZipWriterOptions
     /// <summary>When to use zip64 records.</summary>
     public Zip64Mode Zip64 { get; init; } = Zip64Mode.Auto;
 
-    /// <summary>The entry name policy.</summary>
-    public EntryNamePolicy NamePolicy { get; init; } = EntryNamePolicy.Default;
+    internal override string Describe() => $"zip method={Method} zip64={Zip64} {base.Describe()}";
 }
