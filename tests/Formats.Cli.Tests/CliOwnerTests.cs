@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Formats.Cli;
 
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 /// <summary>Owners: a file's uid, gid and names go into its entry; --owner, --group and --numeric-owner override them as in GNU tar.</summary>
 public sealed class CliOwnerTests : CliTestBase

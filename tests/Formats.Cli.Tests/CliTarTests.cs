@@ -1,6 +1,6 @@
 using Formats.Tar;
 
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 public sealed class CliTarTests : CliTestBase
 {

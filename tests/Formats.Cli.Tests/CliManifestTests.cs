@@ -1,4 +1,4 @@
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 /// <summary>Manifests (@FILE) on the command line: a broken one is one line naming the manifest and its line, exit 1.</summary>
 public sealed class CliManifestTests : CliTestBase

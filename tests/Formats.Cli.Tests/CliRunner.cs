@@ -1,6 +1,6 @@
 using Formats.Cli;
 
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 /// <summary>Runs the <c>formats</c> command in-process with captured standard streams.</summary>
 internal static class CliRunner

@@ -1,6 +1,6 @@
 using Formats.Cli;
 
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 public sealed class CliZipTests : CliTestBase
 {

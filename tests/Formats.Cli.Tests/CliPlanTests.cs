@@ -1,4 +1,4 @@
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 public sealed class CliPlanTests : IDisposable
 {

@@ -1,4 +1,4 @@
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 /// <summary>Names that collide where they are extracted, through the command line.</summary>
 public sealed class CliNameTests : CliTestBase

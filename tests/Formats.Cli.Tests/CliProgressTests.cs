@@ -1,4 +1,4 @@
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 /// <summary>The progress line: on a terminal only, never with --quiet, never on a pipe.</summary>
 public sealed class CliProgressTests : CliTestBase

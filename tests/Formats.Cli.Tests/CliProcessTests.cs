@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 /// <summary>
 /// The real <c>formats</c> process, for what only a process shows: a pipe whose reader goes away, and sources that

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Formats.Tests;
+namespace Formats.Cli.Tests;
 
 /// <summary>
 /// URL SOURCEs against a real Kestrel on 127.0.0.1 (a free port the system picks), as the AspNetCoreTests' upstream
