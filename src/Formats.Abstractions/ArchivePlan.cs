@@ -41,7 +41,18 @@ public abstract class ArchivePlan
     }
 
     /// <summary>The entries, in archive order.</summary>
-    public IReadOnlyList<ArchiveItem> Items { get; }
+    public IReadOnlyList<ArchiveItem> Items { get; private set; }
+
+    /// <summary>
+    /// The same plan over other sources of the same entries (read-ahead wrappers, which know the same lengths and
+    /// times): the lengths and validator already measured stay valid, so a range is written without measuring again.
+    /// </summary>
+    internal ArchivePlan WithItems(IEnumerable<ArchiveItem> items)
+    {
+        var copy = (ArchivePlan)MemberwiseClone();
+        copy.Items = [.. items];
+        return copy;
+    }
 
     /// <summary>
     /// The time given to entries that declare no <see cref="ArchiveEntry.LastModified"/> and whose source knows none

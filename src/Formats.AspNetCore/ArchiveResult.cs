@@ -96,28 +96,47 @@ public sealed class ArchiveResult : IResult
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        var request = httpContext.Request;
         var response = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;
         var logger = httpContext.RequestServices?.GetService<ILoggerFactory>()?.CreateLogger<ArchiveResult>() ?? (ILogger)NullLogger.Instance;
-        var clock = httpContext.RequestServices?.GetService<TimeProvider>() ?? TimeProvider.System;
+        var plan = CreatePlan(Items);
 
-        // Times a source knows before it is opened (a file's mtime) are pinned on the entries, so the read-ahead
-        // sources below, which know none, give the same bytes as the plan that was measured and validated.
-        var items = PinSourceTimes(Items);
-        var plan = CreatePlan(items);
-
-        // Every name is checked before anything is sent: a refused name is the request's fault (400), never a 500 or
-        // an archive cut short.
+        // One measuring run lays out every entry, names included: a refused name is the request's fault (400), never a
+        // 500 or an archive cut short. The plan remembers the length, so a range is then written without measuring again.
+        LengthPrediction rangeable, length;
         try
         {
-            await CheckNamesAsync(items, cancellationToken).ConfigureAwait(false);
+            rangeable = await plan.PredictRangeableLengthAsync(cancellationToken).ConfigureAwait(false);
+            length = rangeable.IsKnown ? rangeable : await plan.PredictLengthAsync(cancellationToken).ConfigureAwait(false);
+            if (!length.IsKnown)
+            {
+                // The layout stopped at an entry it cannot size: the names after it are checked on their own.
+                await CheckNamesAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (InvalidEntryNameException ex)
         {
             await WriteErrorAsync(response, StatusCodes.Status400BadRequest, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
             return;
         }
+
+        var range = WriteHeaders(httpContext, plan, rangeable, length, logger);
+        if (range is not { } window || HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            return;
+        }
+
+        await SendAsync(httpContext, plan, window, logger).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Status and headers: type, disposition, and where the length is known, Content-Length, validators and the range
+    /// answered. Returns the bytes to send ([0, long.MaxValue) for the whole archive of unknown length), or null when
+    /// nothing is to be sent (416).
+    /// </summary>
+    private (long Start, long End)? WriteHeaders(HttpContext httpContext, ArchivePlan plan, LengthPrediction rangeable, LengthPrediction length, ILogger logger)
+    {
+        var response = httpContext.Response;
 
         // The archive goes out as it is made: no response buffering, and no response compression, which would break
         // the promised Content-Length and ranges (and gains nothing on compressed or stored-media archives).
@@ -129,65 +148,72 @@ public sealed class ArchiveResult : IResult
 
         response.ContentType = Format.ContentType();
         response.Headers.ContentDisposition = ContentDisposition.Attachment(FileName + Format.Extension());
-
-        var rangeable = await plan.PredictRangeableLengthAsync(cancellationToken).ConfigureAwait(false);
-        var length = rangeable.IsKnown ? rangeable : await plan.PredictLengthAsync(cancellationToken).ConfigureAwait(false);
-        (long Start, long End)? range = null;
-        if (length.Length is { } total)
+        if (length.Length is not { } total)
         {
-            var headers = response.GetTypedHeaders();
-            // The plan's ETag follows from metadata alone. Only when every byte does (a rangeable plan) is it strong; a
-            // zip whose CRC-32s come from the content has bytes the metadata does not fix, so its tag is weak.
-            var etag = rangeable.IsKnown ? plan.ETag : "W/" + plan.ETag;
-
-            // RFC 9110 §8.8.2.1: Last-Modified is never later than Date; a later time (a file dated in the future) is
-            // replaced by Date. Only a time at least a second before Date is a strong validator (§8.8.2.2), so a
-            // replaced or too recent one never makes an If-Range date match.
-            var now = Seconds(clock.GetUtcNow());
-            var latest = LastModified(plan);
-            var lastModified = latest > now ? now : latest;
-            headers.Date = now;
-            response.Headers.ETag = etag;
-            headers.LastModified = lastModified;
-            if (rangeable.IsKnown)
+            if (logger.IsEnabled(LogLevel.Debug))
             {
-                response.Headers.AcceptRanges = "bytes";
-                switch (HttpRange.Select(request.GetTypedHeaders(), etag, lastModified < now ? lastModified : null, total))
-                {
-                    case HttpRange.Outcome.Unsatisfiable:
-                        response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-                        response.Headers.ContentRange = $"bytes */{total}";
-                        return;
-                    case HttpRange.Outcome.Partial partial:
-                        range = (partial.Start, partial.End);
-                        response.StatusCode = StatusCodes.Status206PartialContent;
-                        response.Headers.ContentRange = $"bytes {partial.Start}-{partial.End - 1}/{total}";
-                        break;
-                }
+                logger.LogDebug("archive {FileName} is sent chunked: {Reason}", FileName, length.Reason);
             }
 
-            response.ContentLength = range is { } r ? r.End - r.Start : total;
-        }
-        else if (logger.IsEnabled(LogLevel.Debug))
-        {
-            logger.LogDebug("archive {FileName} is sent chunked: {Reason}", FileName, length.Reason);
+            return (0, long.MaxValue);
         }
 
-        if (HttpMethods.IsHead(request.Method))
+        // The plan's ETag follows from metadata alone. Only when every byte does (a rangeable plan) is it strong; a
+        // zip whose CRC-32s come from the content has bytes the metadata does not fix, so its tag is weak.
+        var etag = rangeable.IsKnown ? plan.ETag : "W/" + plan.ETag;
+
+        // RFC 9110 §8.8.2.1: Last-Modified is never later than Date; a later time (a file dated in the future) is
+        // replaced by Date. Only a time at least a second before Date is a strong validator (§8.8.2.2), so a
+        // replaced or too recent one never makes an If-Range date match.
+        var clock = httpContext.RequestServices?.GetService<TimeProvider>() ?? TimeProvider.System;
+        var headers = response.GetTypedHeaders();
+        var now = Seconds(clock.GetUtcNow());
+        var latest = LastModified(plan);
+        var lastModified = latest > now ? now : latest;
+        headers.Date = now;
+        response.Headers.ETag = etag;
+        headers.LastModified = lastModified;
+        response.ContentLength = total;
+        if (!rangeable.IsKnown)
         {
-            return;
+            return (0, total);
         }
 
-        // The same plan over read-ahead sources: the same metadata, so the same bytes, length and validator.
-        var readAhead = ReadAhead.Create(items, ReadAheadDepth, ReadAheadBufferBytes);
+        response.Headers.AcceptRanges = "bytes";
+        switch (HttpRange.Select(httpContext.Request.GetTypedHeaders(), etag, lastModified < now ? lastModified : null, total))
+        {
+            case HttpRange.Outcome.Unsatisfiable:
+                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                response.Headers.ContentRange = $"bytes */{total}";
+                response.ContentLength = null;
+                return null;
+            case HttpRange.Outcome.Partial partial:
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                response.Headers.ContentRange = $"bytes {partial.Start}-{partial.End - 1}/{total}";
+                response.ContentLength = partial.End - partial.Start;
+                return (partial.Start, partial.End);
+            default:
+                return (0, total);
+        }
+    }
+
+    /// <summary>
+    /// Writes the bytes of <paramref name="window"/> (the whole archive, or a range) from the plan over read-ahead
+    /// sources, which know the same lengths and times, so the bytes are those that were measured and validated.
+    /// </summary>
+    private async Task SendAsync(HttpContext httpContext, ArchivePlan plan, (long Start, long End) window, ILogger logger)
+    {
+        var response = httpContext.Response;
+        var cancellationToken = httpContext.RequestAborted;
+        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes);
         await using var readAheadScope = readAhead.ConfigureAwait(false);
-        var sending = CreatePlan(readAhead.Items);
+        var sending = plan.WithItems(readAhead.Items);
         var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes);
         try
         {
-            if (range is { } r)
+            if (response.StatusCode == StatusCodes.Status206PartialContent)
             {
-                await sending.WriteRangeAsync(body, r.Start, r.End, cancellationToken).ConfigureAwait(false);
+                await sending.WriteRangeAsync(body, window.Start, window.End, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -227,9 +253,9 @@ public sealed class ArchiveResult : IResult
     /// Lays out the entries' metadata alone (no source is opened, every file as if empty) through the format's own
     /// writer and name policy, so a name it would refuse halfway through the archive is refused before the first byte.
     /// </summary>
-    private async ValueTask CheckNamesAsync(IReadOnlyList<ArchiveItem> items, CancellationToken cancellationToken)
+    private async ValueTask CheckNamesAsync(CancellationToken cancellationToken)
     {
-        var names = items.Select(i => new ArchiveItem(Copy(i.Entry, lastModified: i.Entry.LastModified, empty: i.Entry.Kind == EntryKind.File)));
+        var names = Items.Select(i => new ArchiveItem(Empty(i.Entry)));
         ArchivePlan check = Format == ArchiveFormat.Zip
             ? new ZipArchivePlan(names, new ZipWriterOptions { Method = ZipCompressionMethod.Stored, NamePolicy = ZipOptions.NamePolicy })
             : new TarArchivePlan(names, new TarWriterOptions { Compression = TarCompression.None, NamePolicy = TarOptions.NamePolicy });
@@ -249,14 +275,12 @@ public sealed class ArchiveResult : IResult
         NamePolicy = TarOptions.NamePolicy,
     };
 
-    private static List<ArchiveItem> PinSourceTimes(IReadOnlyList<ArchiveItem> items) =>
-        [.. items.Select(i => i.Entry.LastModified is null && i.Source?.LastModified is { } time ? i with { Entry = Copy(i.Entry, time, empty: false) } : i)];
-
-    private static ArchiveEntry Copy(ArchiveEntry e, DateTimeOffset? lastModified, bool empty) => new(e.Name, e.Kind)
+    /// <summary>The entry with no content: what a check of names alone lays out.</summary>
+    private static ArchiveEntry Empty(ArchiveEntry e) => new(e.Name, e.Kind)
     {
-        Length = empty ? 0 : e.Length,
-        Crc32 = empty ? 0 : e.Crc32,
-        LastModified = lastModified,
+        Length = e.Kind == EntryKind.File ? 0 : e.Length,
+        Crc32 = e.Kind == EntryKind.File ? 0 : e.Crc32,
+        LastModified = e.LastModified,
         Mode = e.Mode,
         LinkTarget = e.LinkTarget,
         UserId = e.UserId,
@@ -269,7 +293,7 @@ public sealed class ArchiveResult : IResult
 
     private static DateTimeOffset LastModified(ArchivePlan plan)
     {
-        var latest = plan.Items.Select(i => i.Entry.LastModified ?? plan.DefaultLastModified).DefaultIfEmpty(plan.DefaultLastModified).Max();
+        var latest = plan.Items.Select(i => i.Entry.LastModified ?? i.Source?.LastModified ?? plan.DefaultLastModified).DefaultIfEmpty(plan.DefaultLastModified).Max();
         return Seconds(latest);
     }
 }
