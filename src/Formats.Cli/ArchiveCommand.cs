@@ -25,6 +25,39 @@ internal static class ArchiveCommand
     public static EntryNamePolicy NamePolicy(CommandLine line) =>
         line.Flag("allow-colliding-names") ? new EntryNamePolicy { AllowCollidingNames = true } : EntryNamePolicy.Default;
 
+    /// <summary>What zip and tar do with SOURCEs that are not files, directories or links, in their help.</summary>
+    public const string SpecialFilesHelp = """
+        FIFOs, sockets and devices are not files to archive, and opening a FIFO would wait forever: named as a
+        SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are skipped, with one warning line
+        each on standard error. To archive what a FIFO gives, pipe it into '-'.
+        """;
+
+    /// <summary>
+    /// The help of what zip and tar share, from --owner to the name rules: option names at two spaces, their text at
+    /// <paramref name="column"/>; the lines of <paramref name="ownerNote"/> end the --owner text (what the format keeps of owners).
+    /// </summary>
+    public static string SharedHelp(int column, params string[] ownerNote)
+    {
+        string Option(string name, params string[] lines)
+        {
+            var pad = new string(' ', column);
+            var first = name.Length + 2 < column - 1 ? ("  " + name).PadRight(column) + lines[0] : "  " + name + "\n" + pad + lines[0];
+            return string.Join("\n", [first, .. lines.Skip(1).Select(l => pad + l)]);
+        }
+
+        return string.Join("\n",
+            Option("--owner NAME[:UID]", ["owner of every entry: NAME with id UID, or a user name or id alone (the other", "half from this system's user database). Default: each file's own owner, and for", "standard input and URLs id 0 and no name" + ownerNote.FirstOrDefault(), .. ownerNote.Skip(1)]),
+            Option("--group NAME[:GID]", "group of every entry, in the same way"),
+            Option("--numeric-owner", "ids only, no user and group names"),
+            Option("--allow-colliding-names", "allow names that overwrite each other when extracted (Photo.jpg and photo.jpg,", "two Unicode forms of one name, a file a beside a/b); refused by default"),
+            Option("-h, --help", "this help"),
+            Option("-q, --quiet", "no progress line; one is drawn on standard error only when it is a terminal"),
+            "",
+            "Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'",
+            "segments, control characters, duplicates, symbolic links that point outside the archive, and (unless",
+            "--allow-colliding-names) names that would overwrite each other when extracted are refused.");
+    }
+
     /// <summary>The options every archive command takes, plus <paramref name="extra"/> long options that take a value.</summary>
     public static Dictionary<string, string> CommonOptions(IEnumerable<string> extra)
     {
@@ -40,6 +73,18 @@ internal static class ArchiveCommand
         }
 
         return options;
+    }
+
+    /// <summary>An archive command: its help when asked, else the SOURCEs written in the format the line configures.</summary>
+    public static async Task<int> RunAsync(CommandLine line, string help, Func<CommandLine, CliFormat> format, StandardStreams io, CancellationToken cancellationToken)
+    {
+        if (line.Flag("help"))
+        {
+            await io.Out.WriteAsync(help);
+            return 0;
+        }
+
+        return await WriteAsync(line, io, format(line), cancellationToken);
     }
 
     /// <summary>Collects the SOURCEs, then writes them (or the --range of them) in <paramref name="format"/> to the output.</summary>
@@ -164,6 +209,30 @@ internal static class ArchiveCommand
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The value of <paramref name="option"/>, one of <paramref name="choices"/> by name (the first when the option is
+    /// not given); a usage error naming them all otherwise.
+    /// </summary>
+    public static T Choice<T>(CommandLine line, string option, params (string Name, T Value)[] choices)
+    {
+        var text = line.Value(option);
+        if (text is null)
+        {
+            return choices[0].Value;
+        }
+
+        foreach (var (name, value) in choices)
+        {
+            if (name == text)
+            {
+                return value;
+            }
+        }
+
+        var names = choices.Select(c => c.Name).ToArray();
+        throw new UsageException($"--{option}: '{text}' is not {string.Join(", ", names[..^1])} or {names[^1]}");
     }
 
     /// <summary>"START-END" (END exclusive) or "START-".</summary>

@@ -5,7 +5,7 @@ namespace Formats.Cli;
 /// <summary><c>formats tar [options] SOURCE...</c></summary>
 internal static class TarCommand
 {
-    public const string Help = """
+    public static readonly string Help = $$"""
         Usage: formats tar [options] SOURCE...
 
         Writes a TAR archive of the SOURCEs as a stream (plain, gzip or zstd): ustar headers, with a pax extended
@@ -19,9 +19,7 @@ internal static class TarCommand
           -           standard input, as one entry named by --stdin-name; needs --stdin-length, because a tar
                       header carries the member's size (zip can stream input of unknown length)
 
-        FIFOs, sockets and devices are not files to archive, and opening a FIFO would wait forever: named as a
-        SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are skipped, with one warning line
-        each on standard error. To archive what a FIFO gives, pipe it into '-'.
+        {{ArchiveCommand.SpecialFilesHelp}}
 
         Options
           -o, --output PATH     where to write the archive; '-' (the default) is standard output. A regular file is
@@ -35,20 +33,7 @@ internal static class TarCommand
           --range START-END     write only bytes START to END-1 of the archive (END exclusive; 'START-' runs to the
                                 end): the same bytes the whole archive has there. Needs --compress none and files
                                 (not standard input). 'formats size tar' prints the full length.
-          --owner NAME[:UID]    owner of every entry: NAME with id UID, or a user name or id alone (the other
-                                half from this system's user database). Default: each file's own owner, and for
-                                standard input and URLs id 0 and no name
-          --group NAME[:GID]    group of every entry, in the same way
-          --numeric-owner       ids only, no user and group names
-          --allow-colliding-names
-                                allow names that overwrite each other when extracted (Photo.jpg and photo.jpg,
-                                two Unicode forms of one name, a file a beside a/b); refused by default
-          -h, --help            this help
-          -q, --quiet           no progress line; one is drawn on standard error only when it is a terminal
-
-        Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
-        segments, control characters, duplicates, symbolic links that point outside the archive, and (unless
-        --allow-colliding-names) names that would overwrite each other when extracted are refused.
+        {{ArchiveCommand.SharedHelp(32)}}
 
         On error: one line on standard error naming the entry, exit status 1 (2 for a wrong command line), and no
         end blocks (and no compression trailer): nothing is left at PATH, and standard output never carries a
@@ -62,17 +47,8 @@ internal static class TarCommand
 
     private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--compress"]);
 
-    public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
-    {
-        var line = Parse(args);
-        if (line.Flag("help"))
-        {
-            await io.Out.WriteAsync(Help);
-            return 0;
-        }
-
-        return await ArchiveCommand.WriteAsync(line, io, Format(line), cancellationToken);
-    }
+    public static Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken) =>
+        ArchiveCommand.RunAsync(Parse(args), Help, Format, io, cancellationToken);
 
     public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.ArchiveFlags);
 
@@ -81,13 +57,7 @@ internal static class TarCommand
     {
         var options = new TarWriterOptions
         {
-            Compression = line.Value("compress") switch
-            {
-                null or "none" => TarCompression.None,
-                "gzip" => TarCompression.Gzip,
-                "zstd" => TarCompression.Zstandard,
-                var c => throw new UsageException($"--compress: '{c}' is not none, gzip or zstd"),
-            },
+            Compression = ArchiveCommand.Choice(line, "compress", ("none", TarCompression.None), ("gzip", TarCompression.Gzip), ("zstd", TarCompression.Zstandard)),
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             NamePolicy = ArchiveCommand.NamePolicy(line),
         };

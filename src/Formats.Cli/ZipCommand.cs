@@ -5,7 +5,7 @@ namespace Formats.Cli;
 /// <summary><c>formats zip [options] SOURCE...</c></summary>
 internal static class ZipCommand
 {
-    public const string Help = """
+    public static readonly string Help = $$"""
         Usage: formats zip [options] SOURCE...
 
         Writes a ZIP archive of the SOURCEs as a stream: each member is read and written in turn, memory stays flat,
@@ -18,9 +18,7 @@ internal static class ZipCommand
           -           standard input, as one entry named by --stdin-name; without --stdin-length its length is
                       unknown up front, so the entry gets a zip64 data descriptor; with it, a 16-byte descriptor
 
-        FIFOs, sockets and devices are not files to archive, and opening a FIFO would wait forever: named as a
-        SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are skipped, with one warning line
-        each on standard error. To archive what a FIFO gives, pipe it into '-'.
+        {{ArchiveCommand.SpecialFilesHelp}}
 
         Options
           -o, --output PATH    where to write the archive; '-' (the default) is standard output. A regular file is
@@ -48,21 +46,7 @@ internal static class ZipCommand
                                (not standard input); the CRC-32s a range needs are computed first, by reading each
                                file once before the range is written, and only the files the range overlaps are
                                read again. 'formats size zip' prints the full length.
-          --owner NAME[:UID]   owner of every entry: NAME with id UID, or a user name or id alone (the other
-                               half from this system's user database). Default: each file's own owner, and for
-                               standard input and URLs id 0 and no name. Zip keeps the ids (Info-ZIP's Unix
-                               extra field, which 'unzip -X' restores), not the names.
-          --group NAME[:GID]   group of every entry, in the same way
-          --numeric-owner      ids only, no user and group names
-          --allow-colliding-names
-                               allow names that overwrite each other when extracted (Photo.jpg and photo.jpg,
-                               two Unicode forms of one name, a file a beside a/b); refused by default
-          -h, --help           this help
-          -q, --quiet          no progress line; one is drawn on standard error only when it is a terminal
-
-        Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'
-        segments, control characters, duplicates, symbolic links that point outside the archive, and (unless
-        --allow-colliding-names) names that would overwrite each other when extracted are refused.
+        {{ArchiveCommand.SharedHelp(31, ". Zip keeps the ids (Info-ZIP's Unix", "extra field, which 'unzip -X' restores), not the names.")}}
 
         On error: one line on standard error naming the entry, exit status 1 (2 for a wrong command line), and no
         archive end records: nothing is left at PATH, and standard output never carries a complete-looking archive.
@@ -75,31 +59,15 @@ internal static class ZipCommand
 
     private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads"]);
 
-    public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
-    {
-        var line = Parse(args);
-        if (line.Flag("help"))
-        {
-            await io.Out.WriteAsync(Help);
-            return 0;
-        }
-
-        return await ArchiveCommand.WriteAsync(line, io, Format(line), cancellationToken);
-    }
+    public static Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken) =>
+        ArchiveCommand.RunAsync(Parse(args), Help, Format, io, cancellationToken);
 
     /// <summary>The zip format as the command line configures it.</summary>
     public static CliFormat Format(CommandLine line)
     {
         var options = new ZipWriterOptions
         {
-            Method = line.Value("method") switch
-            {
-                null or "deflate" => ZipCompressionMethod.Deflate,
-                "auto" => ZipCompressionMethod.Auto,
-                "stored" => ZipCompressionMethod.Stored,
-                "zstd" => ZipCompressionMethod.Zstandard,
-                var m => throw new UsageException($"--method: '{m}' is not deflate, auto, stored or zstd"),
-            },
+            Method = ArchiveCommand.Choice(line, "method", ("deflate", ZipCompressionMethod.Deflate), ("auto", ZipCompressionMethod.Auto), ("stored", ZipCompressionMethod.Stored), ("zstd", ZipCompressionMethod.Zstandard)),
             MaxDegreeOfParallelism = line.Value("threads") switch
             {
                 null => Environment.ProcessorCount,
@@ -108,13 +76,7 @@ internal static class ZipCommand
             },
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             NamePolicy = ArchiveCommand.NamePolicy(line),
-            Zip64 = line.Value("zip64") switch
-            {
-                null or "auto" => Zip64Mode.Auto,
-                "always" => Zip64Mode.Always,
-                "never" => Zip64Mode.Never,
-                var z => throw new UsageException($"--zip64: '{z}' is not auto, always or never"),
-            },
+            Zip64 = ArchiveCommand.Choice(line, "zip64", ("auto", Zip64Mode.Auto), ("always", Zip64Mode.Always), ("never", Zip64Mode.Never)),
         };
         return new CliFormat(
             output => new ZipArchiveWriter(output, options),
