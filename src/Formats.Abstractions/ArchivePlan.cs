@@ -218,3 +218,20 @@ public abstract class ArchivePlan
         return "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
     }
 }
+
+/// <summary>A plan of one format, with that format's writer options.</summary>
+public abstract class ArchivePlan<TOptions> : ArchivePlan
+    where TOptions : ArchiveWriterOptions
+{
+    private protected ArchivePlan(IEnumerable<ArchiveItem> items, TOptions options)
+        : base(items)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+    }
+
+    /// <summary>The writer's options.</summary>
+    public TOptions Options { get; }
+
+    private protected override ArchiveWriterOptions WriterOptions => Options;
+}

@@ -8,6 +8,11 @@ namespace Formats;
 /// <c>maxBufferedBytes</c> waiting between them, so memory stays bounded. A failure of the archive surfaces as an
 /// exception from the next read: the reader never sees a clean end of a broken archive.
 /// </summary>
+/// <remarks>
+/// It takes a delegate that writes to a <see cref="PipeWriter"/> rather than a list of entries, because that is what
+/// every writer takes: a zip or tar writer with any options, entries pushed through
+/// <see cref="IArchiveSink.OpenEntryAsync"/>, or a plan (<see cref="FromPlan"/>), all fill the same pipe.
+/// </remarks>
 public sealed class ArchiveReadStream : Stream
 {
     private readonly Func<PipeWriter, CancellationToken, ValueTask> _write;

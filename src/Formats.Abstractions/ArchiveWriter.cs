@@ -7,7 +7,8 @@ namespace Formats;
 /// The archive writers' common base (<c>ZipArchiveWriter</c>, <c>TarArchiveWriter</c>): the sink's life cycle and sticky
 /// failure, written once. Entries are prepared by <see cref="EntryPreparer"/> (names, defaults) and their content
 /// moved by <see cref="SourcePump"/>; a format supplies where an entry's content goes (after its header) and the end
-/// records. It cannot be derived from outside this library; program against <see cref="IArchiveSink"/>.
+/// records. It is public because the public writers derive from it, and cannot be derived from outside this library.
+/// Program against <see cref="IArchiveSink"/>: the contract, which a caller can wrap (progress, logging) or fake in tests.
 /// </summary>
 public abstract partial class ArchiveWriter : IArchiveSink
 {

@@ -111,7 +111,7 @@ internal static class SourceCollector
     /// The entries of the manifest at <paramref name="path"/>. Errors name the manifest, and the line (which
     /// <see cref="ArchiveManifest.Parse"/> names in its <see cref="FormatException"/>).
     /// </summary>
-    private static List<ArchiveItem> ReadManifest(string path)
+    private static IReadOnlyList<ArchiveItem> ReadManifest(string path)
     {
         string text;
         try

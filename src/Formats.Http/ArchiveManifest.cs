@@ -23,7 +23,7 @@ public static class ArchiveManifest
     /// (relative ones resolved against <paramref name="baseUri"/>); local paths go to <paramref name="openPath"/>, which
     /// decides what a manifest may read (null: paths are refused).
     /// </summary>
-    public static List<ArchiveItem> Parse(string text, HttpClient client, Uri? baseUri = null, Func<string, long?, EntrySource>? openPath = null)
+    public static IReadOnlyList<ArchiveItem> Parse(string text, HttpClient client, Uri? baseUri = null, Func<string, long?, EntrySource>? openPath = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(client);
@@ -50,7 +50,7 @@ public static class ArchiveManifest
     /// within <paramref name="options"/>' limits (by default 100,000 members and 16 MiB): a manifest beyond them throws
     /// <see cref="ManifestLimitException"/> as soon as the limit is passed.
     /// </summary>
-    public static async Task<List<ArchiveItem>> ParseAsync(Stream stream, ArchiveManifestOptions options, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<ArchiveItem>> ParseAsync(Stream stream, ArchiveManifestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);

@@ -7,19 +7,13 @@ namespace Formats.Tar;
 /// range of it (see <see cref="ArchivePlan"/>). Sizing and ranges need an uncompressed tar; lengths are known anyway,
 /// as tar requires them.
 /// </summary>
-public sealed class TarArchivePlan : ArchivePlan
+public sealed class TarArchivePlan : ArchivePlan<TarWriterOptions>
 {
     /// <summary>Plans <paramref name="items"/> with <paramref name="options"/>.</summary>
     public TarArchivePlan(IEnumerable<ArchiveItem> items, TarWriterOptions? options = null)
-        : base(items)
+        : base(items, options ?? TarWriterOptions.Default)
     {
-        Options = options ?? TarWriterOptions.Default;
     }
-
-    /// <summary>The writer's options.</summary>
-    public TarWriterOptions Options { get; }
-
-    private protected override ArchiveWriterOptions WriterOptions => Options;
 
     private protected override Func<Stream, Stream>? Encoder => TarArchiveWriter.Encoder(Options);
 

@@ -7,19 +7,13 @@ namespace Formats.Zip;
 /// range of it (see <see cref="ArchivePlan"/>). Sizing needs stored entries of known length; ranges also need every
 /// entry's CRC-32, because the data descriptors and the central directory after a range's start carry it.
 /// </summary>
-public sealed class ZipArchivePlan : ArchivePlan
+public sealed class ZipArchivePlan : ArchivePlan<ZipWriterOptions>
 {
     /// <summary>Plans <paramref name="items"/> with <paramref name="options"/> (default: <see cref="ZipWriterOptions.Default"/>, which deflates and so cannot be sized).</summary>
     public ZipArchivePlan(IEnumerable<ArchiveItem> items, ZipWriterOptions? options = null)
-        : base(items)
+        : base(items, options ?? ZipWriterOptions.Default)
     {
-        Options = options ?? ZipWriterOptions.Default;
     }
-
-    /// <summary>The writer's options.</summary>
-    public ZipWriterOptions Options { get; }
-
-    private protected override ArchiveWriterOptions WriterOptions => Options;
 
     private protected override ArchiveWriter CreateWriter(ArchiveOutput output) => new ZipArchiveWriter(output, Options);
 }

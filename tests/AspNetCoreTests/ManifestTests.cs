@@ -15,7 +15,7 @@ public sealed class ManifestTests
         MaxBytes = maxBytes,
     };
 
-    private static Task<List<ArchiveItem>> ParseAsync(string text, ArchiveManifestOptions options) =>
+    private static Task<IReadOnlyList<ArchiveItem>> ParseAsync(string text, ArchiveManifestOptions options) =>
         ArchiveManifest.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), options);
 
     [Theory]
