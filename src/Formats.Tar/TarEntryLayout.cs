@@ -32,51 +32,9 @@ internal sealed class TarEntryLayout
     {
         var pax = new PaxExtendedHeader();
         byte[] path = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
-        var split = Split(path);
-        if (split is null || !Ascii.IsValid(path))
-        {
-            pax.Add("path", path);
-        }
-
-        var (name, prefix) = split ?? (Truncate(path, UstarHeader.FieldLengths.Name), ReadOnlyMemory<byte>.Empty);
-
-        var linkName = ReadOnlyMemory<byte>.Empty;
-        if (entry.LinkTarget is { } target)
-        {
-            var bytes = Encoding.UTF8.GetBytes(target);
-            if (bytes.Length > UstarHeader.FieldLengths.LinkName || !Ascii.IsValid(bytes))
-            {
-                pax.Add("linkpath", bytes);
-            }
-
-            linkName = Truncate(bytes, UstarHeader.FieldLengths.LinkName);
-        }
-
-        if (!TarNumber.FitsOctal(length, UstarHeader.FieldLengths.Size))
-        {
-            pax.Add("size", length);
-        }
-
-        var seconds = entry.LastModified.ToUnixTimeSeconds();
-        var whole = (entry.LastModified.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % TimeSpan.TicksPerSecond == 0;
-        if (!whole || !TarNumber.FitsOctal(seconds, UstarHeader.FieldLengths.Mtime))
-        {
-            pax.Add("mtime", PaxExtendedHeader.FormatTime(entry.LastModified));
-        }
-
-        if (!TarNumber.FitsOctal(entry.UserId, UstarHeader.FieldLengths.Uid))
-        {
-            pax.Add("uid", entry.UserId);
-        }
-
-        if (!TarNumber.FitsOctal(entry.GroupId, UstarHeader.FieldLengths.Gid))
-        {
-            pax.Add("gid", entry.GroupId);
-        }
-
-        var uname = OwnerName(pax, "uname", entry.UserName, UstarHeader.FieldLengths.Uname);
-        var gname = OwnerName(pax, "gname", entry.GroupName, UstarHeader.FieldLengths.Gname);
-
+        var (name, prefix) = PathFields(path, pax);
+        var linkName = LinkNameField(entry.LinkTarget, pax);
+        AddNumbersUstarCannotHold(entry, length, pax);
         var header = new UstarHeader
         {
             Name = name,
@@ -86,7 +44,7 @@ internal sealed class TarEntryLayout
             Uid = Math.Min(entry.UserId, TarNumber.MaxOctal(UstarHeader.FieldLengths.Uid)),
             Gid = Math.Min(entry.GroupId, TarNumber.MaxOctal(UstarHeader.FieldLengths.Gid)),
             Size = length,
-            Mtime = Math.Clamp(seconds, 0, TarNumber.MaxOctal(UstarHeader.FieldLengths.Mtime)),
+            Mtime = Math.Clamp(entry.LastModified.ToUnixTimeSeconds(), 0, TarNumber.MaxOctal(UstarHeader.FieldLengths.Mtime)),
             TypeFlag = entry.Kind switch
             {
                 EntryKind.Directory => TarConstants.TypeDirectory,
@@ -95,8 +53,8 @@ internal sealed class TarEntryLayout
                 _ => TarConstants.TypeRegularFile,
             },
             LinkName = linkName,
-            Uname = uname,
-            Gname = gname,
+            Uname = OwnerName(pax, "uname", entry.UserName, UstarHeader.FieldLengths.Uname),
+            Gname = OwnerName(pax, "gname", entry.GroupName, UstarHeader.FieldLengths.Gname),
             Prefix = prefix,
         };
 
@@ -122,6 +80,61 @@ internal sealed class TarEntryLayout
             TypeFlag = TarConstants.TypePaxExtendedHeader,
         };
         return new TarEntryLayout(header, records, paxHeader);
+    }
+
+    /// <summary>The ustar name and prefix of <paramref name="path"/>; the whole path in pax when they cannot hold it, or it is not ASCII.</summary>
+    private static (ReadOnlyMemory<byte> Name, ReadOnlyMemory<byte> Prefix) PathFields(byte[] path, PaxExtendedHeader pax)
+    {
+        var split = Split(path);
+        if (split is null || !Ascii.IsValid(path))
+        {
+            pax.Add("path", path);
+        }
+
+        return split ?? (Truncate(path, UstarHeader.FieldLengths.Name), ReadOnlyMemory<byte>.Empty);
+    }
+
+    /// <summary>The ustar linkname of a link's target; the whole target in pax when it is too long or not ASCII.</summary>
+    private static ReadOnlyMemory<byte> LinkNameField(string? target, PaxExtendedHeader pax)
+    {
+        if (target is null)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(target);
+        if (bytes.Length > UstarHeader.FieldLengths.LinkName || !Ascii.IsValid(bytes))
+        {
+            pax.Add("linkpath", bytes);
+        }
+
+        return Truncate(bytes, UstarHeader.FieldLengths.LinkName);
+    }
+
+    /// <summary>Size, mtime (also when not a whole second), uid and gid in pax when their octal fields cannot hold them.</summary>
+    private static void AddNumbersUstarCannotHold(PreparedEntry entry, long length, PaxExtendedHeader pax)
+    {
+        if (!TarNumber.FitsOctal(length, UstarHeader.FieldLengths.Size))
+        {
+            pax.Add("size", length);
+        }
+
+        var seconds = entry.LastModified.ToUnixTimeSeconds();
+        var whole = (entry.LastModified.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % TimeSpan.TicksPerSecond == 0;
+        if (!whole || !TarNumber.FitsOctal(seconds, UstarHeader.FieldLengths.Mtime))
+        {
+            pax.Add("mtime", PaxExtendedHeader.FormatTime(entry.LastModified));
+        }
+
+        if (!TarNumber.FitsOctal(entry.UserId, UstarHeader.FieldLengths.Uid))
+        {
+            pax.Add("uid", entry.UserId);
+        }
+
+        if (!TarNumber.FitsOctal(entry.GroupId, UstarHeader.FieldLengths.Gid))
+        {
+            pax.Add("gid", entry.GroupId);
+        }
     }
 
     /// <summary>
