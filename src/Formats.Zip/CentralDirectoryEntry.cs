@@ -28,9 +28,22 @@ internal readonly record struct CentralDirectoryEntry(
 
     private int Zip64ExtraLength(bool always)
     {
+        var zip64 = Zip64Extra(always);
+        return zip64.Length == Zip64ExtraFieldCentral.FixedLength ? 0 : zip64.Length;
+    }
+
+    /// <summary>The central zip64 extra: only the saturated fields, in APPNOTE 4.5.3's order (the generated writer keeps it).</summary>
+    private Zip64ExtraFieldCentral Zip64Extra(bool always)
+    {
         var (u, c, o) = Zip64Fields(always);
-        var count = (u ? 1 : 0) + (c ? 1 : 0) + (o ? 1 : 0);
-        return count == 0 ? 0 : ExtraFieldHeader.FixedLength + (count * sizeof(ulong));
+        var extra = new Zip64ExtraFieldCentral
+        {
+            OriginalSize = u ? (ulong)UncompressedSize : null,
+            CompressedSize = c ? (ulong)CompressedSize : null,
+            RelativeHeaderOffset = o ? (ulong)LocalHeaderOffset : null,
+        };
+        extra.DataSize = (ushort)(extra.Length - Zip64ExtraFieldCentral.FixedLength);
+        return extra;
     }
 
     /// <summary>Writes the central directory header with its name and extra fields; returns its length.</summary>
@@ -62,17 +75,7 @@ internal readonly record struct CentralDirectoryEntry(
         at += NameBytes.Length;
         if (zip64Length != 0)
         {
-            // Only the saturated fields, in this order (APPNOTE 4.5.3).
-            new ExtraFieldHeader { HeaderId = Zip64ExtraFieldLocal.HeaderId, DataSize = (ushort)(zip64Length - ExtraFieldHeader.FixedLength) }.Write(destination[at..]);
-            at += ExtraFieldHeader.FixedLength;
-            foreach (var (present, value) in (ReadOnlySpan<(bool, long)>)[(u, UncompressedSize), (c, CompressedSize), (o, LocalHeaderOffset)])
-            {
-                if (present)
-                {
-                    System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], (ulong)value);
-                    at += sizeof(ulong);
-                }
-            }
+            at += Zip64Extra(alwaysZip64).Write(destination[at..]);
         }
 
         at += Time.WriteExtra(destination[at..]);

@@ -34,21 +34,9 @@ public sealed class PackageTests : IDisposable
         CheckPackages();
 
         var app = Directory.CreateDirectory(Path.Combine(_work, "app")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Formats.Zip" Version="{_version}" />
-                <PackageReference Include="Formats.Tar" Version="{_version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), Repository.ConsoleAppProject(
+            $"""<PackageReference Include="Formats.Zip" Version="{_version}" />""",
+            $"""<PackageReference Include="Formats.Tar" Version="{_version}" />"""));
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>

@@ -25,21 +25,9 @@ public sealed partial class ReadmeExampleTests : IDisposable
 
         var app = Directory.CreateDirectory(Path.Combine(_work, "app")).FullName;
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), example);
-        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <ProjectReference Include="{Path.Combine(root, "src", "Formats.Zip", "Formats.Zip.csproj")}" />
-                <ProjectReference Include="{Path.Combine(root, "src", "Formats.Tar", "Formats.Tar.csproj")}" />
-              </ItemGroup>
-            </Project>
-            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), Repository.ConsoleAppProject(
+            $"""<ProjectReference Include="{Path.Combine(root, "src", "Formats.Zip", "Formats.Zip.csproj")}" />""",
+            $"""<ProjectReference Include="{Path.Combine(root, "src", "Formats.Tar", "Formats.Tar.csproj")}" />"""));
 
         // Its own artifacts folder, so this build leaves the test run's bin and obj alone.
         var artifacts = Path.Combine(_work, "artifacts");

@@ -28,4 +28,23 @@ public static class Repository
         ["MSBUILDDISABLENODEREUSE"] = "1",
         ["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1",
     };
+
+    /// <summary>
+    /// The project file of a fresh console app outside the repository, as a user would start one (nullable, warnings as
+    /// errors), referencing what <paramref name="references"/> lists (PackageReference or ProjectReference elements).
+    /// </summary>
+    public static string ConsoleAppProject(params string[] references) => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <Nullable>enable</Nullable>
+            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+          </PropertyGroup>
+          <ItemGroup>
+        {string.Join("\n", references.Select(r => "    " + r))}
+          </ItemGroup>
+        </Project>
+        """;
 }

@@ -30,7 +30,18 @@ internal static class CSharpEmitter
             s.Append("    public ").Append(CSharpType(f.Type)).Append(' ').Append(f.Name).Append(";\n");
         }
 
+        foreach (var f in record.Optional)
+        {
+            s.Append("\n    /// <summary>").Append(Xml(f.Description)).Append(" (written only when set).</summary>\n");
+            s.Append("    public ").Append(CSharpType(f.Type)).Append("? ").Append(f.Name).Append(";\n");
+        }
+
         AppendWriter(s, file, record);
+        if (record.Optional.Count > 0)
+        {
+            AppendOptionalWriter(s, record);
+        }
+
         s.Append("}\n");
         return s.ToString();
     }
@@ -60,7 +71,7 @@ internal static class CSharpEmitter
     {
         s.Append("\n    /// <summary>Length in bytes of each fixed field.</summary>\n");
         s.Append("    public static class FieldLengths\n    {\n");
-        foreach (var f in record.Fields)
+        foreach (var f in record.Fields.Concat(record.Optional))
         {
             s.Append("        public const int ").Append(f.Name).Append(" = ").Append(f.Length.ToString(CultureInfo.InvariantCulture)).Append(";\n");
         }
@@ -82,7 +93,7 @@ internal static class CSharpEmitter
     private static void AppendWriter(StringBuilder s, RecordFile file, RecordSpec record)
     {
         s.Append("\n    /// <summary>Writes the fixed part of the record to the start of <paramref name=\"destination\"/>.</summary>\n");
-        s.Append("    public readonly void Write(Span<byte> destination)\n    {\n");
+        s.Append(record.Optional.Count == 0 ? "    public readonly void Write(" : "    private readonly void WriteFixed(").Append("Span<byte> destination)\n    {\n");
         s.Append("        destination = destination[..FixedLength];\n");
         if (record.Fields.Any(f => f.Type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero))
         {
@@ -101,6 +112,39 @@ internal static class CSharpEmitter
 
         s.Append("    }\n");
     }
+
+    /// <summary>A record with optional fields: its length with the fields set, and a writer of all of it.</summary>
+    private static void AppendOptionalWriter(StringBuilder s, RecordSpec record)
+    {
+        s.Append("\n    /// <summary>Length of the record with the optional fields that are set.</summary>\n");
+        s.Append("    public readonly int Length => FixedLength");
+        foreach (var f in record.Optional)
+        {
+            s.Append(" + (").Append(f.Name).Append(" is null ? 0 : FieldLengths.").Append(f.Name).Append(')');
+        }
+
+        s.Append(";\n");
+        s.Append("\n    /// <summary>Writes the fixed part, then each optional field that is set, in order; returns <see cref=\"Length\"/>.</summary>\n");
+        s.Append("    public readonly int Write(Span<byte> destination)\n    {\n");
+        s.Append("        WriteFixed(destination);\n");
+        s.Append("        var at = FixedLength;\n");
+        foreach (var f in record.Optional)
+        {
+            var write = f.Type switch
+            {
+                FieldType.U16 => "WriteUInt16LittleEndian",
+                FieldType.U32 => "WriteUInt32LittleEndian",
+                _ => "WriteUInt64LittleEndian",
+            };
+            s.Append("        if (").Append(f.Name).Append(" is { } ").Append(Camel(f.Name)).Append(")\n        {\n");
+            s.Append("            BinaryPrimitives.").Append(write).Append("(destination[at..], ").Append(Camel(f.Name)).Append(");\n");
+            s.Append("            at += FieldLengths.").Append(f.Name).Append(";\n        }\n\n");
+        }
+
+        s.Append("        return at;\n    }\n");
+    }
+
+    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     internal static string CSharpType(FieldType type) => type switch
     {

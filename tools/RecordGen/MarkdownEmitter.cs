@@ -40,6 +40,12 @@ internal static class MarkdownEmitter
                     offset += f.Length;
                 }
 
+                foreach (var f in r.Optional)
+                {
+                    s.Append("| after the fixed part | ").Append(f.Length.ToString(CultureInfo.InvariantCulture)).Append(" | ").Append(f.TypeName)
+                        .Append(" | `").Append(f.Name).Append("` | ").Append(f.Description).Append(", only when set, in this order | |\n");
+                }
+
                 string? previous = null;
                 foreach (var t in r.Trailing)
                 {

@@ -5,7 +5,11 @@ namespace Formats.Tools.RecordGen;
 /// <summary>One data file of records: which format, where its C# goes, and its records in file order.</summary>
 internal sealed record RecordFile(string SourcePath, string Format, string FormatTitle, string Namespace, string OutputFolder, string ReadersFolder, string? NumbersHelper, IReadOnlyList<RecordSpec> Records);
 
-internal sealed record RecordSpec(string Name, string Title, string Section, IReadOnlyList<FieldSpec> Fields, IReadOnlyList<TrailingSpec> Trailing)
+/// <summary>
+/// One record: fixed fields, then optional integer fields (written only when set, in order, after the fixed part), then
+/// trailing variable parts sized by a fixed field.
+/// </summary>
+internal sealed record RecordSpec(string Name, string Title, string Section, IReadOnlyList<FieldSpec> Fields, IReadOnlyList<FieldSpec> Optional, IReadOnlyList<TrailingSpec> Trailing)
 {
     public int FixedLength => Fields.Sum(f => f.Length);
 }
@@ -57,6 +61,7 @@ internal sealed class RecordParser
     // The record being read, between its 'record' and 'end' lines.
     private string? _name, _recordTitle, _section;
     private List<FieldSpec> _fields = [];
+    private List<FieldSpec> _optional = [];
     private List<TrailingSpec> _trailing = [];
 
     private RecordParser(string path) => _path = path;
@@ -93,13 +98,21 @@ internal sealed class RecordParser
                 Require(_name is null, "record inside a record");
                 Require(tokens.Count == 4, "expected: record NAME \"title\" \"section\"");
                 (_name, _recordTitle, _section) = (tokens[1], tokens[2], tokens[3]);
-                (_fields, _trailing) = ([], []);
+                (_fields, _optional, _trailing) = ([], [], []);
                 break;
             case "end":
                 Require(_name is not null, "end outside a record");
                 Require(_fields.Count > 0, $"record {_name} has no fields");
-                _records.Add(new RecordSpec(_name!, _recordTitle!, _section!, _fields, _trailing));
+                _records.Add(new RecordSpec(_name!, _recordTitle!, _section!, _fields, _optional, _trailing));
                 _name = null;
+                break;
+            case "optional":
+                Require(_name is not null, "optional outside a record");
+                Require(_trailing.Count == 0, "optional fields must come before trailing parts");
+                var optional = ParseField(tokens[1..]);
+                Require(optional.Type is FieldType.U16 or FieldType.U32 or FieldType.U64 && !optional.IsConstant, "an optional field is an integer (u16, u32 or u64) the caller sets");
+                Require(_fields.Concat(_optional).All(f => f.Name != optional.Name), $"duplicate field {optional.Name}");
+                _optional.Add(optional);
                 break;
             case "trailing":
                 Require(_name is not null, "trailing outside a record");
@@ -109,7 +122,7 @@ internal sealed class RecordParser
                 break;
             default:
                 Require(_name is not null, $"unexpected '{tokens[0]}' outside a record");
-                Require(_trailing.Count == 0, "fixed fields must come before trailing parts");
+                Require(_trailing.Count == 0 && _optional.Count == 0, "fixed fields must come before optional fields and trailing parts");
                 var field = ParseField(tokens);
                 Require(_fields.All(f => f.Name != field.Name), $"duplicate field {field.Name}");
                 _fields.Add(field);
