@@ -104,8 +104,6 @@ public abstract partial class ArchiveWriter : IArchiveSink
             {
                 await AddWindowedEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
             }
-
-            _state = State.Ready;
         }
         catch (Exception ex)
         {
@@ -257,7 +255,6 @@ public abstract partial class ArchiveWriter : IArchiveSink
         try
         {
             await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
-            _state = State.Ready;
         }
         catch (Exception ex)
         {
@@ -275,10 +272,12 @@ public abstract partial class ArchiveWriter : IArchiveSink
         return _open = new ContentCounter(prepared, content);
     }
 
+    /// <summary>Finishes the entry's content: the writer is ready for the next entry.</summary>
     private async ValueTask FinishCounterAsync(ContentCounter counter, CancellationToken cancellationToken)
     {
         await counter.FinishAsync(cancellationToken).ConfigureAwait(false);
         _open = null;
+        _state = State.Ready;
     }
 
     /// <summary>Releases the unfinished entry's content, if any.</summary>

@@ -5,6 +5,9 @@ namespace Formats;
 /// <summary>What every writer's options have: the compression level and the entry name policy.</summary>
 public abstract class ArchiveWriterOptions
 {
+    /// <summary>The compression level when none is given: 6, zlib's default.</summary>
+    public const int DefaultCompressionLevel = 6;
+
     private protected ArchiveWriterOptions()
     {
     }

@@ -257,7 +257,7 @@ internal static class ArchiveCommand
 
     public static int ParseLevel(string? level) => level switch
     {
-        null or "optimal" => 6,
+        null or "optimal" => ArchiveWriterOptions.DefaultCompressionLevel,
         "fastest" => 1,
         "smallest" => 9,
         [var d] when d is >= '0' and <= '9' => d - '0',
