@@ -3,8 +3,9 @@ using Formats.Zip.Records;
 namespace Formats.Zip;
 
 /// <summary>
-/// What the central directory needs of an entry, kept from its local header until the archive is completed: 72 bytes
-/// besides the name's own array (checked by a test), because an archive may hold millions of them.
+/// What the central directory needs of an entry, kept from its local header until the archive is completed: 64 bytes
+/// besides the name's own array (checked by a test), because an archive may hold millions of them. Owner ids, which
+/// only some entries have, are kept apart (<see cref="CentralDirectoryRecords"/>) and given to the writer.
 /// </summary>
 internal readonly record struct CentralDirectoryEntry(
     byte[] NameBytes,
@@ -12,7 +13,6 @@ internal readonly record struct CentralDirectoryEntry(
     long CompressedSize,
     long UncompressedSize,
     ZipTimestamp Time,
-    UnixOwner Owner,
     uint Crc32,
     uint ExternalAttributes,
     ushort Method,
@@ -23,8 +23,8 @@ internal readonly record struct CentralDirectoryEntry(
     private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) =>
         Zip64Rules.InCentralHeader(always, UncompressedSize, CompressedSize, LocalHeaderOffset);
 
-    public int Length(bool alwaysZip64) =>
-        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + Owner.ExtraLength;
+    public int Length(bool alwaysZip64, UnixOwner owner) =>
+        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + owner.ExtraLength;
 
     private int Zip64ExtraLength(bool always)
     {
@@ -47,7 +47,7 @@ internal readonly record struct CentralDirectoryEntry(
     }
 
     /// <summary>Writes the central directory header with its name and extra fields; returns its length.</summary>
-    public int Write(Span<byte> destination, bool alwaysZip64)
+    public int Write(Span<byte> destination, bool alwaysZip64, UnixOwner owner)
     {
         var (u, c, o) = Zip64Fields(alwaysZip64);
         var zip64Length = Zip64ExtraLength(alwaysZip64);
@@ -63,7 +63,7 @@ internal readonly record struct CentralDirectoryEntry(
             CompressedSize = c ? ZipConstants.Zip64Saturated32 : (uint)CompressedSize,
             UncompressedSize = u ? ZipConstants.Zip64Saturated32 : (uint)UncompressedSize,
             FileNameLength = (ushort)NameBytes.Length,
-            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + Owner.ExtraLength),
+            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + owner.ExtraLength),
             FileCommentLength = 0,
             DiskNumberStart = 0,
             InternalFileAttributes = 0,
@@ -79,7 +79,7 @@ internal readonly record struct CentralDirectoryEntry(
         }
 
         at += Time.WriteExtra(destination[at..]);
-        at += Owner.WriteExtra(destination[at..]);
+        at += owner.WriteExtra(destination[at..]);
         return at;
     }
 }

@@ -12,9 +12,9 @@ internal static class ZipEndRecords
     {
         var always = options.Zip64 == Zip64Mode.Always;
         var directoryOffset = output.Position;
-        foreach (var entry in entries.InOrder())
+        foreach (var (entry, owner) in entries.InOrder())
         {
-            await output.WriteRecordAsync(entry.Length(always), (entry, always), static (span, e) => e.entry.Write(span, e.always), cancellationToken).ConfigureAwait(false);
+            await output.WriteRecordAsync(entry.Length(always, owner), (entry, always, owner), static (span, e) => e.entry.Write(span, e.always, e.owner), cancellationToken).ConfigureAwait(false);
         }
 
         var end = new End(entries.Count, directoryOffset, output.Position - directoryOffset, output.Position, always);

@@ -3,11 +3,12 @@ namespace Formats.Naming;
 /// <summary>Applies an <see cref="EntryNamePolicy"/> for one archive: checks and normalises each name and remembers the names used.</summary>
 internal sealed class EntryNameRegistry(EntryNamePolicy policy)
 {
-    // Every name used, by its collision key (CanonicalDecomposition.FoldKey; the name itself when collisions are
-    // allowed), with the name as written; apart, the few that a hard link may not point at (directories, symbolic
-    // links), and the folders that names imply. Sets keyed by name keep the bytes retained per entry low in archives of
-    // millions of files; the key is the name's own instance for plain lower-case ASCII names.
-    private readonly Dictionary<string, string> _used = new(StringComparer.Ordinal);
+    // Every name used; the collision keys (CanonicalDecomposition.FoldKey) of the names that differ from their key (a
+    // plain lower-case ASCII name is its own key and costs nothing more); apart, the few names a hard link may not point
+    // at (directories, symbolic links), and the folders that names imply. Sets keep the bytes retained per entry low
+    // in archives of millions of files.
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _otherKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _notLinkable = new(StringComparer.Ordinal);
     private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
 
@@ -53,10 +54,23 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
 
     private bool Use(string name, string key, EntryKind kind, out string earlier)
     {
-        if (!_used.TryAdd(key, name))
+        if (_used.Contains(name))
         {
-            earlier = _used[key];
+            earlier = name;
             return false;
+        }
+
+        // An earlier name with this key is either the key itself, or one of the names that differ from their key.
+        if ((key != name && _used.Contains(key)) || _otherKeys.Contains(key))
+        {
+            earlier = EarlierWithKey(key);
+            return false;
+        }
+
+        _used.Add(name);
+        if (key != name)
+        {
+            _otherKeys.Add(key);
         }
 
         earlier = name;
@@ -67,6 +81,12 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
 
         return true;
     }
+
+    /// <summary>True when an earlier entry has the collision key <paramref name="key"/>.</summary>
+    private bool Taken(string key) => _used.Contains(key) || _otherKeys.Contains(key);
+
+    /// <summary>The earlier name with collision key <paramref name="key"/>, for a refusal's message (a search: refusals are rare).</summary>
+    private string EarlierWithKey(string key) => _used.Contains(key) ? key : _used.First(n => Key(n) == key);
 
     /// <summary>
     /// Refuses a file (or link) where earlier names imply a folder, and a name below an earlier file (or link): the two
@@ -94,9 +114,9 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
                 break;
             }
 
-            if (_used.TryGetValue(folder, out var file))
+            if (Taken(folder))
             {
-                throw new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{file}' is not a folder, so nothing can be extracted below it");
+                throw new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{EarlierWithKey(folder)}' is not a folder, so nothing can be extracted below it");
             }
 
             (newFolders ??= []).Add(folder);
@@ -127,7 +147,7 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     public string CheckHardLinkTarget(string entryName, string normalizedName, string target)
     {
         var t = target.Replace('\\', '/');
-        if (t == normalizedName || !_used.TryGetValue(Key(t), out var earlier) || earlier != t || _notLinkable.Contains(t))
+        if (t == normalizedName || !_used.Contains(t) || _notLinkable.Contains(t))
         {
             throw new InvalidEntryNameException(entryName, EntryNameRule.LinkEscapesArchive, $"hard link target '{target}' is not an earlier file entry of the archive");
         }

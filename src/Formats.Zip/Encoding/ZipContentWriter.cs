@@ -157,8 +157,9 @@ internal sealed class ZipContentWriter : ISkippableContent
             await Output.WriteRecordAsync(_layout.DescriptorLength, (_layout.LocalZip64, crc, encoded, _length), static (span, d) => WriteDescriptor(span, d.LocalZip64, d.crc, d.encoded, d._length), cancellationToken).ConfigureAwait(false);
         }
 
-        _members.Directory.Add(new CentralDirectoryEntry(
-            _layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, _layout.Owner, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded));
+        _members.Directory.Add(
+            new CentralDirectoryEntry(_layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded),
+            _layout.Owner);
     }
 
     public async ValueTask AbortAsync()
