@@ -265,20 +265,7 @@ internal static class ArchiveCommand
     };
 
     /// <summary>--stdin-length N: the exact length of standard input, when the user knows it.</summary>
-    public static long? ParseStdinLength(CommandLine line)
-    {
-        if (line.Value("stdin-length") is not { } text)
-        {
-            return null;
-        }
-
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
-        {
-            throw new UsageException($"--stdin-length: '{text}' is not a length in bytes");
-        }
-
-        return length;
-    }
+    public static long? ParseStdinLength(CommandLine line) => line.Number("stdin-length", 0, long.MaxValue);
 
     public static DateTimeOffset? ParseTime(string? text)
     {

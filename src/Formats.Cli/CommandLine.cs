@@ -72,5 +72,18 @@ internal sealed class CommandLine
 
     public string? Value(string name) => _values.GetValueOrDefault(name);
 
+    /// <summary>The whole number option <paramref name="name"/> gives, from <paramref name="minimum"/> to <paramref name="maximum"/>; null when not given.</summary>
+    public long? Number(string name, long minimum, long maximum)
+    {
+        if (Value(name) is not { } text)
+        {
+            return null;
+        }
+
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
+            ? value
+            : throw new UsageException($"--{name}: '{text}' is not a whole number from {minimum} to {maximum}");
+    }
+
     public bool Flag(string name) => _flags.Contains(name);
 }

@@ -74,12 +74,12 @@ internal static class ServeCommand
         var options = new ServeOptions
         {
             AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
-            MaxMembers = (int)Number(line, "max-members", defaults.MaxMembers, int.MaxValue),
-            MaxManifestBytes = Number(line, "max-manifest-bytes", defaults.MaxManifestBytes, long.MaxValue),
+            MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
+            MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             Http = new HttpSourceOptions
             {
-                MinimumBytesPerSecond = Number(line, "min-rate", HttpSourceOptions.Default.MinimumBytesPerSecond, long.MaxValue),
-                RateWindow = TimeSpan.FromSeconds(Number(line, "rate-window", (long)HttpSourceOptions.Default.RateWindow.TotalSeconds, 86_400, minimum: 1)),
+                MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
+                RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
             },
         };
         await using var app = Build(Path.GetFullPath(root), line.Value("urls") ?? "http://127.0.0.1:5000", options);
@@ -125,18 +125,6 @@ internal static class ServeCommand
         }
 
         return (rest, values);
-    }
-
-    private static long Number(CommandLine line, string name, long fallback, long maximum, long minimum = 0)
-    {
-        if (line.Value(name) is not { } text)
-        {
-            return fallback;
-        }
-
-        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
-            ? value
-            : throw new UsageException($"--{name}: '{text}' is not a whole number from {minimum} to {maximum}");
     }
 
     /// <summary>The web app: the page at /, archives of local files at /download, archives of manifests at /manifest.</summary>

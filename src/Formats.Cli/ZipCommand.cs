@@ -68,12 +68,7 @@ internal static class ZipCommand
         var options = new ZipWriterOptions
         {
             Method = ArchiveCommand.Choice(line, "method", ("deflate", ZipCompressionMethod.Deflate), ("auto", ZipCompressionMethod.Auto), ("stored", ZipCompressionMethod.Stored), ("zstd", ZipCompressionMethod.Zstandard)),
-            MaxDegreeOfParallelism = line.Value("threads") switch
-            {
-                null => Environment.ProcessorCount,
-                var t when int.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 256 => n,
-                var t => throw new UsageException($"--threads: '{t}' is not a number from 1 to 256"),
-            },
+            MaxDegreeOfParallelism = (int)(line.Number("threads", 1, 256) ?? Environment.ProcessorCount),
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             NamePolicy = ArchiveCommand.NamePolicy(line),
             Zip64 = ArchiveCommand.Choice(line, "zip64", ("auto", Zip64Mode.Auto), ("always", Zip64Mode.Always), ("never", Zip64Mode.Never)),
