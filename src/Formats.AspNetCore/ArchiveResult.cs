@@ -81,6 +81,18 @@ public sealed class ArchiveResult : IResult
     /// <summary>The plan this result sends.</summary>
     public ArchivePlan CreatePlan() => CreatePlan(Items);
 
+    /// <summary>
+    /// The Content-Disposition to send as given (an app's own, passed through by the archive responses middleware);
+    /// null: <c>attachment</c> with <see cref="FileName"/> and the format's extension.
+    /// </summary>
+    internal string? ContentDispositionValue { get; init; }
+
+    /// <summary>Headers set on the archive's response as given (Cache-Control and Set-Cookie from an app), not on errors.</summary>
+    internal IReadOnlyList<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> ExtraHeaders { get; init; } = [];
+
+    /// <summary>What the last <see cref="ExecuteAsync"/> did: its outcome and the archive bytes it handed to the response.</summary>
+    internal (string Outcome, long BytesSent) Report { get; private set; } = ("not run", 0);
+
     /// <summary>How many bytes of the response are held back until the writer flushes past them: a failure inside them still gets a clean 502.</summary>
     internal const int HeldResponseBytes = 128 * 1024;
 
@@ -116,13 +128,21 @@ public sealed class ArchiveResult : IResult
         }
         catch (InvalidEntryNameException ex)
         {
+            Report = ("refused name", 0);
             await WriteErrorAsync(response, StatusCodes.Status400BadRequest, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
             return;
         }
 
         var range = WriteHeaders(httpContext, plan, rangeable, length, logger);
-        if (range is not { } window || HttpMethods.IsHead(httpContext.Request.Method))
+        if (range is not { } window)
         {
+            Report = ("range not satisfiable", 0);
+            return;
+        }
+
+        if (HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            Report = ("headers only", 0);
             return;
         }
 
@@ -147,7 +167,12 @@ public sealed class ArchiveResult : IResult
         }
 
         response.ContentType = Format.ContentType();
-        response.Headers.ContentDisposition = ContentDisposition.Attachment(FileName + Format.Extension());
+        response.Headers.ContentDisposition = ContentDispositionValue ?? ContentDisposition.Attachment(FileName + Format.Extension());
+        foreach (var (name, value) in ExtraHeaders)
+        {
+            response.Headers[name] = value;
+        }
+
         if (length.Length is not { } total)
         {
             if (logger.IsEnabled(LogLevel.Debug))
@@ -209,9 +234,13 @@ public sealed class ArchiveResult : IResult
         await using var readAheadScope = readAhead.ConfigureAwait(false);
         var sending = plan.WithItems(readAhead.Items);
         var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes);
+        var format = Format.Extension()[1..];
+        var partial = response.StatusCode == StatusCodes.Status206PartialContent;
+        var completed = false;
+        ArchiveMetrics.Start(format);
         try
         {
-            if (response.StatusCode == StatusCodes.Status206PartialContent)
+            if (partial)
             {
                 await sending.WriteRangeAsync(body, window.Start, window.End, cancellationToken).ConfigureAwait(false);
             }
@@ -221,10 +250,13 @@ public sealed class ArchiveResult : IResult
             }
 
             await body.ReleaseAndFlushAsync(cancellationToken).ConfigureAwait(false);
+            completed = true;
+            Report = (partial ? "complete range" : "complete", body.Written);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client went away; the writer has disposed the open sources.
+            Report = ("client went away", body.Released ? body.Written : 0);
         }
         catch (Exception ex) when (ex is ArchiveException or IOException or HttpRequestException or InvalidEntryNameException)
         {
@@ -232,12 +264,18 @@ public sealed class ArchiveResult : IResult
             if (!body.Released && !response.HasStarted)
             {
                 // Nothing of the archive reached the response: the held bytes are dropped and the error goes alone.
+                Report = ("failed before the first byte: 502", 0);
                 await WriteErrorAsync(response, StatusCodes.Status502BadGateway, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
                 return;
             }
 
             // Headers (and perhaps Content-Length) are out: only a broken connection tells the client.
+            Report = ("failed after the first byte: connection aborted", body.Written);
             httpContext.Abort();
+        }
+        finally
+        {
+            ArchiveMetrics.End(format, Report.BytesSent, completed);
         }
     }
 

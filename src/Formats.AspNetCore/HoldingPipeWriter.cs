@@ -16,12 +16,16 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
     /// <summary>True once any byte went to the response (or the writer was released): from then on, only aborting tells the client.</summary>
     public bool Released => _held is null;
 
+    /// <summary>Every byte written, held or not.</summary>
+    public long Written { get; private set; }
+
     public override Memory<byte> GetMemory(int sizeHint = 0) => _held is { } held ? held.GetMemory(sizeHint) : inner.GetMemory(sizeHint);
 
     public override Span<byte> GetSpan(int sizeHint = 0) => _held is { } held ? held.GetSpan(sizeHint) : inner.GetSpan(sizeHint);
 
     public override void Advance(int bytes)
     {
+        Written += bytes;
         if (_held is { } held)
         {
             held.Advance(bytes);

@@ -13,6 +13,8 @@ internal static class CliApp
           tar       write a TAR archive, plain, gzip or zstd (formats tar --help)
           size      print the exact length an archive will have, before writing it (formats size --help)
           serve     a download page over a folder, and a manifest endpoint (formats serve --help)
+          gateway   stand in front of an app in any language and turn its X-Archive-Files answers into
+                    archives, as nginx mod_zip does (formats gateway --help)
 
         Zip or tar? Zip for people (every OS opens it) and for input of unknown length; tar for Unix tools and
         backups (owners, hard links, 'curl ... | tar x'), when every length is known up front.
@@ -45,6 +47,8 @@ internal static class CliApp
                     return await SizeCommand.RunAsync(rest, io, cancellationToken);
                 case ["serve", .. var rest]:
                     return await ServeCommand.RunAsync(rest, io, cancellationToken);
+                case ["gateway", .. var rest]:
+                    return await GatewayCommand.RunAsync(rest, io, cancellationToken);
                 default:
                     throw new UsageException($"unknown command '{args[0]}' (try 'formats --help')");
             }

@@ -98,7 +98,7 @@ internal static class ServeCommand
     }
 
     /// <summary>Takes every "--name value" and "--name=value" of a repeatable option out of <paramref name="args"/> (before "--").</summary>
-    private static (List<string> Others, List<string> Values) TakeRepeated(List<string> args, string name)
+    internal static (List<string> Others, List<string> Values) TakeRepeated(List<string> args, string name)
     {
         var rest = new List<string>();
         var values = new List<string>();

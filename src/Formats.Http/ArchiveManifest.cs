@@ -12,11 +12,15 @@ namespace Formats.Http;
 /// <item>JSON lines: <c>{"name": "...", "url": "..." or "path": "...", "size": 123, "crc32": "1a2b3c4d",
 /// "mtime": "2024-01-01T00:00:00Z" or seconds, "mode": "0644"}</c>; only name and url or path are required.</item>
 /// </list>
-/// Blank lines and lines starting with '#' are skipped. Malformed input throws <see cref="FormatException"/> (and only
+/// A location of <c>@directory</c> (mod_zip's marker; in JSON, <c>"directory": true</c> in place of url or path) gives
+/// an empty directory entry. Blank lines and lines starting with '#' are skipped. Malformed input throws <see cref="FormatException"/> (and only
 /// that) naming the line and, once it is read, the entry; URLs in messages lose their user information.
 /// </summary>
 public static class ArchiveManifest
 {
+    /// <summary>The location that makes a line an empty directory entry (mod_zip's marker).</summary>
+    public const string DirectoryMarker = "@directory";
+
     /// <summary>
     /// Parses <paramref name="text"/>, without limits. URLs become
     /// <c>EntrySource.FromUrl</c> sources on <paramref name="client"/>
@@ -55,7 +59,10 @@ public static class ArchiveManifest
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         using var limited = new LimitedStream(stream, options.MaxBytes);
-        using var reader = new StreamReader(limited, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 16 * 1024, leaveOpen: true);
+        var encoding = options.Encoding is { } named
+            ? Encoding.GetEncoding(named.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)
+            : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        using var reader = new StreamReader(limited, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null, bufferSize: 16 * 1024, leaveOpen: true);
         var parser = new Parser(options);
         while (true)
         {
@@ -66,7 +73,7 @@ public static class ArchiveManifest
             }
             catch (DecoderFallbackException ex)
             {
-                throw new FormatException($"manifest line {parser.LineNumber + 1}: not UTF-8 ({ex.Message})", ex);
+                throw new FormatException($"manifest line {parser.LineNumber + 1}: not {encoding.WebName} ({ex.Message})", ex);
             }
 
             if (line is null)
@@ -120,10 +127,15 @@ public static class ArchiveManifest
             }
 
             name = CheckName(parts[3]);
+            if (parts[2] == DirectoryMarker)
+            {
+                return new ArchiveItem(ArchiveEntry.Directory(name));
+            }
+
             uint? crc = parts[0] == "-" ? null : uint.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
             var size = long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture);
             var entry = new ArchiveEntry(name) { Length = size, Crc32 = crc };
-            return new ArchiveItem(entry, options.OpenUrl(Resolve(parts[2]), size));
+            return new ArchiveItem(entry, Open(parts[2], size));
         }
 
         private ArchiveItem ParseJson(string line, ref string? name)
@@ -147,10 +159,15 @@ public static class ArchiveManifest
             UnixFileMode? mode = root.TryGetProperty("mode", out var md)
                 ? (UnixFileMode)(md.ValueKind == JsonValueKind.Number ? md.GetInt32() : Convert.ToInt32(Text(md, "mode"), 8))
                 : null;
+            if (root.TryGetProperty("directory", out var d) && d.ValueKind == JsonValueKind.True)
+            {
+                return new ArchiveItem(new ArchiveEntry(name, EntryKind.Directory) { LastModified = mtime, Mode = mode });
+            }
+
             EntrySource source;
             if (root.TryGetProperty("url", out var u))
             {
-                source = options.OpenUrl(Resolve(Text(u, "url")), size);
+                source = Open(Text(u, "url"), size);
             }
             else if (root.TryGetProperty("path", out var p))
             {
@@ -165,17 +182,36 @@ public static class ArchiveManifest
             return new ArchiveItem(entry, source);
         }
 
-        private Uri Resolve(string location)
+        /// <summary>
+        /// The source of a location: a reference relative to the base ("/files/a.txt", "a.txt") resolves against it and
+        /// opens with <see cref="ArchiveManifestOptions.OpenRelativeUrl"/>; an absolute http(s) URL with
+        /// <see cref="ArchiveManifestOptions.OpenUrl"/>; a relative reference may not resolve to another scheme.
+        /// </summary>
+        private EntrySource Open(string location, long? size)
         {
-            // A relative location may not resolve to another scheme ("file:///etc/passwd" against an http base).
-            if ((Uri.TryCreate(location, UriKind.Absolute, out var url) || (options.BaseUri is { } baseUri && Uri.TryCreate(baseUri, location, out url)))
-                && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            // On Unix, .NET parses "/files/a" as an absolute file: URI; a path from the root is relative here.
+            // "//host/x" (another host, the scheme implied) is absolute in effect and resolves like one.
+            var fromRoot = location.StartsWith('/') && !location.StartsWith("//", StringComparison.Ordinal);
+            if (!fromRoot && Uri.TryCreate(location, UriKind.Absolute, out var url))
             {
-                return url;
+                return IsHttp(url) ? options.OpenUrl(url, size) : throw new FormatException($"'{HttpEntrySource.Redact(location)}' is not an http(s) URL");
+            }
+
+            if (options.BaseUri is not { } baseUri)
+            {
+                throw new FormatException($"'{HttpEntrySource.Redact(location)}' is relative, and relative locations are not allowed here");
+            }
+
+            if (Uri.TryCreate(baseUri, location, out var resolved) && IsHttp(resolved))
+            {
+                var sameOrigin = Uri.Compare(resolved, baseUri, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;
+                return (sameOrigin ? options.OpenRelativeUrl ?? options.OpenUrl : options.OpenUrl)(resolved, size);
             }
 
             throw new FormatException($"'{HttpEntrySource.Redact(location)}' is not an http(s) URL");
         }
+
+        private static bool IsHttp(Uri url) => url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps;
     }
 
     private static string Text(JsonElement value, string property) =>

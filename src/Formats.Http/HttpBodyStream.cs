@@ -19,6 +19,11 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
 
     public DateTimeOffset? LastModified { get; init; }
 
+    /// <summary>When the request was sent (a <see cref="Stopwatch"/> timestamp): the fetch's duration is measured from it.</summary>
+    public long Started { get; init; }
+
+    private bool _ended;
+
     long? IEntrySourceMetadata.Length => RemainingLength;
 
     public async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
@@ -48,15 +53,35 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"GET {shown}: no data for {options.IdleTimeout.TotalSeconds:0.###} s");
+            throw Failed(new TimeoutException($"GET {shown}: no data for {options.IdleTimeout.TotalSeconds:0.###} s"));
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            throw new IOException($"GET {shown}: {ex.Message}", ex);
+            throw Failed(new IOException($"GET {shown}: {ex.Message}", ex));
         }
 
-        CheckRate(Stopwatch.GetElapsedTime(started), n);
+        try
+        {
+            CheckRate(Stopwatch.GetElapsedTime(started), n);
+        }
+        catch (TimeoutException ex)
+        {
+            throw Failed(ex);
+        }
+
+        if (n == 0 && buffer.Length > 0 && !_ended)
+        {
+            _ended = true;
+            HttpSourceMetrics.Fetched(Started, response.StatusCode);
+        }
+
         return n;
+    }
+
+    private static Exception Failed(Exception error)
+    {
+        HttpSourceMetrics.Failed(error);
+        return error;
     }
 
     private void CheckRate(TimeSpan waited, int received)

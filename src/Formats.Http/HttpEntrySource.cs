@@ -20,6 +20,20 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
 
     public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await OpenAtAsync(offset, started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
+        {
+            HttpSourceMetrics.Failed(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<Stream> OpenAtAsync(long offset, long started, CancellationToken cancellationToken)
+    {
         var (response, at) = await SendAsync(offset, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -50,6 +64,7 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
             {
                 RemainingLength = response.Content.Headers.ContentLength - skip,
                 LastModified = response.Content.Headers.LastModified,
+                Started = started,
             };
             await stream.SkipAsync(skip, cancellationToken).ConfigureAwait(false);
             return stream;
@@ -77,6 +92,15 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
             if (client.DefaultRequestHeaders.UserAgent.Count == 0)
             {
                 request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            }
+
+            // Credentials go to the origin they were given for, never to another one a redirect leads to.
+            if (options.RequestHeaders.Count > 0 && SameOrigin(at, url))
+            {
+                foreach (var (name, value) in options.RequestHeaders)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
             }
 
             HttpResponseMessage response;
@@ -125,6 +149,11 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
             }
         }
     }
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && a.Port == b.Port;
 
     /// <summary>Why <paramref name="target"/> may not be fetched (not http(s), or not allowed by the options), or null.</summary>
     internal static string? Refusal(Uri target, HttpSourceOptions options) =>

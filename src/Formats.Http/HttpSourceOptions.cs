@@ -58,4 +58,10 @@ public sealed class HttpSourceOptions
 
     /// <summary>Which URLs may be fetched: the first and every redirect's target (null: any http or https URL).</summary>
     public Func<Uri, bool>? AllowUrl { get; init; }
+
+    /// <summary>
+    /// Headers added to every request to the URL's own origin (scheme, host and port), such as the <c>Cookie</c> and
+    /// <c>Authorization</c> of the user an archive is made for; never sent after a redirect to another origin.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> RequestHeaders { get; init; } = [];
 }

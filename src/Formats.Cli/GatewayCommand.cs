@@ -1,0 +1,196 @@
+using Formats.AspNetCore;
+using Formats.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Formats.Cli;
+
+/// <summary>
+/// <c>formats gateway --upstream URL</c>: a reverse proxy (YARP) in front of an app in any language, with the archive
+/// responses middleware turning the app's <c>X-Archive-Files</c> answers into archives (nginx mod_zip's protocol).
+/// </summary>
+internal static class GatewayCommand
+{
+    public const string Help = """
+        Usage: formats gateway --upstream URL [--urls URL] [--allow-origin URL]... [limits]
+
+        Stands in front of an app (Django, Rails, Laravel, Express, ...) and passes every request to it unchanged,
+        except that an answer with the header 'X-Archive-Files: zip' (or tar, tar.gz, tar.zst) is read as a manifest
+        (nginx mod_zip's lines 'CRC32 SIZE LOCATION NAME', or JSON lines) and the archive streams in its place. Paths
+        such as /files/a.txt are fetched from the upstream with the user's Cookie and Authorization; absolute URLs only
+        from --allow-origin origins, without them. The app sees GET for HEAD and never the client's Range or If-*
+        headers on an archive's request: the gateway answers them from the archive. See docs/gateway.md.
+
+        Options
+          --upstream URL            the app, such as http://127.0.0.1:8000 (required)
+          --urls URL                where to listen (default: http://127.0.0.1:5000; only this machine can connect)
+          --allow-origin URL        an http(s) origin that absolute member URLs and redirects may name; repeatable
+          --prefix PATH             where the gateway's own endpoints live: PATH/healthz and PATH/metrics
+                                    (Prometheus text); default /_formats, never forwarded
+          --max-manifest-bytes N    the most bytes a manifest may have (default 16777216); more gives 502
+          --max-members N           the most entries a manifest may have (default 100000); more gives 502
+          --max-archives N          the most archives made at once (default 256); one more gets 503
+          --member-timeout SECONDS  the longest wait for a member's response headers and for more of its body
+                                    (default 30); after the first byte a late member aborts the download
+          --min-rate N              a member slower than N bytes/s over a window fails the archive (default 1024;
+                                    0: no minimum)
+          --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          -h, --help                this help
+
+        Logs one JSON line per archive to standard output: request id, members, bytes, duration and outcome.
+        """;
+
+    private static readonly Dictionary<string, string> Valued = new(StringComparer.Ordinal)
+    {
+        ["--upstream"] = "upstream",
+        ["--urls"] = "urls",
+        ["--prefix"] = "prefix",
+        ["--max-manifest-bytes"] = "max-manifest-bytes",
+        ["--max-members"] = "max-members",
+        ["--max-archives"] = "max-archives",
+        ["--member-timeout"] = "member-timeout",
+        ["--min-rate"] = "min-rate",
+        ["--rate-window"] = "rate-window",
+    };
+
+    public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
+    {
+        var (rest, origins) = ServeCommand.TakeRepeated([.. args], "--allow-origin");
+        var line = CommandLine.Parse(rest, Valued, ArchiveCommand.Flags);
+        if (line.Flag("help"))
+        {
+            await io.Out.WriteAsync(Help);
+            return 0;
+        }
+
+        if (line.Operands.Count > 0)
+        {
+            throw new UsageException($"gateway takes no SOURCE ('{line.Operands[0]}'); the app names the files");
+        }
+
+        var upstream = line.Value("upstream") is { } text ? ParseUpstream(text) : throw new UsageException("gateway needs --upstream URL, the app to stand in front of");
+        var prefix = line.Value("prefix") ?? "/_formats";
+        if (!prefix.StartsWith('/') || prefix.Length < 2 || prefix.EndsWith('/') || prefix.Any(char.IsControl) || prefix.Contains('?', StringComparison.Ordinal))
+        {
+            throw new UsageException($"--prefix: '{prefix}' is not a path such as /_formats");
+        }
+
+        var defaults = new ArchiveResponseOptions();
+        var timeout = TimeSpan.FromSeconds(line.Number("member-timeout", 1, 86_400) ?? (long)HttpSourceOptions.Default.ResponseTimeout.TotalSeconds);
+        var options = new ArchiveResponseOptions
+        {
+            MemberOrigin = upstream,
+            AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
+            MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
+            MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
+            MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
+            Http = new HttpSourceOptions
+            {
+                ResponseTimeout = timeout,
+                IdleTimeout = timeout,
+                MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
+                RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
+            },
+        };
+
+        await using var app = Build(upstream, line.Value("urls") ?? "http://127.0.0.1:5000", prefix, options);
+        await app.StartAsync(cancellationToken);
+        await io.Error.WriteLineAsync($"formats: gateway to {upstream} at {string.Join(", ", app.Urls)}; health and metrics under {prefix} (Ctrl-C stops)");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>The gateway: its own endpoints under <paramref name="prefix"/>, everything else through the middleware to YARP.</summary>
+    public static WebApplication Build(Uri upstream, string urls, string prefix, ArchiveResponseOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", LogLevel.Information);
+        builder.Services.AddHttpForwarder();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(ArchiveMeters.AspNetCore, ArchiveMeters.Http)
+            .AddPrometheusExporter());
+
+        // Members come from the upstream and the allowed origins through one pool of connections; redirects are
+        // followed by the sources (each hop checked), and cookies are the user's, never kept here.
+        var members = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        options = WithClient(options, members);
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(members.Dispose);
+        app.MapGet(prefix + "/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint(prefix + "/metrics");
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments(prefix, StringComparison.Ordinal), branch => branch.UseArchiveResponses(options));
+        app.MapForwarder("/{**path}", upstream.GetLeftPart(UriPartial.Path).TrimEnd('/'), ForwarderRequestConfig.Empty, new GatewayTransformer());
+        return app;
+    }
+
+    private static ArchiveResponseOptions WithClient(ArchiveResponseOptions o, HttpClient client) => new()
+    {
+        MemberOrigin = o.MemberOrigin,
+        AllowedOrigins = o.AllowedOrigins,
+        MaxManifestBytes = o.MaxManifestBytes,
+        MaxMembers = o.MaxMembers,
+        MaxConcurrentArchives = o.MaxConcurrentArchives,
+        Http = o.Http,
+        HttpClient = client,
+        ZipOptions = o.ZipOptions,
+        TarOptions = o.TarOptions,
+        ReadAheadDepth = o.ReadAheadDepth,
+        ReadAheadBufferBytes = o.ReadAheadBufferBytes,
+    };
+
+    private static Uri ParseUpstream(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+            || url.UserInfo.Length > 0 || url.Query.Length > 0 || url.Fragment.Length > 0)
+        {
+            throw new UsageException($"--upstream: '{text}' is not an http(s) URL such as http://127.0.0.1:8000");
+        }
+
+        return url;
+    }
+
+    /// <summary>YARP's default transforms, and the archive middleware's say on whether an upstream body is copied.</summary>
+    private sealed class GatewayTransformer : HttpTransformer
+    {
+        public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
+            Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            var copy = await Default.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+            return copy && proxyResponse is not null
+                ? await ArchiveResponses.ShouldCopyBodyAsync(httpContext, proxyResponse, cancellationToken)
+                : copy;
+        }
+
+        public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) =>
+            Default.TransformResponseTrailersAsync(httpContext, proxyResponse, cancellationToken);
+    }
+}

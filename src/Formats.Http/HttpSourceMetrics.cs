@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+
+namespace Formats.Http;
+
+/// <summary>
+/// The meter <c>Formats.Http</c>: how long member fetches take and how they fail. Export it with any
+/// System.Diagnostics.Metrics listener (OpenTelemetry's <c>AddMeter("Formats.Http")</c>; the gateway does).
+/// </summary>
+internal static class HttpSourceMetrics
+{
+    public const string MeterName = "Formats.Http";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    private static readonly Histogram<double> FetchDuration = Meter.CreateHistogram<double>(
+        "formats.member.fetch.duration", "s", "Time from a member's request to the end of its body, by status");
+
+    private static readonly Counter<long> Errors = Meter.CreateCounter<long>(
+        "formats.member.errors", "{error}", "Member fetches that failed, by HTTP status or kind (timeout, refused, network)");
+
+    /// <summary>A body read to its end: the whole fetch took since <paramref name="started"/>.</summary>
+    public static void Fetched(long started, HttpStatusCode status) =>
+        FetchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("status", (int)status));
+
+    /// <summary>A fetch that failed, tagged with its status or the kind of failure.</summary>
+    public static void Failed(Exception error) =>
+        Errors.Add(1, new KeyValuePair<string, object?>("status", Kind(error)));
+
+    private static string Kind(Exception error) => error switch
+    {
+        HttpRequestException { StatusCode: { } status } => ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TimeoutException => "timeout",
+        HttpRequestException when error.Message.Contains("allowed origin", StringComparison.Ordinal) || error.Message.Contains("not an http(s) URL", StringComparison.Ordinal) => "refused",
+        _ => "network",
+    };
+}
