@@ -114,14 +114,14 @@ internal static class GatewayCommand
     }
 
     /// <summary>The gateway: its own endpoints under <paramref name="prefix"/>, everything else through the middleware to YARP.</summary>
-    public static WebApplication Build(Uri upstream, string urls, string prefix, ArchiveResponseOptions options)
+    public static WebApplication Build(Uri upstream, string urls, string prefix, ArchiveResponseOptions options, bool logArchives = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", LogLevel.Information);
+        builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", logArchives ? LogLevel.Information : LogLevel.Warning);
         builder.Services.AddHttpForwarder();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ArchiveMeters.AspNetCore, ArchiveMeters.Http)

@@ -59,9 +59,7 @@ public static class ArchiveManifest
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         using var limited = new LimitedStream(stream, options.MaxBytes);
-        var encoding = options.Encoding is { } named
-            ? Encoding.GetEncoding(named.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)
-            : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        var encoding = options.Encoding is { } named ? Strict(named) : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         using var reader = new StreamReader(limited, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null, bufferSize: 16 * 1024, leaveOpen: true);
         var parser = new Parser(options);
         while (true)
@@ -212,6 +210,15 @@ public static class ArchiveManifest
         }
 
         private static bool IsHttp(Uri url) => url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps;
+    }
+
+    /// <summary>A copy of <paramref name="encoding"/> that throws on bytes it cannot decode, rather than guessing.</summary>
+    private static Encoding Strict(Encoding encoding)
+    {
+        var strict = (Encoding)encoding.Clone();
+        strict.EncoderFallback = EncoderFallback.ExceptionFallback;
+        strict.DecoderFallback = DecoderFallback.ExceptionFallback;
+        return strict;
     }
 
     private static string Text(JsonElement value, string property) =>

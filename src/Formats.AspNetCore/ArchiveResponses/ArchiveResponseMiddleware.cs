@@ -133,7 +133,7 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
         var kept = Kept.Where(appHeaders.ContainsKey).Select(name => new KeyValuePair<string, StringValues>(name, appHeaders[name])).ToList();
         response.Clear();
 
-        var (outcome, members, bytes) = ("refused", 0, 0L);
+        var (outcome, members, bytes) = ("manifest refused: 502", 0, 0L);
         try
         {
             if (!ArchiveFormats.TryParse(kind, out var format))
@@ -224,7 +224,9 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
         {
             try
             {
-                encoding = Encoding.GetEncoding(charset.TrimEnd(';'));
+                // The code pages (windows-1251, cp866, shift_jis, ...) ship with .NET but are not registered by default.
+                var name = charset.TrimEnd(';').Trim();
+                encoding = CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
             }
             catch (ArgumentException)
             {
