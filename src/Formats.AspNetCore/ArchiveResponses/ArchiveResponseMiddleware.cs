@@ -52,10 +52,6 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
             await next(context).ConfigureAwait(false);
             await capture.FlushWriterAsync().ConfigureAwait(false);
         }
-        catch (ResponseDiscardedException) when (capture.Decision == ResponseCapture.Mode.Discard)
-        {
-            // The app's answer to the altered request stopped at its first byte; it is asked again below.
-        }
         catch (ManifestLimitException) when (capture.Overflowed)
         {
             // Answered below with the limit named.

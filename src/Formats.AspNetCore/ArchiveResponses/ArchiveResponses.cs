@@ -18,6 +18,8 @@ public static class ArchiveResponses
     /// JSON lines) is read, its members fetched over HTTP within <paramref name="options"/>' origins and limits, and the
     /// archive streamed with the lengths, validators and ranges of <see cref="ArchiveResult"/>. Other responses pass
     /// through unchanged. Logs one line per archive on the category <c>Formats.AspNetCore.ArchiveResponses</c>.
+    /// Call it before <c>UseRouting</c>: the app is asked with GET for a HEAD, so a GET-only endpoint must be routed
+    /// as GET.
     /// </summary>
     public static IApplicationBuilder UseArchiveResponses(this IApplicationBuilder app, ArchiveResponseOptions? options = null)
     {
@@ -31,7 +33,7 @@ public static class ArchiveResponses
     /// For a reverse proxy in front of which the middleware stands (a YARP <c>HttpTransformer</c>'s
     /// <c>TransformResponseAsync</c>, after the headers are copied): whether to copy the upstream's body to the client.
     /// A manifest is read here instead, and an answer to the altered request is dropped without reading its body, so a
-    /// large file is not fetched twice. Without this call the middleware still works, reading such bodies through.
+    /// large file is not fetched twice. Without this call the middleware still works, reading such bodies to their end and dropping them.
     /// </summary>
     public static async ValueTask<bool> ShouldCopyBodyAsync(HttpContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
     {

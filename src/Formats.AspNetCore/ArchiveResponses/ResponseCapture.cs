@@ -11,7 +11,9 @@ namespace Formats.AspNetCore;
 /// start, or end) it decides, from the status and headers then set, what the body is: a manifest (status 200 with
 /// <c>X-Archive-Files</c>), captured up to the limit; a response to a request the app saw altered (HEAD asked as GET,
 /// Range and If-* hidden), discarded so the request can be asked again as it came; or anything else, passed through
-/// to the real body unchanged.
+/// to the real body unchanged. Discarded writes are dropped without an error (apps abort the connection on write
+/// errors, taking them for a client gone); a reverse proxy in front avoids reading such a body at all through
+/// <see cref="ArchiveResponses.ShouldCopyBodyAsync"/>.
 /// </summary>
 internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeature inner, long maxManifestBytes, bool requestAltered)
     : Streaming.AsyncWriteOnlyStream, IHttpResponseBodyFeature
@@ -82,7 +84,8 @@ internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeat
                 Append(buffer.Span);
                 break;
             default:
-                throw new ResponseDiscardedException();
+                // Dropped. Not an exception: an app may take any failed write for a client gone and abort the connection.
+                break;
         }
     }
 
@@ -105,7 +108,8 @@ internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeat
                 await SendFileFallback.SendFileAsync(this, path, offset, count, cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                throw new ResponseDiscardedException();
+                // A file the response will not carry is not read at all.
+                break;
         }
     }
 
@@ -142,6 +146,3 @@ internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeat
         _manifest.Write(bytes);
     }
 }
-
-/// <summary>Thrown into an app writing a response that will not be sent: the request is asked again as it came.</summary>
-internal sealed class ResponseDiscardedException() : OperationCanceledException("the response is discarded: the request is asked again as it came");
