@@ -96,6 +96,11 @@ public sealed class ReadAhead : IAsyncDisposable
     /// <summary>One entry being opened and read into a bounded pipe ahead of its turn.</summary>
     private sealed class Prefetch
     {
+        private const int SegmentBytes = 64 * 1024;
+
+        /// <summary>A read goes into what is left of the current segment while at least this much is.</summary>
+        private const int MinimumReadBytes = 4096;
+
         private readonly Pipe _pipe;
         private long? _openedLength;
         private DateTimeOffset? _openedLastModified;
@@ -106,7 +111,10 @@ public sealed class ReadAhead : IAsyncDisposable
 
         public Prefetch(EntrySource source, int bufferBytes, CancellationToken stop)
         {
-            _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: bufferBytes, resumeWriterThreshold: bufferBytes / 2, useSynchronizationContext: false));
+            // Segments of 64 KiB (less for a small buffer), each filled before the next is taken: a socket gives 16 KiB
+            // or so a read, and asking each read for a fresh 64 KiB would hold four times the bytes it buffers.
+            var segment = Math.Min(SegmentBytes, Math.Max(4096, bufferBytes / 4));
+            _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: bufferBytes, resumeWriterThreshold: bufferBytes / 2, minimumSegmentSize: segment, useSynchronizationContext: false));
             _opened = _openResult.Task;
             _copying = Task.Run(() => CopyAsync(source, stop), CancellationToken.None);
         }
@@ -165,7 +173,7 @@ public sealed class ReadAhead : IAsyncDisposable
                 {
                     while (true)
                     {
-                        var memory = _pipe.Writer.GetMemory(64 * 1024);
+                        var memory = _pipe.Writer.GetMemory(MinimumReadBytes);
                         var n = await stream.ReadAsync(memory, stop).ConfigureAwait(false);
                         if (n == 0)
                         {
