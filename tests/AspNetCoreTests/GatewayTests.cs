@@ -68,7 +68,7 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
             };
             if (login)
             {
-                (await client.GetAsync("login/")).EnsureSuccessStatusCode();
+                (await client.GetAsync("login/?next=none")).EnsureSuccessStatusCode();
             }
 
             return client;
@@ -157,6 +157,29 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
         Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
         Assert.Contains("photos/a.txt", message, StringComparison.Ordinal);
         Assert.Contains("403", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("zip")]
+    [InlineData("tar")]
+    public async Task A_member_failing_after_the_first_bytes_aborts_the_connection(string format)
+    {
+        using var client = await fixture.ClientAsync();
+        using var response = await client.GetAsync($"archive/{format}/?missing=yes", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var read = 0L;
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+            {
+                read += n;
+            }
+        });
+        Assert.True(failure is IOException or HttpRequestException, $"read {read} bytes and then {failure?.GetType().Name ?? "a clean end"}");
+        Assert.True(read > 128 * 1024, $"only {read} bytes came before the failure");
     }
 
     [Theory]
