@@ -12,30 +12,15 @@ public static class GatewayMemory
 {
     public static async Task RunAsync(TextWriter output, int clients = 64)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-        {
-            info.ArgumentList.Add(typeof(GatewayMemory).Assembly.Location);
-        }
-
-        info.ArgumentList.Add("--gateway-upstream");
-        using var upstream = Process.Start(info)!;
-        string? line;
-        while ((line = await upstream.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("http://", StringComparison.Ordinal))
-        {
-            output.WriteLine($"  app: {line}");
-        }
-
-        var url = new Uri(line ?? throw new InvalidOperationException("the app did not start"));
+        using var upstream = await UpstreamProcess.StartAsync(output);
         try
         {
-            await MeasureAsync(output, url, clients, readAheadDepth: 0);
-            await MeasureAsync(output, url, clients, readAheadDepth: 4);
+            await MeasureAsync(output, upstream.Url, clients, readAheadDepth: 0);
+            await MeasureAsync(output, upstream.Url, clients, readAheadDepth: 4);
         }
         finally
         {
-            upstream.StandardInput.Close();
-            await upstream.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await upstream.StopAsync();
         }
     }
 
@@ -86,4 +71,45 @@ public static class GatewayMemory
         using var process = Process.GetCurrentProcess();
         return (GC.GetTotalMemory(forceFullCollection: false), process.WorkingSet64);
     }
+}
+
+/// <summary>The gateway scenarios' app in a process of its own (this program with --gateway-upstream), so its work is not counted.</summary>
+public sealed class UpstreamProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private UpstreamProcess(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public static async Task<UpstreamProcess> StartAsync(TextWriter output)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(UpstreamProcess).Assembly.Location);
+        }
+
+        info.ArgumentList.Add("--gateway-upstream");
+        var process = Process.Start(info)!;
+        string? line;
+        while ((line = await process.StandardOutput.ReadLineAsync()) is not null && !line.StartsWith("http://", StringComparison.Ordinal))
+        {
+            output.WriteLine($"  app: {line}");
+        }
+
+        return new UpstreamProcess(process, new Uri(line ?? throw new InvalidOperationException("the app did not start")));
+    }
+
+    public async Task StopAsync()
+    {
+        _process.StandardInput.Close();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public void Dispose() => _process.Dispose();
 }

@@ -68,6 +68,21 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
         await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Once released, a piece goes to the response's own WriteAsync (one copy into its blocks, and a flush).</summary>
+    public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        if (_held is null)
+        {
+            Written += source.Length;
+            return inner.WriteAsync(source, cancellationToken);
+        }
+
+        var span = GetSpan(source.Length);
+        source.Span.CopyTo(span);
+        Advance(source.Length);
+        return FlushAsync(cancellationToken);
+    }
+
     public override void CancelPendingFlush() => inner.CancelPendingFlush();
 
     public override void Complete(Exception? exception = null)

@@ -23,6 +23,8 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
     public long Started { get; init; }
 
     private bool _ended;
+    private CancellationTokenSource? _idle;
+    private CancellationToken _idleLinkedTo;
 
     long? IEntrySourceMetadata.Length => RemainingLength;
 
@@ -43,8 +45,7 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(options.IdleTimeout);
+        var idle = IdleToken(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         int n;
         try
@@ -58,6 +59,11 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
             throw Failed(new IOException($"GET {shown}: {ex.Message}", ex));
+        }
+        finally
+        {
+            // Disarmed between reads: time the consumer takes is not the upstream's.
+            idle.CancelAfter(Timeout.InfiniteTimeSpan);
         }
 
         try
@@ -76,6 +82,23 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// The idle timeout of one read, armed: one source for every read with the same caller token (reads come by the
+    /// thousand, and a source with its timer per read would be most of their cost).
+    /// </summary>
+    private CancellationTokenSource IdleToken(CancellationToken cancellationToken)
+    {
+        if (_idle is null || _idleLinkedTo != cancellationToken || (_idle.IsCancellationRequested && !_idle.TryReset()))
+        {
+            _idle?.Dispose();
+            _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _idleLinkedTo = cancellationToken;
+        }
+
+        _idle.CancelAfter(options.IdleTimeout);
+        return _idle;
     }
 
     private static Exception Failed(Exception error)
@@ -115,6 +138,7 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
 
     public override async ValueTask DisposeAsync()
     {
+        _idle?.Dispose();
         await body.DisposeAsync().ConfigureAwait(false);
         response.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
@@ -124,6 +148,7 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
     {
         if (disposing)
         {
+            _idle?.Dispose();
             body.Dispose();
             response.Dispose();
         }

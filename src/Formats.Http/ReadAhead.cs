@@ -96,8 +96,6 @@ public sealed class ReadAhead : IAsyncDisposable
     /// <summary>One entry being opened and read into a bounded pipe ahead of its turn.</summary>
     private sealed class Prefetch
     {
-        private const int SegmentBytes = 64 * 1024;
-
         /// <summary>A read goes into what is left of the current segment while at least this much is.</summary>
         private const int MinimumReadBytes = 4096;
 
@@ -107,14 +105,21 @@ public sealed class ReadAhead : IAsyncDisposable
         private readonly Task<Exception?> _opened;
         private readonly TaskCompletionSource<Exception?> _openResult = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Task _copying;
-        private bool _taken;
+        private volatile bool _taken;
+
+        /// <summary>The source, handed to the reader once the entry's turn came: the rest is read from it directly.</summary>
+        private Stream? _handedOff;
 
         public Prefetch(EntrySource source, int bufferBytes, CancellationToken stop)
         {
-            // Segments of 64 KiB (less for a small buffer), each filled before the next is taken: a socket gives 16 KiB
+            // Segments of 64 KiB from a pool of their own, each filled before the next is taken: a socket gives 16 KiB
             // or so a read, and asking each read for a fresh 64 KiB would hold four times the bytes it buffers.
-            var segment = Math.Min(SegmentBytes, Math.Max(4096, bufferBytes / 4));
-            _pipe = new Pipe(new PipeOptions(pauseWriterThreshold: bufferBytes, resumeWriterThreshold: bufferBytes / 2, minimumSegmentSize: segment, useSynchronizationContext: false));
+            _pipe = new Pipe(new PipeOptions(
+                pool: SegmentPool.Instance,
+                pauseWriterThreshold: bufferBytes,
+                resumeWriterThreshold: bufferBytes / 2,
+                minimumSegmentSize: SegmentPool.SegmentBytes,
+                useSynchronizationContext: false));
             _opened = _openResult.Task;
             _copying = Task.Run(() => CopyAsync(source, stop), CancellationToken.None);
         }
@@ -128,7 +133,15 @@ public sealed class ReadAhead : IAsyncDisposable
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
             }
 
-            return new PrefetchedStream(_pipe.Reader.AsStream(), _openedLength, _openedLastModified);
+            return new PrefetchedStream(_pipe.Reader.AsStream(), this, _openedLength, _openedLastModified);
+        }
+
+        /// <summary>The source the copier stopped reading (null when it read to the end): the reader goes on from it.</summary>
+        public Stream? TakeSource()
+        {
+            var source = _handedOff;
+            _handedOff = null;
+            return source;
         }
 
         public async ValueTask AbandonAsync()
@@ -145,6 +158,12 @@ public sealed class ReadAhead : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 // Stopped on purpose.
+            }
+
+            // A source handed over to a reader that never came for it.
+            if (TakeSource() is { } source)
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -167,56 +186,96 @@ public sealed class ReadAhead : IAsyncDisposable
             _openedLength = metadata?.Length ?? (stream.CanSeek ? stream.Length - stream.Position : null);
             _openedLastModified = metadata?.LastModified;
             _openResult.SetResult(null);
-            await using (stream.ConfigureAwait(false))
+            var handedOff = false;
+            try
             {
-                try
+                while (true)
                 {
-                    while (true)
+                    // Once the entry's turn came and its reader caught up with what was buffered, the copy stops and the
+                    // reader reads the rest from the source itself: the buffer hides the opening, not every byte.
+                    if (_taken)
                     {
-                        var memory = _pipe.Writer.GetMemory(MinimumReadBytes);
-                        var n = await stream.ReadAsync(memory, stop).ConfigureAwait(false);
-                        if (n == 0)
-                        {
-                            break;
-                        }
-
-                        _pipe.Writer.Advance(n);
-                        var flushed = await _pipe.Writer.FlushAsync(stop).ConfigureAwait(false);
-                        if (flushed.IsCompleted)
-                        {
-                            return; // the reader is gone
-                        }
+                        _handedOff = stream;
+                        handedOff = true;
+                        await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
+                        return;
                     }
 
-                    await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
+                    var memory = _pipe.Writer.GetMemory(MinimumReadBytes);
+                    var n = await stream.ReadAsync(memory, stop).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    _pipe.Writer.Advance(n);
+                    var flushed = await _pipe.Writer.FlushAsync(stop).ConfigureAwait(false);
+                    if (flushed.IsCompleted)
+                    {
+                        return; // the reader is gone
+                    }
                 }
-                catch (Exception ex)
+
+                await _pipe.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // The reader's next read throws this, and the sink names the entry.
+                await _pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!handedOff)
                 {
-                    // The reader's next read throws this, and the sink names the entry.
-                    await _pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
+                    await stream.DisposeAsync().ConfigureAwait(false);
                 }
             }
         }
     }
 
-    /// <summary>A prefetched entry's buffered content, telling what its source told when opened.</summary>
-    private sealed class PrefetchedStream(Stream buffered, long? length, DateTimeOffset? lastModified) : ReadOnlyStreamBase, IEntrySourceMetadata
+    /// <summary>
+    /// A prefetched entry's content: what was buffered, then, when the copier handed the source over, the rest from
+    /// the source itself; it tells what its source told when opened.
+    /// </summary>
+    private sealed class PrefetchedStream(Stream buffered, Prefetch prefetch, long? length, DateTimeOffset? lastModified) : ReadOnlyStreamBase, IEntrySourceMetadata
     {
+        private Stream? _source;
+        private bool _bufferEnded;
+
         long? IEntrySourceMetadata.Length => length;
 
         DateTimeOffset? IEntrySourceMetadata.LastModified => lastModified;
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            buffered.ReadAsync(buffer, cancellationToken);
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_bufferEnded)
+            {
+                var n = await buffered.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (n > 0 || buffer.IsEmpty)
+                {
+                    return n;
+                }
+
+                _bufferEnded = true;
+                _source = prefetch.TakeSource();
+            }
+
+            return _source is null ? 0 : await _source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            buffered.ReadAsync(buffer, offset, count, cancellationToken);
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read prefetched content asynchronously");
 
         public override async ValueTask DisposeAsync()
         {
             await buffered.DisposeAsync().ConfigureAwait(false);
+            if ((_source ?? prefetch.TakeSource()) is { } source)
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
+            }
+
             await base.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -225,6 +284,7 @@ public sealed class ReadAhead : IAsyncDisposable
             if (disposing)
             {
                 buffered.Dispose();
+                (_source ?? prefetch.TakeSource())?.Dispose();
             }
 
             base.Dispose(disposing);

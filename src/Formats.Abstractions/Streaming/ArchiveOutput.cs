@@ -201,7 +201,9 @@ internal sealed partial class ArchiveOutput
 
         while (!data.IsEmpty)
         {
-            var span = _writer.GetSpan(Math.Min(data.Length, FlushThreshold));
+            // Whatever the writer has free, without a size hint: Kestrel's response writer hands out blocks of 4 KiB,
+            // and a larger hint gets a temporary buffer that it copies again into its blocks on the next flush.
+            var span = _writer.GetSpan();
             var n = Math.Min(span.Length, data.Length);
             data.Span[..n].CopyTo(span);
             Advance(n);
@@ -224,12 +226,8 @@ internal sealed partial class ArchiveOutput
     public ValueTask FlushIfFullAsync(CancellationToken cancellationToken) =>
         _unflushed >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
 
-    /// <summary>Pushes every waiting byte to the target and flushes it.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    private static void CheckFlush(FlushResult result)
     {
-        var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        _unflushed = 0;
         if (result.IsCanceled)
         {
             throw new OperationCanceledException("the flush of the archive output was canceled");
@@ -239,5 +237,14 @@ internal sealed partial class ArchiveOutput
         {
             throw new IOException("the reader of the archive output has stopped reading");
         }
+    }
+
+    /// <summary>Pushes every waiting byte to the target and flushes it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        var result = await _writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _unflushed = 0;
+        CheckFlush(result);
     }
 }

@@ -1,0 +1,38 @@
+namespace Formats.Cli.Tests;
+
+/// <summary>`formats gateway`'s command line: what it needs and what it refuses, before anything listens.</summary>
+public sealed class CliGatewayTests : CliTestBase
+{
+    [Fact]
+    public async Task Help_names_every_option_and_the_protocol()
+    {
+        var (code, _, _, output) = await Run(null, "gateway", "--help");
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--upstream", "--urls", "--allow-origin", "--prefix", "--max-manifest-bytes", "--max-members", "--max-archives", "--member-timeout", "--min-rate", "--rate-window", "X-Archive-Files" })
+        {
+            Assert.Contains(option, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("gateway needs --upstream URL")]
+    [InlineData("--upstream: 'ftp://example.com' is not an http(s) URL", "--upstream", "ftp://example.com")]
+    [InlineData("--upstream: 'http://user:pw@127.0.0.1:8000' is not an http(s) URL", "--upstream", "http://user:pw@127.0.0.1:8000")]
+    [InlineData("--prefix: 'ops' is not a path", "--upstream", "http://127.0.0.1:8000", "--prefix", "ops")]
+    [InlineData("--allow-origin: 'https://a.example/path' is not an origin", "--upstream", "http://127.0.0.1:8000", "--allow-origin", "https://a.example/path")]
+    [InlineData("--max-archives", "--upstream", "http://127.0.0.1:8000", "--max-archives", "0")]
+    [InlineData("gateway takes no SOURCE", "--upstream", "http://127.0.0.1:8000", "file.txt")]
+    public async Task A_wrong_command_line_exits_2_naming_the_option(string message, params string[] args)
+    {
+        var (code, _, stderr, _) = await Run(null, ["gateway", .. args]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_command_list_names_the_gateway()
+    {
+        var (_, _, _, output) = await Run(null, "--help");
+        Assert.Contains("gateway", output, StringComparison.Ordinal);
+    }
+}
