@@ -14,8 +14,16 @@ internal static class HttpSourceMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
-    private static readonly Histogram<double> FetchDuration = Meter.CreateHistogram<double>(
-        "formats.member.fetch.duration", "s", "Time from a member's request to the end of its body, by status");
+    private static readonly Histogram<double> FetchDuration = Meter.CreateHistogram(
+        "formats.member.fetch.duration",
+        "s",
+        "Time from a member's request to the end of its body, by status",
+        advice: new InstrumentAdvice<double>
+        {
+            // Seconds, from a small file on the same network to a large one from far away (an exporter's default
+            // buckets are milliseconds, which would put every fetch in the first).
+            HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+        });
 
     private static readonly Counter<long> Errors = Meter.CreateCounter<long>(
         "formats.member.errors", "{error}", "Member fetches that failed, by HTTP status or kind (timeout, refused, network)");

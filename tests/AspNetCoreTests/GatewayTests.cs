@@ -303,6 +303,7 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
         Assert.Contains("formats_archive_bytes_sent", metrics, StringComparison.Ordinal);
         Assert.Contains("formats_archives_in_flight", metrics, StringComparison.Ordinal);
         Assert.Contains("formats_member_fetch_duration_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("le=\"0.25\"", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
