@@ -25,8 +25,10 @@ public readonly record struct LengthPrediction(long? Length, string? Reason)
 /// gives the same bytes, so <see cref="ETag"/> is a strong validator.
 /// </summary>
 /// <remarks>
-/// Only archives whose every byte follows from metadata can be sized and ranged: zip with stored entries (and, for
-/// ranges, declared CRC-32s), and uncompressed tar; every file's length must be known. Anything else says why.
+/// Only archives whose layout follows from metadata can be sized and ranged: zip with stored entries, and uncompressed
+/// tar; every file's length must be known. A stored zip entry that declares no CRC-32 has a data descriptor, and a range
+/// reads it (without sending it) when a record inside the range holds its checksum, unless the zip options' CRC store
+/// remembers it. Anything else says why.
 /// </remarks>
 public abstract class ArchivePlan
 {
@@ -70,7 +72,7 @@ public abstract class ArchivePlan
 
     /// <summary>
     /// The exact length when byte ranges of the archive can also be written (<see cref="WriteRangeAsync(Stream, long, long, CancellationToken)"/>),
-    /// or the reason they cannot: a zip range also needs every entry's CRC-32.
+    /// or the reason they cannot.
     /// </summary>
     public ValueTask<LengthPrediction> PredictRangeableLengthAsync(CancellationToken cancellationToken = default) =>
         PredictAsync(WriteMode.Range, cancellationToken);

@@ -60,6 +60,9 @@ public abstract partial class ArchiveWriter : IArchiveSink
     /// </summary>
     private protected virtual ReadOnlyMemory<byte> AbortMarker(long reached) => ReadOnlyMemory<byte>.Empty;
 
+    /// <summary>Where CRC-32s computed from sources are remembered and looked up (zip's option); null: nowhere.</summary>
+    private protected virtual ICrcStore? CrcStore => null;
+
     /// <summary>
     /// Refuses, before any byte of it is written, an entry the format cannot hold (tar: an unknown length; zip: a hard
     /// link). Called before the source is opened, or, for an entry whose length its source tells only when opened, after.
@@ -139,6 +142,7 @@ public abstract partial class ArchiveWriter : IArchiveSink
             if (stream is not null)
             {
                 await SourcePump.PumpAsync(prepared, stream, counter, limit: null, cancellationToken).ConfigureAwait(false);
+                await SourcePump.RememberCrcAsync(prepared, stream, counter, CrcStore, cancellationToken).ConfigureAwait(false);
             }
 
             await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
@@ -163,7 +167,7 @@ public abstract partial class ArchiveWriter : IArchiveSink
 
         CheckPlannable(prepared);
         var counter = await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false);
-        await SourcePump.PumpWindowAsync(prepared, length, counter, Output, cancellationToken).ConfigureAwait(false);
+        await SourcePump.PumpWindowAsync(prepared, length, counter, Output, CrcStore, cancellationToken).ConfigureAwait(false);
         await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
     }
 

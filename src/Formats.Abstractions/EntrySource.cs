@@ -17,6 +17,15 @@ public abstract class EntrySource
     /// </summary>
     public virtual DateTimeOffset? LastModified => null;
 
+    /// <summary>
+    /// A key that changes whenever the content does, for an <see cref="ICrcStore"/>: a file's path, length and
+    /// modification time as the source saw them; a URL with its length and the server's strong ETag or Last-Modified
+    /// (asked with HEAD). Null when the source has none (the default), and then nothing is remembered for it. What it
+    /// cannot tell: a file rewritten with the same length and modification time, a server that keeps its validator
+    /// across a change.
+    /// </summary>
+    public virtual ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
     /// <summary>Opens the content for reading, positioned at <paramref name="offset"/>. The caller disposes the stream.</summary>
     public abstract ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken);
 

@@ -13,4 +13,10 @@ public interface IEntrySourceMetadata
 
     /// <summary>The content's modification time, when the source tells it; null otherwise.</summary>
     DateTimeOffset? LastModified { get; }
+
+    /// <summary>
+    /// The identity of the content this stream delivers (see <see cref="EntrySource.GetIdentityAsync"/>), when the
+    /// opening told it (an HTTP response's strong ETag or Last-Modified); null otherwise.
+    /// </summary>
+    string? Identity => null;
 }

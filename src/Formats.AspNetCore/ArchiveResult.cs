@@ -53,8 +53,15 @@ public sealed class ArchiveResult : IResult
     /// <summary>The download's file name without extension.</summary>
     public string FileName { get; }
 
-    /// <summary>Zip options. The default stores members: downloads of many large files are mostly compressed media, and a stored zip can be sized and ranged.</summary>
-    public ZipWriterOptions ZipOptions { get; init; } = new() { Method = ZipCompressionMethod.Stored };
+    /// <summary>
+    /// Zip options. The default stores members (downloads of many large files are mostly compressed media, and a stored
+    /// zip can be sized and ranged) and remembers CRC-32s in this process's memory (<see cref="SharedCrcStore"/>), so a
+    /// resume reads no member before it that an earlier download read.
+    /// </summary>
+    public ZipWriterOptions ZipOptions { get; init; } = new() { Method = ZipCompressionMethod.Stored, CrcStore = SharedCrcStore };
+
+    /// <summary>The CRC-32 store of the default <see cref="ZipOptions"/>: memory, shared by every result of the process.</summary>
+    public static MemoryCrcStore SharedCrcStore { get; } = new();
 
     /// <summary>
     /// Tar options: the compression level of tar.gz and tar.zst, and the name policy. The compression itself follows

@@ -28,6 +28,9 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
 
     long? IEntrySourceMetadata.Length => RemainingLength;
 
+    /// <summary>The response's identity of the content (see <see cref="HttpEntrySource.IdentityOf"/>), when it has a validator.</summary>
+    public string? Identity { get; init; }
+
     public async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
     {
         var buffer = new byte[(int)Math.Min(count, 64 * 1024)];

@@ -65,6 +65,7 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
                 RemainingLength = response.Content.Headers.ContentLength - skip,
                 LastModified = response.Content.Headers.LastModified,
                 Started = started,
+                Identity = IdentityOf(response, length ?? (response.StatusCode == HttpStatusCode.OK ? response.Content.Headers.ContentLength : null)),
             };
             await stream.SkipAsync(skip, cancellationToken).ConfigureAwait(false);
             return stream;
@@ -76,14 +77,41 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         }
     }
 
+    /// <summary>The content's identity, asked with a HEAD: the URL, the length and the server's strong ETag or Last-Modified.</summary>
+    public override async ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken)
+    {
+        var (response, _) = await SendAsync(HttpMethod.Head, 0, cancellationToken).ConfigureAwait(false);
+        using (response)
+        {
+            return response.IsSuccessStatusCode ? IdentityOf(response, length ?? response.Content.Headers.ContentLength) : null;
+        }
+    }
+
+    /// <summary>
+    /// <c>url:URL|LENGTH|VALIDATOR</c> for a response with a strong ETag (else a Last-Modified) and a known length; null
+    /// otherwise: a URL without validators is never remembered, since nothing would tell that its content changed.
+    /// </summary>
+    internal string? IdentityOf(HttpResponseMessage response, long? contentLength)
+    {
+        var validator = response.Headers.ETag is { IsWeak: false } etag ? "etag " + etag.Tag
+            : response.Content.Headers.LastModified is { } time ? "modified " + time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        return validator is null || contentLength is not { } known
+            ? null
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"url:{url.AbsoluteUri}|{known}|{validator}");
+    }
+
     /// <summary>Sends the GET, following redirects within the options' limits; returns the response and the URL that gave it.</summary>
-    private async ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(long offset, CancellationToken cancellationToken)
+    private ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(long offset, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, offset, cancellationToken);
+
+    private async ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(HttpMethod method, long offset, CancellationToken cancellationToken)
     {
         var at = url;
         for (var hop = 0; ; hop++)
         {
             CheckAllowed(at);
-            using var request = new HttpRequestMessage(HttpMethod.Get, at);
+            using var request = new HttpRequestMessage(method, at);
             if (offset > 0)
             {
                 request.Headers.Range = new RangeHeaderValue(offset, null);

@@ -80,6 +80,8 @@ public sealed class ReadAhead : IAsyncDisposable
 
         public override DateTimeOffset? LastModified => inner.LastModified;
 
+        public override ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => inner.GetIdentityAsync(cancellationToken);
+
         public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
         {
             if (offset != 0 || owner._disposed || owner.Depth == 0)
@@ -102,6 +104,7 @@ public sealed class ReadAhead : IAsyncDisposable
         private readonly Pipe _pipe;
         private long? _openedLength;
         private DateTimeOffset? _openedLastModified;
+        private string? _openedIdentity;
         private readonly Task<Exception?> _opened;
         private readonly TaskCompletionSource<Exception?> _openResult = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Task _copying;
@@ -133,7 +136,7 @@ public sealed class ReadAhead : IAsyncDisposable
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
             }
 
-            return new PrefetchedStream(_pipe.Reader.AsStream(), this, _openedLength, _openedLastModified);
+            return new PrefetchedStream(_pipe.Reader.AsStream(), this, _openedLength, _openedLastModified, _openedIdentity);
         }
 
         /// <summary>The source the copier stopped reading (null when it read to the end): the reader goes on from it.</summary>
@@ -185,6 +188,7 @@ public sealed class ReadAhead : IAsyncDisposable
             var metadata = stream as IEntrySourceMetadata;
             _openedLength = metadata?.Length ?? (stream.CanSeek ? stream.Length - stream.Position : null);
             _openedLastModified = metadata?.LastModified;
+            _openedIdentity = metadata?.Identity;
             _openResult.SetResult(null);
             var handedOff = false;
             try
@@ -237,7 +241,7 @@ public sealed class ReadAhead : IAsyncDisposable
     /// A prefetched entry's content: what was buffered, then, when the copier handed the source over, the rest from
     /// the source itself; it tells what its source told when opened.
     /// </summary>
-    private sealed class PrefetchedStream(Stream buffered, Prefetch prefetch, long? length, DateTimeOffset? lastModified) : ReadOnlyStreamBase, IEntrySourceMetadata
+    private sealed class PrefetchedStream(Stream buffered, Prefetch prefetch, long? length, DateTimeOffset? lastModified, string? identity) : ReadOnlyStreamBase, IEntrySourceMetadata
     {
         private Stream? _source;
         private bool _bufferEnded;
@@ -245,6 +249,8 @@ public sealed class ReadAhead : IAsyncDisposable
         long? IEntrySourceMetadata.Length => length;
 
         DateTimeOffset? IEntrySourceMetadata.LastModified => lastModified;
+
+        string? IEntrySourceMetadata.Identity => identity;
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {

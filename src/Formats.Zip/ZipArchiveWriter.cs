@@ -48,6 +48,8 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
     private ZipWriterOptions Options => _members.Options;
 
+    private protected override ICrcStore? CrcStore => Options.CrcStore;
+
     private protected override void CheckEntry(PreparedEntry entry)
     {
         if (entry.Kind == EntryKind.HardLink)
@@ -66,11 +68,6 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         if (Options.Method != ZipCompressionMethod.Stored)
         {
             throw new ArchiveException(entry.Name, $"{Options.Method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored");
-        }
-
-        if (Mode == WriteMode.Range && entry.Crc32 is null)
-        {
-            throw new ArchiveException(entry.Name, "a byte range of a zip needs every entry's CRC-32 up front (the data descriptors and the central directory after the range's start hold it); declare Crc32");
         }
     }
 

@@ -25,5 +25,13 @@ public sealed class ZipWriterOptions : ArchiveWriterOptions
     /// <summary>When to use zip64 records.</summary>
     public Zip64Mode Zip64 { get; init; } = Zip64Mode.Auto;
 
+    /// <summary>
+    /// Where the CRC-32s computed from sources with an identity (<see cref="EntrySource.GetIdentityAsync"/>) are
+    /// remembered, and looked up by a byte range of a stored zip whose entries declare none: a range then reads no member
+    /// before it whose CRC-32 is remembered. Null (the default): nothing is remembered, and a range reads every such
+    /// member before its start (without sending it). The bytes are the same either way.
+    /// </summary>
+    public ICrcStore? CrcStore { get; init; }
+
     internal override string Describe() => $"zip method={Method} zip64={Zip64} {base.Describe()}";
 }

@@ -179,7 +179,7 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
             }
         });
         Assert.True(failure is IOException or HttpRequestException, $"read {read} bytes and then {failure?.GetType().Name ?? "a clean end"}");
-        Assert.True(read > 128 * 1024, $"only {read} bytes came before the failure");
+        Assert.True(read > 0, "the failure came before the first byte: that is a 502's case");
     }
 
     [Theory]

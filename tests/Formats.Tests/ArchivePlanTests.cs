@@ -158,15 +158,124 @@ public sealed class ArchivePlanTests
         Assert.Contains("Length", predicted.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Zip_range_without_crcs_is_refused_before_any_byte_but_its_length_is_known()
+    /// <summary>A source whose identity is its name, so a store can remember it; every open is logged.</summary>
+    private sealed class IdentifiedSource(EntrySource inner, string identity) : EntrySource
     {
-        var plan = Make("zip-nocrc", new OpenLog());
-        Assert.True((await plan.PredictLengthAsync()).IsKnown);
-        var output = new AsyncOnlyStream();
-        var ex = await Assert.ThrowsAsync<ArchiveException>(async () => await plan.WriteRangeAsync(output, 0, 10));
-        Assert.Contains("CRC-32", ex.Message, StringComparison.Ordinal);
-        Assert.Empty(output.ToArray());
+        public override long? Length => inner.Length;
+
+        public override ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(identity);
+
+        public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken) =>
+            new IdentifiedStream(await inner.OpenAsync(offset, cancellationToken), identity);
+    }
+
+    private sealed class IdentifiedStream(Stream inner, string identity) : Stream, IEntrySourceMetadata
+    {
+        long? IEntrySourceMetadata.Length => null;
+
+        DateTimeOffset? IEntrySourceMetadata.LastModified => null;
+
+        string? IEntrySourceMetadata.Identity => identity;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    private static ZipArchivePlan NoCrcPlan(OpenLog log, ICrcStore? store)
+    {
+        var files = new[] { ("a.bin", 70_000L), ("b.bin", 0L), ("c.bin", 300L), ("d.bin", 20_000L) };
+        var items = Items(log, false, files).Select(i => i with { Source = new IdentifiedSource(i.Source!, "id:" + i.Entry.Name) });
+        return new ZipArchivePlan(items, new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = store });
+    }
+
+    [Fact]
+    public async Task Zip_without_crcs_is_rangeable_and_a_range_reads_the_members_before_it_without_sending_them()
+    {
+        var full = await Full(NoCrcPlan(new OpenLog(), store: null));
+        var log = new OpenLog();
+        var plan = NoCrcPlan(log, store: null);
+        Assert.True((await plan.PredictRangeableLengthAsync()).IsKnown);
+        Assert.Empty(log.Opens);
+
+        // A cut inside d.bin: a, c (b is empty) are read whole for their CRC-32s, d from its start; nothing before the cut is sent.
+        var cut = IndexOf(full, SyntheticStream.Bytes(20_000, 3, compressible: false)) + 5000;
+        Assert.Equal(full[cut..], await Range(plan, cut, full.Length));
+        Assert.Equal([("a.bin", 0L), ("c.bin", 0L), ("d.bin", 0L)], log.Opens);
+
+        // A range that ends inside d.bin's data holds the descriptors of a and c (read whole) but not d's: d is read
+        // only up to the range's end.
+        var inner = new OpenLog();
+        Assert.Equal(full[100..(cut - 1000)], await Range(NoCrcPlan(inner, store: null), 100, cut - 1000));
+        Assert.Equal([("a.bin", 0L), ("c.bin", 0L), ("d.bin", 0L)], inner.Opens);
+
+        // A range inside a's data, before its descriptor, opens a at the range's offset and nothing else.
+        var aData = IndexOf(full, SyntheticStream.Bytes(70_000, 0, compressible: false));
+        var within = new OpenLog();
+        Assert.Equal(full[(aData + 10)..(aData + 500)], await Range(NoCrcPlan(within, store: null), aData + 10, aData + 500));
+        Assert.Equal([("a.bin", 10L)], within.Opens);
+    }
+
+    [Fact]
+    public async Task A_crc_store_remembers_what_any_pass_computed_so_a_warm_range_reads_only_the_member_it_starts_in()
+    {
+        var store = new MemoryCrcStore();
+        var full = await Full(NoCrcPlan(new OpenLog(), store));
+        Assert.Equal(4, store.Count); // every member read whole, the empty b included
+
+        var cut = IndexOf(full, SyntheticStream.Bytes(20_000, 3, compressible: false)) + 5000;
+        var warm = new OpenLog();
+        Assert.Equal(full[cut..], await Range(NoCrcPlan(warm, store), cut, full.Length));
+        Assert.Equal([("d.bin", 5000L)], warm.Opens);
+
+        // Partly warm: only c remembered; a is read for its CRC-32 and d from its start (the central directory after the
+        // range holds d's too), and the range remembers what it computed.
+        var partial = new MemoryCrcStore();
+        await partial.SetAsync("id:c.bin", (await store.GetAsync("id:c.bin", default))!.Value, default);
+        var some = new OpenLog();
+        Assert.Equal(full[cut..], await Range(NoCrcPlan(some, partial), cut, full.Length));
+        Assert.Equal([("a.bin", 0L), ("d.bin", 0L)], some.Opens);
+        Assert.Equal(3, partial.Count);
+    }
+
+    [Fact]
+    public async Task A_wrong_remembered_crc_gives_the_bytes_it_claims_and_a_full_write_never_uses_it()
+    {
+        var store = new MemoryCrcStore();
+        await store.SetAsync("id:a.bin", 0xDEADBEEF, default);
+        var full = await Full(NoCrcPlan(new OpenLog(), store));
+        Assert.Equal(await Full(NoCrcPlan(new OpenLog(), store: null)), full);
+        Assert.NotEqual(0xDEADBEEFu, (await store.GetAsync("id:a.bin", default))!.Value);
     }
 
     [Fact]

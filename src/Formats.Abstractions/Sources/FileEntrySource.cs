@@ -1,3 +1,4 @@
+using System.Globalization;
 using Formats.Streaming;
 
 namespace Formats.Sources;
@@ -21,10 +22,15 @@ internal sealed class FileEntrySource : EntrySource
 
     public override DateTimeOffset? LastModified => _lastModified;
 
+    /// <summary>The file as this source saw it when made (the values its plan's ETag holds too).</summary>
+    private string Identity => string.Create(CultureInfo.InvariantCulture, $"file:{Path.GetFullPath(_path)}|{_length}|{_lastModified.UtcTicks}");
+
+    public override ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(Identity);
+
     public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var stream = new FileStream(_path, new FileStreamOptions
+        var stream = new IdentifiedFileStream(_path, Identity, new FileStreamOptions
         {
             Mode = FileMode.Open,
             Access = FileAccess.Read,
@@ -39,4 +45,14 @@ internal sealed class FileEntrySource : EntrySource
 
         return ValueTask.FromResult<Stream>(stream);
     }
+}
+
+/// <summary>A file opened by its source, telling the identity the source gave it.</summary>
+internal sealed class IdentifiedFileStream(string path, string identity, FileStreamOptions options) : FileStream(path, options), IEntrySourceMetadata
+{
+    long? IEntrySourceMetadata.Length => Length - Position;
+
+    DateTimeOffset? IEntrySourceMetadata.LastModified => null;
+
+    string? IEntrySourceMetadata.Identity => identity;
 }

@@ -31,6 +31,21 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
         skippable.Skip(count);
     }
 
+    /// <summary>The format's content, for what it keeps beside the bytes (<see cref="ICrcContent"/>).</summary>
+    public IEntryContent Content => content;
+
+    /// <summary>Accounts for content outside the window, read for the format's checksum only (see <see cref="ICrcContent"/>).</summary>
+    public void SkipRead(ReadOnlySpan<byte> data)
+    {
+        if (entry.Length is { } declared && data.Length > declared - Length)
+        {
+            throw new ArchiveException(entry.Name, $"source delivered more than the declared length of {declared} bytes");
+        }
+
+        Length += data.Length;
+        ((ICrcContent)content).SkipRead(data);
+    }
+
     public ValueTask AbortAsync() => content.AbortAsync();
 
     public ValueTask FinishAsync(CancellationToken cancellationToken)

@@ -26,3 +26,23 @@ internal interface ISkippableContent : IEntryContent
     /// <summary>Accounts for <paramref name="count"/> bytes of content outside the window without reading them.</summary>
     void Skip(long count);
 }
+
+/// <summary>
+/// Content whose format keeps a CRC-32 of all of it (zip). In a range run, an entry that declares none still needs it
+/// when a record inside the window holds it (its data descriptor, the central directory): then content outside the
+/// window is read for the checksum alone (<see cref="SkipRead"/>), unless a remembered one is given (<see cref="UseCrc"/>).
+/// </summary>
+internal interface ICrcContent : ISkippableContent
+{
+    /// <summary>The CRC-32 of every byte so far, when every byte went through (written or <see cref="SkipRead"/>); null once any was skipped unread.</summary>
+    uint? ContentCrc { get; }
+
+    /// <summary>True when this run's window needs the entry's CRC-32 and neither the entry nor <see cref="UseCrc"/> gave it.</summary>
+    bool NeedsCrc(long length);
+
+    /// <summary>A CRC-32 remembered for the source: skipped content then needs no reading.</summary>
+    void UseCrc(uint crc);
+
+    /// <summary>Accounts for content outside the window that was read for its CRC-32 only: nothing is written.</summary>
+    void SkipRead(ReadOnlySpan<byte> data);
+}

@@ -64,8 +64,11 @@ public sealed class ArchiveResponseOptions
     /// </summary>
     public HttpClient? HttpClient { get; init; }
 
-    /// <summary>Zip options (default: stored members, so a zip can be sized and ranged).</summary>
-    public ZipWriterOptions ZipOptions { get; init; } = new() { Method = ZipCompressionMethod.Stored };
+    /// <summary>
+    /// Zip options (default: stored members, so a zip can be sized and ranged, with CRC-32s remembered in
+    /// <see cref="ArchiveResult.SharedCrcStore"/>).
+    /// </summary>
+    public ZipWriterOptions ZipOptions { get; init; } = new() { Method = ZipCompressionMethod.Stored, CrcStore = ArchiveResult.SharedCrcStore };
 
     /// <summary>Tar options: the compression level of tar.gz and tar.zst, and the name policy.</summary>
     public TarWriterOptions TarOptions { get; init; } = TarWriterOptions.Default;

@@ -11,7 +11,7 @@ namespace Formats.Zip.Encoding;
 /// directory record.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The zstd encoder and its gate are released by FinishAsync or AbortAsync, one of which ends every content.")]
-internal sealed class ZipContentWriter : ISkippableContent
+internal sealed class ZipContentWriter : ICrcContent
 {
     /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
     private const int ParallelCrcThreshold = 256 * 1024;
@@ -31,6 +31,9 @@ internal sealed class ZipContentWriter : ISkippableContent
     private long _length;
     private bool _skipped;
     private uint? _computedCrc;
+
+    // A CRC-32 remembered for the source (a range that skips the content unread).
+    private uint? _rememberedCrc;
 
     /// <summary>
     /// Content for the member whose header was just written at <paramref name="headerOffset"/>. With
@@ -131,6 +134,25 @@ internal sealed class ZipContentWriter : ISkippableContent
         Output.Skip(count);
     }
 
+    public uint? ContentCrc => _skipped || _deflater is not null || _zstd is not null ? null : _computedCrc ?? _crc?.Value;
+
+    /// <summary>
+    /// A range needs the CRC-32 of a stored member that declares none when the window reaches past its data: the data
+    /// descriptor right after it, or the central directory at the end, holds it.
+    /// </summary>
+    public bool NeedsCrc(long length) =>
+        _expectedCrc is null && _rememberedCrc is null && _computedCrc is null && _crc is not null && _deflater is null && _zstd is null
+        && Output.Mode == WriteMode.Range && Output.Window.End > _dataStart + length;
+
+    public void UseCrc(uint crc) => _rememberedCrc = crc;
+
+    public void SkipRead(ReadOnlySpan<byte> data)
+    {
+        _crc!.Append(data);
+        _length += data.Length;
+        Output.Skip(data.Length);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
@@ -143,8 +165,9 @@ internal sealed class ZipContentWriter : ISkippableContent
             await _zstd.DisposeAsync().ConfigureAwait(false);
         }
 
-        // Content skipped outside a window was never read: its CRC is the declared one (0 when only a length is measured).
-        var crc = _skipped ? _expectedCrc ?? 0 : _computedCrc ?? _crc!.Value;
+        // Content skipped outside a window was never read: its CRC is the declared or remembered one (0 when no record
+        // inside the window holds it: a measure, or a range that ends before the descriptor).
+        var crc = _skipped ? _expectedCrc ?? _rememberedCrc ?? 0 : _computedCrc ?? _crc!.Value;
         if (!_skipped && _expectedCrc is { } declared)
         {
             CheckCrc(_entry, crc, declared);
