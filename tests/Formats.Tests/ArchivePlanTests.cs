@@ -158,60 +158,6 @@ public sealed class ArchivePlanTests
         Assert.Contains("Length", predicted.Reason, StringComparison.Ordinal);
     }
 
-    /// <summary>A source whose identity is its name, so a store can remember it; every open is logged.</summary>
-    private sealed class IdentifiedSource(EntrySource inner, string identity) : EntrySource
-    {
-        public override long? Length => inner.Length;
-
-        public override ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(identity);
-
-        public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken) =>
-            new IdentifiedStream(await inner.OpenAsync(offset, cancellationToken), identity);
-    }
-
-    private sealed class IdentifiedStream(Stream inner, string identity) : Stream, IEntrySourceMetadata
-    {
-        long? IEntrySourceMetadata.Length => null;
-
-        DateTimeOffset? IEntrySourceMetadata.LastModified => null;
-
-        string? IEntrySourceMetadata.Identity => identity;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
     private static ZipArchivePlan NoCrcPlan(OpenLog log, ICrcStore? store)
     {
         var files = new[] { ("a.bin", 70_000L), ("b.bin", 0L), ("c.bin", 300L), ("d.bin", 20_000L) };
