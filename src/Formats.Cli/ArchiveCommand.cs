@@ -100,7 +100,8 @@ internal static class ArchiveCommand
                 throw new UsageException("--range needs sources that can be opened at an offset; standard input cannot");
             }
 
-            var plan = format.CreatePlan(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken) : Items(entries));
+            var crcStore = line.Value("crc-store") is { } store ? CrcStores.Open(store) : null;
+            var plan = format.CreatePlan(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken, crcStore: crcStore) : Items(entries));
             var length = await plan.PredictLengthAsync(cancellationToken);
             if (!length.IsKnown)
             {
@@ -171,7 +172,7 @@ internal static class ArchiveCommand
     /// read only once, keeps an unknown CRC). With <paramref name="placeholders"/>, the CRCs are declared without reading
     /// anything: enough to measure the layout, whose length does not depend on their values.
     /// </summary>
-    public static async Task<List<ArchiveItem>> WithCrcsAsync(List<PlannedEntry> entries, CancellationToken cancellationToken, bool placeholders = false)
+    public static async Task<List<ArchiveItem>> WithCrcsAsync(List<PlannedEntry> entries, CancellationToken cancellationToken, bool placeholders = false, ICrcStore? crcStore = null)
     {
         var items = new List<ArchiveItem>(entries.Count);
         var buffer = new byte[1 << 20];
@@ -186,6 +187,14 @@ internal static class ArchiveCommand
             if (placeholders)
             {
                 items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, 0), source));
+                continue;
+            }
+
+            // A CRC-32 remembered for this content (a file's path, length and mtime) is not computed again.
+            var identity = crcStore is null ? null : await source.GetIdentityAsync(cancellationToken);
+            if (identity is not null && await crcStore!.GetAsync(identity, cancellationToken) is { } remembered)
+            {
+                items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, remembered), source));
                 continue;
             }
 
@@ -205,7 +214,13 @@ internal static class ArchiveCommand
                 throw new ArchiveException(entry.Name, $"source could not be read for its CRC-32: {ex.Message}", ex);
             }
 
-            items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, crc.GetCurrentHashAsUInt32()), source));
+            var value = crc.GetCurrentHashAsUInt32();
+            if (identity is not null)
+            {
+                await crcStore!.SetAsync(identity, value, cancellationToken);
+            }
+
+            items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, value), source));
         }
 
         return items;

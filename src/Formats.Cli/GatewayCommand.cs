@@ -1,5 +1,6 @@
 using Formats.AspNetCore;
 using Formats.Http;
+using Formats.Zip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,7 @@ namespace Formats.Cli;
 /// </summary>
 internal static class GatewayCommand
 {
-    public const string Help = """
+    public static readonly string Help = $$"""
         Usage: formats gateway --upstream URL [--urls URL] [--allow-origin URL]... [limits]
 
         Stands in front of an app (Django, Rails, Laravel, Express, ...) and passes every request to it unchanged,
@@ -40,6 +41,7 @@ internal static class GatewayCommand
           --min-rate N              a member slower than N bytes/s over a window fails the archive (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+        {{CrcStores.Help}}
           -h, --help                this help
 
         Logs one JSON line per archive to standard output: request id, members, bytes, duration and outcome.
@@ -56,6 +58,7 @@ internal static class GatewayCommand
         ["--member-timeout"] = "member-timeout",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--crc-store"] = "crc-store",
     };
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
@@ -89,6 +92,7 @@ internal static class GatewayCommand
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
+            ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Value("crc-store")) },
             Http = new HttpSourceOptions
             {
                 ResponseTimeout = timeout,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Formats.AspNetCore;
 using Formats.Http;
+using Formats.Zip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,7 +15,7 @@ namespace Formats.Cli;
 /// <summary><c>formats serve [--root DIR] [--urls URL] [--allow-origin URL]...</c>: a download page over a folder, and a manifest endpoint.</summary>
 internal static class ServeCommand
 {
-    public const string Help = """
+    public static readonly string Help = $$"""
         Usage: formats serve [--root DIR] [--urls URL] [--allow-origin URL]... [limits]
 
         Serves a page listing the files under DIR, with checkboxes and "Download as ZIP / TAR / TAR.GZ" buttons:
@@ -36,6 +37,7 @@ internal static class ServeCommand
           --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+        {{CrcStores.Help}}
           -h, --help                this help
         """;
 
@@ -47,6 +49,7 @@ internal static class ServeCommand
         ["--max-manifest-bytes"] = "max-manifest-bytes",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--crc-store"] = "crc-store",
     };
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
@@ -76,6 +79,7 @@ internal static class ServeCommand
             AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
+            CrcStore = CrcStores.Open(line.Value("crc-store")),
             Http = new HttpSourceOptions
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
@@ -149,6 +153,9 @@ internal static class ServeCommand
             AllowUrl = options.Allows,
         };
 
+        // Stored members (sized, ranged), with CRC-32s remembered where the options say, so resumes need not read the
+        // members before the cut.
+        var zipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = options.CrcStore ?? ArchiveResult.SharedCrcStore };
         app.MapGet("/", () => Results.Content(ServePage.Render(root, realRoot), "text/html; charset=utf-8"));
         app.MapMethods("/download", ["GET", "HEAD"], (HttpRequest request) =>
         {
@@ -184,7 +191,7 @@ internal static class ServeCommand
                     EntrySource.FromFile(real!)));
             }
 
-            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root));
+            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions };
         });
         app.MapPost("/manifest", async (HttpRequest request, IHttpClientFactory clients) =>
         {
@@ -219,7 +226,7 @@ internal static class ServeCommand
                     MaxMembers = options.MaxMembers,
                     MaxBytes = options.MaxManifestBytes,
                 }, request.HttpContext.RequestAborted);
-                return new ArchiveResult(items, format, name);
+                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions };
             }
             catch (ManifestLimitException ex)
             {

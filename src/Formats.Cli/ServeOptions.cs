@@ -14,6 +14,9 @@ internal sealed record ServeOptions
     /// <summary>The most bytes a manifest may have.</summary>
     public long MaxManifestBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Where CRC-32s are remembered for resumes (null: the process's shared memory store).</summary>
+    public ICrcStore? CrcStore { get; init; }
+
     /// <summary>The upstream limits of manifest URLs (timeouts, minimum rate, redirects); <see cref="AllowedOrigins"/> is added.</summary>
     public HttpSourceOptions Http { get; init; } = HttpSourceOptions.Default;
 

@@ -46,6 +46,9 @@ internal static class ZipCommand
                                (not standard input); the CRC-32s a range needs are computed first, by reading each
                                file once before the range is written, and only the files the range overlaps are
                                read again. 'formats size zip' prints the full length.
+          --crc-store STORE    with --range: where the files' CRC-32s are remembered (a SQLite file PATH,
+                               redis://HOST:PORT or memory), so a later range of the same unchanged files (same
+                               path, length and mtime) reads only the files it overlaps
         {{ArchiveCommand.SharedHelp(31, ". Zip keeps the ids (Info-ZIP's Unix", "extra field, which 'unzip -X' restores), not the names.")}}
 
         On error: one line on standard error naming the entry, exit status 1 (2 for a wrong command line), and no
@@ -57,7 +60,7 @@ internal static class ZipCommand
           formats zip --mtime 2024-01-01T00:00:00Z --level smallest src README.md -o release.zip
         """;
 
-    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads"]);
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads", "--crc-store"]);
 
     public static Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken) =>
         ArchiveCommand.RunAsync(Parse(args), Help, Format, io, cancellationToken);
