@@ -190,8 +190,8 @@ public sealed class ArchiveResult : IResult
             return (0, long.MaxValue);
         }
 
-        // The plan's ETag follows from metadata alone. Only when every byte does (a rangeable plan) is it strong; a
-        // zip whose CRC-32s come from the content has bytes the metadata does not fix, so its tag is weak.
+        // The plan's ETag follows from metadata alone. Only when the layout does (a rangeable plan: stored or plain
+        // tar) is it strong; a compressed archive has a length the metadata does not fix, so its tag is weak.
         var etag = rangeable.IsKnown ? plan.ETag : "W/" + plan.ETag;
 
         // RFC 9110 §8.8.2.1: Last-Modified is never later than Date; a later time (a file dated in the future) is
