@@ -106,6 +106,7 @@ def archive(request, fmt):
     response["Content-Disposition"] = 'attachment; filename="photos.%s"' % fmt
     response["Last-Modified"] = "Mon, 01 Jan 2024 00:00:00 GMT"
     response["Cache-Control"] = "private, max-age=60"
+    response.set_cookie("last_download", fmt, samesite="Lax")
     return response
 
 

@@ -95,6 +95,7 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
         Assert.True(response.StatusCode == HttpStatusCode.OK, Encoding.UTF8.GetString(body));
         Assert.Equal($"attachment; filename=\"photos.{format}\"", response.Content.Headers.ContentDisposition?.ToString());
         Assert.Equal("private, max-age=60", response.Headers.NonValidated["Cache-Control"].ToString());
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith($"last_download={format}", StringComparison.Ordinal));
         Assert.False(response.Headers.Contains("X-Archive-Files"));
         Assert.False(response.Headers.Contains("X-Archive-Pass-Headers"));
         Assert.Equal(ArchiveFormats.TryParse(format, out var parsed) ? parsed.ContentType() : null, response.Content.Headers.ContentType?.MediaType);

@@ -129,6 +129,11 @@ internal sealed class ZipContentWriter : ICrcContent
             throw new InvalidOperationException($"entry '{_entry.Name}': compressed content cannot be laid out without reading it");
         }
 
+        if (count == 0)
+        {
+            return; // nothing unread: a checksum computed over every byte stays valid
+        }
+
         _skipped = true;
         _length += count;
         Output.Skip(count);
