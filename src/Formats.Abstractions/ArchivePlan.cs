@@ -126,6 +126,7 @@ public abstract class ArchivePlan
     /// <summary>The format's writer, bound to this plan: its default time, and no time learned when a source is opened.</summary>
     private ArchiveWriter Writer(ArchiveOutput output)
     {
+        output.DisablePatching();
         var writer = CreateWriter(output);
         writer.Planned = true;
         writer.DefaultLastModified = DefaultLastModified;

@@ -120,8 +120,10 @@ internal static class ArchiveCommand
             return 0;
         }
 
-        var all = format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken) : Items(entries);
+        // To a seekable output (-o FILE) a stored zip member's CRC-32 goes into its header after its data: one read of
+        // each file. To a pipe, each is read first for its CRC-32, so that its header carries it: the same bytes.
         await using var target = OutputTarget.Open(outputPath, io.OpenOutput);
+        var all = format.DeclaresCrcs && !target.Stream.CanSeek ? await WithCrcsAsync(entries, cancellationToken) : Items(entries);
         await using (var sink = format.CreateWriter(target.Stream))
         {
             await using var progress = ProgressDisplay.Start(io, line.Flag("quiet"), sink);

@@ -27,11 +27,12 @@ internal static class ZipCommand
           --method METHOD      deflate (default), auto, stored or zstd. auto stores members that are compressed
                                already (by name: jpg, png, mp4, zip, gz, zst, ...; or because deflating their first
                                64 KiB saved under 5%) and deflates the rest. zstd is method 93: read by 7-Zip 24+ and
-                               libarchive 3.6+, not by Info-ZIP, Java, Python or .NET. With stored and auto, each
-                               file is read twice: first for its CRC-32, so that every stored member has its sizes
-                               and CRC in the local header (no data descriptor: forward-only readers such as Java's
-                               ZipInputStream can extract it); with stored the layout is the one --range and
-                               'formats size' use.
+                               libarchive 3.6+, not by Info-ZIP, Java, Python or .NET. With stored and auto, every
+                               stored file member has its sizes and CRC-32 in its local header (no data descriptor:
+                               forward-only readers such as Java's ZipInputStream can extract it): to a file (-o) each
+                               file is read once and its CRC-32 written into its header after its data; to a pipe
+                               (standard output) each is read twice, first for its CRC-32. The bytes are the same
+                               either way; with stored the layout is the one --range and 'formats size' use.
           --level LEVEL        fastest, optimal (default), smallest, or 0-9 on zlib's scale
           --threads N          deflate on at most N threads (default: the processor count; 1 for one thread).
                                The archive's bytes are the same for every N.

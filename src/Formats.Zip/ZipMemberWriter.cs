@@ -21,6 +21,9 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
     /// <summary>Computes stored content's CRC-32 beside its write (one per archive, created when first needed).</summary>
     public CrcWorker CrcWorker => field ??= new CrcWorker();
 
+    /// <summary>Where a local file header holds the CRC-32 (APPNOTE 4.3.7: after signature, version, flags, method, time and date).</summary>
+    private const int LocalFileHeaderCrcOffset = 14;
+
     /// <summary>
     /// Writes <paramref name="entry"/>'s local header, now, with <paramref name="method"/> for its content, and returns
     /// where the content goes. <paramref name="knownCrc"/> is the content's CRC-32 when it was computed ahead;
@@ -33,10 +36,15 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
         var length = linkTarget?.Length ?? entry.Length;
         var crc = linkTarget is not null ? Crc32Accumulator.Compute(linkTarget)
             : entry.Crc32 ?? knownCrc ?? (length == 0 ? 0 : null);
+
+        // To a seekable output, a stored member of known length gets the layout of a declared CRC-32 (sizes and CRC in
+        // its local header, no descriptor), its CRC-32 written there once its data has gone by: one read of the
+        // source, as Info-ZIP does, and the same bytes as reading it first for its checksum.
+        var patchCrc = crc is null && !encoded && length is not null && method == ZipCompressionMethod.Stored && entry.Kind == EntryKind.File && output.CanPatch;
         var offset = output.Position;
-        var layout = ZipEntryLayout.Plan(entry, length, crc, offset, options, method);
+        var layout = ZipEntryLayout.Plan(entry, length, patchCrc ? 0 : crc, offset, options, method);
         await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
-        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded);
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null };
         if (linkTarget is not null)
         {
             await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);

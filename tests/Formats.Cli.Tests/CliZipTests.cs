@@ -171,4 +171,24 @@ public sealed class CliZipTests : CliTestBase
         var (_, _, _, top) = await Run(null, "--help");
         Assert.Contains("zip", top, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("stored")]
+    [InlineData("auto")]
+    public async Task A_stored_zip_to_a_file_has_the_bytes_of_the_one_to_a_pipe_with_crcs_in_its_headers(string method)
+    {
+        var docs = MakeTree();
+        File.WriteAllBytes(Path.Combine(docs, "big.bin"), SyntheticStream.Bytes(3_000_000, 5, compressible: false));
+        var output = Path.Combine(Dir, "out.zip");
+        var (code, _, stderr, _) = await Run(null, "zip", "--method", method, docs, "-o", output);
+        Assert.True(code == 0, stderr);
+        // Standard output as a pipe: not seekable, so each file is read first for its CRC-32.
+        var pipe = new AsyncOnlyStream();
+        var io = new StandardStreams(() => Stream.Null, () => pipe, new StringWriter(), new StringWriter());
+        Assert.Equal(0, await CliApp.RunAsync(["zip", "--method", method, docs], io, CancellationToken.None));
+        var piped = pipe.ToArray();
+        var written = File.ReadAllBytes(output);
+        Assert.Equal(piped, written);
+        Assert.All(ZipInspector.Inspect(written).Entries, e => Assert.Equal(0, e.DescriptorLength));
+    }
 }

@@ -23,6 +23,9 @@ internal sealed partial class ArchiveOutput
     private readonly GateStream? _gate;
     private readonly PipeWriter? _target;
     private Stream? _direct;
+
+    // Where archive offset 0 is in a seekable stream of our own: bytes already written can be rewritten there.
+    private long? _patchBase;
     private (long Start, long End)? _window;
     private byte[]? _scratch;
     private long _unflushed;
@@ -74,7 +77,11 @@ internal sealed partial class ArchiveOutput
 
         if (encode is null)
         {
-            return new ArchiveOutput(OwnPipe(stream), ownsWriter: true) { _direct = stream };
+            return new ArchiveOutput(OwnPipe(stream), ownsWriter: true)
+            {
+                _direct = stream,
+                _patchBase = stream.CanSeek ? stream.Position : null,
+            };
         }
 
         var gate = new GateStream(stream);
@@ -170,6 +177,37 @@ internal sealed partial class ArchiveOutput
             _writer.Advance(slice.Length);
             _unflushed += slice.Length;
         }
+    }
+
+    /// <summary>
+    /// True when bytes already written can be rewritten (<see cref="PatchAsync"/>): a whole archive to a seekable stream
+    /// of our own, not through an encoder. A stored zip member then gets its CRC-32 after its data, in its local header.
+    /// </summary>
+    public bool CanPatch => _patchBase is not null && Mode == WriteMode.Write && _window is null;
+
+    /// <summary>
+    /// Keeps the layout a plan measured: a plan's whole write has the descriptors its length and ranges counted,
+    /// whatever the output.
+    /// </summary>
+    public void DisablePatching() => _patchBase = null;
+
+    /// <summary>
+    /// Rewrites <paramref name="bytes"/> at archive offset <paramref name="offset"/>, already written: flushes what waits,
+    /// writes there, and comes back to the end.
+    /// </summary>
+    public async ValueTask PatchAsync(long offset, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (!CanPatch || offset < 0 || offset + bytes.Length > Position)
+        {
+            throw new InvalidOperationException($"archive bytes {offset}..{offset + bytes.Length} cannot be rewritten here");
+        }
+
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        var stream = _direct!;
+        var end = stream.Position;
+        stream.Position = _patchBase!.Value + offset;
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        stream.Position = end;
     }
 
     /// <summary>Copies <paramref name="data"/> into the output, pushing it out in pieces of at most <see cref="FlushThreshold"/>.</summary>

@@ -35,6 +35,9 @@ internal sealed class ZipContentWriter : ICrcContent
     // A CRC-32 remembered for the source (a range that skips the content unread).
     private uint? _rememberedCrc;
 
+    /// <summary>The archive offset of the local header's CRC-32 field, when it is written after the data (a seekable output).</summary>
+    public long? PatchCrcAt { get; init; }
+
     /// <summary>
     /// Content for the member whose header was just written at <paramref name="headerOffset"/>. With
     /// <paramref name="encoded"/> the content arrives already compressed, through <see cref="WriteEncodedAsync"/>.
@@ -180,6 +183,13 @@ internal sealed class ZipContentWriter : ICrcContent
 
         var encoded = EncodedLength;
         Zip64Rules.CheckContent(_entry.Name, _members.Options, _layout.LocalZip64, _length, encoded);
+        if (PatchCrcAt is { } at)
+        {
+            var field = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(field, crc);
+            await Output.PatchAsync(at, field, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_layout.HasDescriptor)
         {
             await Output.WriteRecordAsync(_layout.DescriptorLength, (_layout.LocalZip64, crc, encoded, _length), static (span, d) => WriteDescriptor(span, d.LocalZip64, d.crc, d.encoded, d._length), cancellationToken).ConfigureAwait(false);
