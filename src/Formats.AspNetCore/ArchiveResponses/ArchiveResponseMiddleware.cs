@@ -192,8 +192,8 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
             if (logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation(
-                "archive {RequestId} {Format} {Path}: {Members} members, {Bytes} bytes in {DurationMs:0} ms, {Outcome}",
-                context.TraceIdentifier, kind, context.Request.Path.Value, members, bytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome);
+                    "archive {RequestId} {Format} {Path}: {Members} members, {Bytes} bytes in {DurationMs:0} ms, {Outcome}",
+                    context.TraceIdentifier, kind, context.Request.Path.Value, members, bytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome);
             }
         }
     }
@@ -205,7 +205,7 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
     private async Task<IReadOnlyList<ArchiveItem>> ParseAsync(HttpContext context, ReadOnlyMemory<byte> manifest, string charset, string passHeaders, string contentEncoding)
     {
         var request = context.Request;
-        var origin = options.MemberOrigin ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
+        var origin = options.MemberOrigin ?? OwnOrigin(context);
         var allowed = options.AllowedOrigins;
         var client = options.HttpClient ?? SharedClient.Value;
         var http = options.Http;
@@ -299,6 +299,22 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
         AllowUrl = allow,
         RequestHeaders = headers,
     };
+
+    /// <summary>
+    /// This server as the connection reached it (its local address and port, never the client's Host header, which
+    /// would let a client send the members' requests, credentials included, anywhere).
+    /// </summary>
+    private static Uri OwnOrigin(HttpContext context)
+    {
+        var address = context.Connection.LocalIpAddress ?? System.Net.IPAddress.Loopback;
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        return new Uri($"{context.Request.Scheme}://{host}:{context.Connection.LocalPort}{context.Request.PathBase}/");
+    }
 
     private static bool SameOrigin(Uri a, Uri b) =>
         Uri.Compare(a, b, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;

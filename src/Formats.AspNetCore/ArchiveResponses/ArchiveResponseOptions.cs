@@ -9,7 +9,9 @@ public sealed class ArchiveResponseOptions
 {
     /// <summary>
     /// Where locations that are paths ("/files/a.txt") are fetched from, with the user's <c>Cookie</c> and
-    /// <c>Authorization</c> (null: the request's own scheme, host and path base). The gateway sets its upstream.
+    /// <c>Authorization</c> (null: this server, at the local address and port the request came in on, with its scheme
+    /// and path base; never the client's Host header). Set it behind TLS with a certificate for a name, and in a
+    /// gateway (which sets its upstream).
     /// </summary>
     public Uri? MemberOrigin { get; init; }
 
