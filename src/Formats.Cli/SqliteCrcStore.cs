@@ -47,7 +47,9 @@ internal sealed class SqliteCrcStore : ICrcStore
             var command = connection.CreateCommand();
             await using (command.ConfigureAwait(false))
             {
-                command.CommandText = "INSERT INTO crc (identity, crc) VALUES ($identity, $crc) ON CONFLICT(identity) DO UPDATE SET crc = excluded.crc";
+                // A lost write costs a later resume one read, so a commit need not wait for the disk (WAL, synchronous=NORMAL);
+                // an unchanged value is not written again.
+                command.CommandText = "PRAGMA synchronous=NORMAL; INSERT INTO crc (identity, crc) VALUES ($identity, $crc) ON CONFLICT(identity) DO UPDATE SET crc = excluded.crc WHERE crc <> excluded.crc";
                 command.Parameters.AddWithValue("$identity", identity);
                 command.Parameters.AddWithValue("$crc", (long)crc);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
