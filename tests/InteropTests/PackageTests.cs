@@ -31,7 +31,15 @@ public sealed class PackageTests : IDisposable
                 "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}");
         }
 
+        // The tool's NativeAOT package for this platform, as a release packs it (the plain pack made the pointer
+        // package, the framework-dependent 'any' fallback and a JIT linux-x64 package, which this replaces).
+        await DotnetAsync(root, "pack", Path.Combine(root, "src", "Formats.Cli", "Formats.Cli.csproj"), "-c", "Release", "-o", Packages,
+            "--artifacts-path", Path.Combine(_work, "artifacts"), $"-p:Version={_version}", "-r", "linux-x64", "-p:PublishAot=true");
         CheckPackages();
+        foreach (var part in new[] { "Formats.Cli", "Formats.Cli.any", "Formats.Cli.linux-x64" })
+        {
+            Assert.True(File.Exists(Path.Combine(Packages, $"{part}.{_version}.nupkg")), $"{part} is packed");
+        }
 
         var app = Directory.CreateDirectory(Path.Combine(_work, "app")).FullName;
         await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), Repository.ConsoleAppProject(
@@ -55,6 +63,10 @@ public sealed class PackageTests : IDisposable
         await File.WriteAllTextAsync(input, "hello from the tool\n");
         var zipPath = Path.Combine(_work, "hello.zip");
         await RunAsync(Path.Combine(tools, "formats"), _work, "zip", input, "-o", zipPath);
+
+        // On linux-x64 the installed command is the native executable: no managed entry assembly beside it.
+        var installed = new FileInfo(Path.Combine(tools, "formats")).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.Combine(tools, "formats");
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(installed)!, "formats.dll")), $"{installed} is the NativeAOT build");
         using var zip = ZipFile.OpenRead(zipPath);
         using var reader = new StreamReader(Assert.Single(zip.Entries).Open());
         Assert.Equal("hello from the tool\n", await reader.ReadToEndAsync());
