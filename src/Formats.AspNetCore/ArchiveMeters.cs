@@ -10,5 +10,5 @@ public static class ArchiveMeters
     public const string AspNetCore = ArchiveMetrics.MeterName;
 
     /// <summary>Member fetch durations and member errors by status.</summary>
-    public const string Http = "Formats.Http";
+    public const string Http = Formats.Http.HttpSourceMetrics.MeterName;
 }

@@ -131,43 +131,13 @@ internal static class GatewayCommand
             .AddMeter(ArchiveMeters.AspNetCore, ArchiveMeters.Http)
             .AddPrometheusExporter());
 
-        // Members come from the upstream and the allowed origins through one pool of connections; redirects are
-        // followed by the sources (each hop checked), and cookies are the user's, never kept here.
-        var members = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        options = WithClient(options, members);
-
         var app = builder.Build();
-        app.Lifetime.ApplicationStopped.Register(members.Dispose);
         app.MapGet(prefix + "/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
         app.MapPrometheusScrapingEndpoint(prefix + "/metrics");
         app.UseWhen(context => !context.Request.Path.StartsWithSegments(prefix, StringComparison.Ordinal), branch => branch.UseArchiveResponses(options));
         app.MapForwarder("/{**path}", upstream.GetLeftPart(UriPartial.Path).TrimEnd('/'), ForwarderRequestConfig.Empty, new GatewayTransformer());
         return app;
     }
-
-    private static ArchiveResponseOptions WithClient(ArchiveResponseOptions o, HttpClient client) => new()
-    {
-        MemberOrigin = o.MemberOrigin,
-        AllowedOrigins = o.AllowedOrigins,
-        MaxManifestBytes = o.MaxManifestBytes,
-        MaxMembers = o.MaxMembers,
-        MaxConcurrentArchives = o.MaxConcurrentArchives,
-        Http = o.Http,
-        HttpClient = client,
-        ZipOptions = o.ZipOptions,
-        TarOptions = o.TarOptions,
-        ReadAheadDepth = o.ReadAheadDepth,
-        ReadAheadBufferBytes = o.ReadAheadBufferBytes,
-    };
 
     private static Uri ParseUpstream(string text)
     {

@@ -21,10 +21,7 @@ internal sealed record ServeOptions
     public HttpSourceOptions Http { get; init; } = HttpSourceOptions.Default;
 
     /// <summary>True when <paramref name="url"/> is in one of <see cref="AllowedOrigins"/>.</summary>
-    public bool Allows(Uri url) => AllowedOrigins.Any(origin =>
-        string.Equals(origin.Scheme, url.Scheme, StringComparison.OrdinalIgnoreCase)
-        && string.Equals(origin.IdnHost, url.IdnHost, StringComparison.OrdinalIgnoreCase)
-        && origin.Port == url.Port);
+    public bool Allows(Uri url) => AllowedOrigins.Any(origin => HttpEntrySource.SameOrigin(origin, url));
 
     /// <summary>Parses an <c>--allow-origin</c> value: an http(s) URL with no path, query or user information.</summary>
     public static Uri ParseOrigin(string text)

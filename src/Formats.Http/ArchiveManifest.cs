@@ -202,8 +202,7 @@ public static class ArchiveManifest
 
             if (Uri.TryCreate(baseUri, location, out var resolved) && IsHttp(resolved))
             {
-                var sameOrigin = Uri.Compare(resolved, baseUri, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;
-                return (sameOrigin ? options.OpenRelativeUrl ?? options.OpenUrl : options.OpenUrl)(resolved, size);
+                return (HttpEntrySource.SameOrigin(resolved, baseUri) ? options.OpenRelativeUrl ?? options.OpenUrl : options.OpenUrl)(resolved, size);
             }
 
             throw new FormatException($"'{HttpEntrySource.Redact(location)}' is not an http(s) URL");

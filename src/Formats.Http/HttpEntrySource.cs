@@ -178,7 +178,8 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         }
     }
 
-    private static bool SameOrigin(Uri a, Uri b) =>
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> have the same origin: scheme, host and port.</summary>
+    internal static bool SameOrigin(Uri a, Uri b) =>
         string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
         && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase)
         && a.Port == b.Port;

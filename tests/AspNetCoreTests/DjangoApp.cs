@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Formats.AspNetCoreTests;
@@ -60,7 +58,7 @@ public sealed class DjangoApp : IAsyncDisposable
         }
 
         var script = Path.Combine(Repository.Root, "samples", "django", "app.py");
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var info = new ProcessStartInfo(python)
         {
             ArgumentList = { script, "runserver", $"127.0.0.1:{port}", "--noreload" },
@@ -113,13 +111,6 @@ public sealed class DjangoApp : IAsyncDisposable
 
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

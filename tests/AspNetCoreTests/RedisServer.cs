@@ -27,12 +27,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         var tool = ExternalTool.Require("redis-server");
         var folder = Directory.CreateTempSubdirectory("formats-redis-").FullName;
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = Loopback.FreePort();
 
         var info = new ProcessStartInfo(tool)
         {

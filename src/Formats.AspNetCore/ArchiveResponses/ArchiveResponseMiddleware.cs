@@ -26,6 +26,8 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
     /// <summary>Headers of the app's response that the archive keeps; the rest describe the manifest.</summary>
     private static readonly string[] Kept = [HeaderNames.CacheControl, HeaderNames.SetCookie, HeaderNames.Expires, HeaderNames.Vary];
 
+    // Members come through one pool of connections; redirects are followed by the sources (each hop checked), and
+    // cookies are the user's, never kept here.
     private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
@@ -210,8 +212,8 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
         var client = options.HttpClient ?? SharedClient.Value;
         var http = options.Http;
 
-        bool IsAllowed(Uri url) => allowed.Any(o => SameOrigin(o, url));
-        bool IsMemberOriginOrAllowed(Uri url) => SameOrigin(origin, url) || IsAllowed(url);
+        bool IsAllowed(Uri url) => allowed.Any(o => HttpEntrySource.SameOrigin(o, url));
+        bool IsMemberOriginOrAllowed(Uri url) => HttpEntrySource.SameOrigin(origin, url) || IsAllowed(url);
 
         var credentialed = Copy(http, IsMemberOriginOrAllowed, Credentials(request, passHeaders));
         var anonymous = Copy(http, IsAllowed, []);
@@ -239,7 +241,9 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
             MaxBytes = options.MaxManifestBytes,
             Encoding = encoding,
         };
-        using var stream = Decoded(new MemoryStream(manifest.ToArray(), writable: false), contentEncoding);
+        // The captured bytes as they are (an array behind the capture buffer), not a copy of up to the manifest limit.
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(manifest, out var segment) ? segment : new ArraySegment<byte>(manifest.ToArray());
+        using var stream = Decoded(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), contentEncoding);
         return await ArchiveManifest.ParseAsync(stream, parse, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -315,9 +319,6 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
         var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
         return new Uri($"{context.Request.Scheme}://{host}:{context.Connection.LocalPort}{context.Request.PathBase}/");
     }
-
-    private static bool SameOrigin(Uri a, Uri b) =>
-        Uri.Compare(a, b, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     /// <summary>The download's name when the app gives no Content-Disposition: the request path's last segment.</summary>
     private static string FileName(HttpRequest request)
