@@ -34,10 +34,18 @@ internal sealed class CompressAhead(ZipMemberWriter members)
         _waiting.Enqueue(member);
         _waitingBytes += member.Length;
         var parallelism = members.Options.MaxDegreeOfParallelism;
+        var level = members.Options.CompressionLevel;
         if (parallelism == 1)
         {
-            member.Encode(members.Buffers, members.Options.CompressionLevel);
+            member.Encode(members.Buffers, level);
             return WriteAsync(keep: 0, cancellationToken);
+        }
+
+        if (DeflateChunks.IsQuick(member.Length, level))
+        {
+            // Cheaper to compress now than to hand to a worker; it goes out once the members before it have.
+            member.Encode(members.Buffers, level);
+            return WriteAsync(keep: 2 * parallelism * BatchMembers, cancellationToken, keepBytes: 2L * parallelism * DeflateChunks.ChunkSize);
         }
 
         _unsubmitted.Add(member);
@@ -109,7 +117,7 @@ internal sealed class CompressAhead(ZipMemberWriter members)
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteAsync(int keep, CancellationToken cancellationToken, long keepBytes = 0)
     {
-        while (_waiting.TryPeek(out var oldest) && (_waiting.Count > keep || _waitingBytes > keepBytes || oldest.Batch is { IsCompleted: true }))
+        while (_waiting.TryPeek(out var oldest) && (_waiting.Count > keep || _waitingBytes > keepBytes || oldest.IsEncoded))
         {
             var member = _waiting.Dequeue();
             _waitingBytes -= member.Length;

@@ -61,6 +61,9 @@ internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int leng
     /// <summary>Set once this member is compressed.</summary>
     public DeferredResult? Result { get; private set; }
 
+    /// <summary>True once this member is compressed, as seen from the writing flow: its batch is done, or it was compressed on this flow.</summary>
+    public bool IsEncoded => Batch?.IsCompleted ?? Result is not null;
+
     /// <summary>CRC-32 and, unless auto stores the member (by its name, or because a trial saves too little), its whole deflate stream.</summary>
     public void Encode(BufferLedger buffers, int level)
     {

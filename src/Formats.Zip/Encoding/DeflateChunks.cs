@@ -15,6 +15,9 @@ internal static class DeflateChunks
     /// <summary>Plain bytes per chunk.</summary>
     public const int ChunkSize = 1024 * 1024;
 
+    /// <summary>zlib's fastest level: zlib-ng writes fixed Huffman codes only, as <see cref="FixedHuffmanDeflate"/> does.</summary>
+    private const int FastestLevel = 1;
+
     /// <summary>BFINAL=1, BTYPE=01 (fixed Huffman), then the 7-bit end-of-block code 0: the whole deflate stream of no bytes.</summary>
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
 
@@ -22,12 +25,27 @@ internal static class DeflateChunks
     private static readonly ZLibCompressionOptions[] Options =
         [.. Enumerable.Range(0, 10).Select(level => new ZLibCompressionOptions { CompressionLevel = level })];
 
+    /// <summary>Plain bytes up to which a final chunk at the fastest level is compressed faster than it is handed to a worker.</summary>
+    private const int QuickLength = 4 * 1024;
+
+    /// <summary>True when a member of <paramref name="length"/> bytes at <paramref name="level"/> is cheaper to compress on the caller's flow than on a worker.</summary>
+    public static bool IsQuick(long length, int level) => level == FastestLevel && length <= QuickLength;
+
     /// <summary>
     /// Compresses <paramref name="input"/> as one chunk at zlib level <paramref name="level"/>: the last chunk of a
     /// member when <paramref name="final"/>, else one that a further chunk follows. The result is rented: return it.
     /// </summary>
     public static PooledBuffer Compress(BufferLedger ledger, ReadOnlySpan<byte> input, int level, bool final)
     {
+        if (final && level == FastestLevel && input.Length <= FixedHuffmanDeflate.MaxInput)
+        {
+            // What zlib-ng writes at this level (fixed codes), without its 300 KB of state per stream: for a few KiB
+            // that setup costs more than the compression.
+            var small = new PooledBuffer(ledger, FixedHuffmanDeflate.OutputRoom(input.Length));
+            small.Advance(FixedHuffmanDeflate.Encode(input, small.GetSpan(FixedHuffmanDeflate.OutputRoom(input.Length))));
+            return small;
+        }
+
         var output = new PooledBuffer(ledger, input.Length + (input.Length >> 6) + 64);
         var deflate = new DeflateStream(output, Options[level], leaveOpen: true);
         deflate.Write(input);

@@ -45,16 +45,35 @@ internal sealed class PooledBuffer : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (buffer.Length > _array.Length - _length)
+        Grow(buffer.Length);
+        buffer.CopyTo(_array.AsSpan(_length));
+        _length += buffer.Length;
+    }
+
+    /// <summary>Makes room for <paramref name="more"/> bytes after those written.</summary>
+    private void Grow(int more)
+    {
+        if (more > _array.Length - _length)
         {
-            var larger = _ledger.Rent(Math.Max(_array.Length * 2, _length + buffer.Length));
+            var larger = _ledger.Rent(Math.Max(_array.Length * 2, _length + more));
             _array.AsSpan(0, _length).CopyTo(larger);
             _ledger.Return(_array);
             _array = larger;
         }
+    }
 
-        buffer.CopyTo(_array.AsSpan(_length));
-        _length += buffer.Length;
+    /// <summary>The rented room after what is written: at least <paramref name="length"/> bytes, for an encoder to fill and then <see cref="Advance"/>.</summary>
+    public Span<byte> GetSpan(int length)
+    {
+        Grow(length);
+        return _array.AsSpan(_length);
+    }
+
+    /// <summary>Counts <paramref name="count"/> bytes written into the span <see cref="GetSpan"/> gave.</summary>
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, _array.Length - _length);
+        _length += count;
     }
 
     public void Return()
