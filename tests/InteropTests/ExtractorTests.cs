@@ -97,6 +97,39 @@ public sealed class ExtractorTests : IDisposable
         Assert.Equal(expected.Where(e => e.Kind != EntryKind.Directory).SelectMany(e => e.Content), extracted.Stdout);
     }
 
+    /// <summary>Members up to 16 KiB at the fastest level come from the managed fixed-Huffman encoder, not zlib-ng.</summary>
+    [Fact]
+    public async Task Small_members_at_the_fastest_level_pass_every_extractors_check()
+    {
+        var path = Path.Combine(_dir, "fastest.zip");
+        var expected = new List<(string Name, byte[] Content)>();
+        var random = new Random(15);
+        await using (var file = File.Create(path))
+        await using (var zip = new ZipArchiveWriter(file, new ZipWriterOptions { CompressionLevel = 1 }))
+        {
+            foreach (var length in new[] { 0, 1, 3, 4, 5, 100, 258, 1024, 4096, 4097, 16 * 1024, (16 * 1024) + 1 }.Concat(Enumerable.Range(0, 40).Select(_ => random.Next(1, 16 * 1024))))
+            {
+                var content = Formats.Testing.SyntheticStream.Bytes(length, seed: expected.Count, compressible: expected.Count % 5 != 0);
+                var name = $"m{expected.Count:D3}-{length}.bin";
+                await zip.AddEntryAsync(new ArchiveEntry(name) { Length = length }, EntrySource.FromBytes(content));
+                expected.Add((name, content));
+            }
+
+            await zip.CompleteAsync();
+        }
+
+        var unzip = await ExternalTool.RunAsync("unzip", ["-t", path]);
+        Assert.True(unzip.ExitCode == 0, unzip.Stdout + unzip.Stderr);
+        var sevenZip = await ExternalTool.RunAsync("7zz", ["t", path]);
+        Assert.True(sevenZip.ExitCode == 0, sevenZip.Stdout + sevenZip.Stderr);
+        var python = await ExternalTool.RunAsync("python3", [Checker("zipcheck.py"), path]);
+        Assert.True(python.ExitCode == 0, python.Stderr);
+        Assert.Equal(expected.Select(e => $"{e.Name}\t{e.Content.Length}\t{System.IO.Hashing.Crc32.HashToUInt32(e.Content):x8}"), python.Lines.Select(l => string.Join('\t', l.Split('\t')[..3])));
+        var java = await ExternalTool.RunAsync("java", [Checker("ZipCheck.java"), path, "stream"]);
+        Assert.True(java.ExitCode == 0, java.Stderr);
+        Assert.Equal(expected.Select(e => $"{e.Name}\t{e.Content.Length}\t{System.IO.Hashing.Crc32.HashToUInt32(e.Content):x8}"), java.Lines.Select(l => l[..l.LastIndexOf('\t')]));
+    }
+
     [Theory]
     [MemberData(nameof(Classic))]
     public async Task Python_zipfile_reads_names_content_dos_times_and_modes(ZipCompressionMethod method, Zip64Mode zip64)
