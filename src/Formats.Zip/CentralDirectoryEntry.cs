@@ -19,7 +19,7 @@ internal readonly record struct CentralDirectoryEntry(
     ushort Method,
     ushort Flags,
     ushort VersionNeeded,
-    ZipEncryptionMethod? Encryption = null)
+    ZipEncryptionMethod Encryption = ZipEncryptionMethod.None)
 {
     /// <summary>Which 32-bit fields are saturated into the central zip64 extra (uncompressed, compressed, offset).</summary>
     private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) =>

@@ -3,6 +3,9 @@ namespace Formats.Zip;
 /// <summary>How the members of an encrypted zip are encrypted (<see cref="ZipEncryption"/>).</summary>
 public enum ZipEncryptionMethod : byte
 {
+    /// <summary>Not encrypted: what archives without <see cref="ZipWriterOptions.Encryption"/>, directories and symbolic links have.</summary>
+    None = 0,
+
     /// <summary>
     /// WinZip AES-256, AE-2: method 99 with the 0x9901 extra field, keys from PBKDF2-HMAC-SHA1 over a random salt per
     /// member, AES-256 in counter mode and an HMAC-SHA1 authentication code over the encrypted data. Read by 7-Zip,

@@ -37,11 +37,11 @@ internal readonly record struct ZipEntryLayout
 
     public required UnixOwner Owner { get; init; }
 
-    /// <summary>How the content is encrypted; null when it is not (and always for directories and symbolic links).</summary>
-    public ZipEncryptionMethod? Encryption { get; init; }
+    /// <summary>How the content is encrypted (never directories and symbolic links).</summary>
+    public ZipEncryptionMethod Encryption { get; init; }
 
     /// <summary>Compressed size written in the local header: the content's length plus what encryption adds (0 with a descriptor).</summary>
-    public long HeaderCompressedLength => HasDescriptor ? 0 : HeaderLength + (Encryption is { } e ? ZipCipher.Overhead(e) : 0);
+    public long HeaderCompressedLength => HasDescriptor ? 0 : HeaderLength + ZipCipher.Overhead(Encryption);
 
     public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength + EncryptionFields.ExtraLength(Encryption);
 
@@ -75,9 +75,9 @@ internal readonly record struct ZipEntryLayout
         // Sizes and CRC go in the local header only when all three are known now; for compressed entries the
         // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data. AE-2 records no
         // CRC, so a stored AES member needs only its length. Encryption adds a fixed amount to the compressed size.
-        var encryption = entry.Kind == EntryKind.File ? options.Encryption?.Method : null;
+        var encryption = entry.Kind == EntryKind.File && options.Encryption is { } e ? e.Method : ZipEncryptionMethod.None;
         var upFront = method == ZipConstants.MethodStored && length is not null && (contentCrc is not null || encryption == ZipEncryptionMethod.Aes256);
-        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length + (encryption is { } e ? ZipCipher.Overhead(e) : 0), offset);
+        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length + ZipCipher.Overhead(encryption), offset);
 
         var version = method switch
         {

@@ -62,6 +62,7 @@ public sealed class ZipEncryptionTests
             {
                 await z.AddEntryAsync(new ArchiveEntry("a.txt"), EntrySource.FromBytes(content));
                 await z.AddEntryAsync(ArchiveEntry.Directory("dir"));
+                await z.AddEntryAsync(ArchiveEntry.SymbolicLink("dir/link", "../a.txt"));
             },
             new ZipWriterOptions { Method = method, Encryption = Aes() });
 
@@ -86,10 +87,13 @@ public sealed class ZipEncryptionTests
             Assert.Equal(content.Length + 28, file.CompressedSize);
         }
 
-        // Directories carry no data and are not encrypted.
-        var dir = entries.Single(e => e.Name == "dir/");
-        Assert.Equal(0, dir.Central.GeneralPurposeBitFlag & 1);
-        Assert.Equal(0, dir.Central.CompressionMethod);
+        // Directories carry no data and symbolic links a target (metadata, like a name): neither is encrypted.
+        foreach (var plain in entries.Where(e => e.Name is "dir/" or "dir/link"))
+        {
+            Assert.Equal(0, plain.Central.GeneralPurposeBitFlag & 1);
+            Assert.Equal(0, plain.Central.CompressionMethod);
+            Assert.False(plain.CentralExtras.ContainsKey(0x9901));
+        }
     }
 
     /// <summary>

@@ -55,7 +55,7 @@ internal sealed class ZipContentWriter : ICrcContent
         _headerOffset = headerOffset;
         _expectedCrc = expectedCrc;
         _dataStart = members.Output.Position;
-        _cipher = layout.Encryption is null ? null : ZipCipher.Create(members.Options.Encryption!, layout);
+        _cipher = layout.Encryption == ZipEncryptionMethod.None ? null : ZipCipher.Create(members.Options.Encryption!, layout);
         _out = new MemberOutput(members.Output, _cipher);
         if (encoded)
         {

@@ -15,13 +15,13 @@ internal static class EncryptionFields
     public const byte AesStrength256 = 3;
 
     /// <summary>The method field of the headers: 99 for AES, else the compression method itself.</summary>
-    public static ushort HeaderMethod(ZipEncryptionMethod? encryption, ushort method) =>
+    public static ushort HeaderMethod(ZipEncryptionMethod encryption, ushort method) =>
         encryption == ZipEncryptionMethod.Aes256 ? ZipConstants.MethodWinZipAes : method;
 
-    public static ushort Flags(ZipEncryptionMethod? encryption) => encryption is null ? (ushort)0 : ZipConstants.FlagEncrypted;
+    public static ushort Flags(ZipEncryptionMethod encryption) => encryption == ZipEncryptionMethod.None ? (ushort)0 : ZipConstants.FlagEncrypted;
 
     /// <summary>The least version that decrypts (0 when not encrypted): 5.1 for AES, 2.0 for traditional encryption.</summary>
-    public static ushort VersionNeeded(ZipEncryptionMethod? encryption) => encryption switch
+    public static ushort VersionNeeded(ZipEncryptionMethod encryption) => encryption switch
     {
         ZipEncryptionMethod.Aes256 => ZipConstants.VersionAes,
         ZipEncryptionMethod.ZipCrypto => ZipConstants.VersionDeflateOrDirectory,
@@ -29,13 +29,13 @@ internal static class EncryptionFields
     };
 
     /// <summary>The CRC-32 the headers and the descriptor carry: 0 under AE-2.</summary>
-    public static uint RecordedCrc(ZipEncryptionMethod? encryption, uint crc) => encryption == ZipEncryptionMethod.Aes256 ? 0 : crc;
+    public static uint RecordedCrc(ZipEncryptionMethod encryption, uint crc) => encryption == ZipEncryptionMethod.Aes256 ? 0 : crc;
 
-    public static int ExtraLength(ZipEncryptionMethod? encryption) =>
+    public static int ExtraLength(ZipEncryptionMethod encryption) =>
         encryption == ZipEncryptionMethod.Aes256 ? WinZipAesExtraField.FixedLength : 0;
 
     /// <summary>Writes the 0x9901 extra field of an AES member (nothing otherwise); returns its length.</summary>
-    public static int WriteExtra(Span<byte> destination, ZipEncryptionMethod? encryption, ushort method)
+    public static int WriteExtra(Span<byte> destination, ZipEncryptionMethod encryption, ushort method)
     {
         if (encryption != ZipEncryptionMethod.Aes256)
         {

@@ -25,6 +25,7 @@ internal abstract class ZipCipher : IDisposable
     /// <summary>What encryption adds to a member's compressed size under <paramref name="method"/>.</summary>
     public static int Overhead(ZipEncryptionMethod method) => method switch
     {
+        ZipEncryptionMethod.None => 0,
         ZipEncryptionMethod.Aes256 => WinZipAesCipher.SaltLength + WinZipAesCipher.VerifierLength + WinZipAesCipher.AuthenticationCodeLength,
         ZipEncryptionMethod.ZipCrypto => ZipCryptoCipher.EncryptionHeaderLength,
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, "an encryption method"),
