@@ -40,7 +40,7 @@ internal sealed class WinZipAesCipher : ZipCipher
         try
         {
             _aes = Aes.Create();
-            _aes.Key = keys.AsSpan(0, KeyLength).ToArray();
+            _aes.SetKey(keys.AsSpan(0, KeyLength));
             _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.AsSpan(KeyLength, KeyLength));
             _verifier = keys.AsSpan(2 * KeyLength, VerifierLength).ToArray();
         }
