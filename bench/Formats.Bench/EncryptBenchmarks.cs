@@ -18,7 +18,7 @@ public class EncryptZip
     private byte[] _small = [];
 
     [Params(ZipCompressionMethod.Stored, ZipCompressionMethod.Deflate)]
-    public ZipCompressionMethod Method { get; set; }
+    public ZipCompressionMethod Compression { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -31,8 +31,8 @@ public class EncryptZip
     private async Task WriteAsync(ZipEncryption? encryption)
     {
         var sink = new TouchingSink();
-        await using var zip = new ZipArchiveWriter(sink, new ZipWriterOptions { Method = Method, Encryption = encryption });
-        if (Method == ZipCompressionMethod.Stored)
+        await using var zip = new ZipArchiveWriter(sink, new ZipWriterOptions { Method = Compression, Encryption = encryption });
+        if (Compression == ZipCompressionMethod.Stored)
         {
             for (var i = 0; i < Members; i++)
             {
@@ -60,7 +60,7 @@ public class EncryptZip
     public async Task AesSmallMembers()
     {
         var sink = new TouchingSink();
-        await using var zip = new ZipArchiveWriter(sink, new ZipWriterOptions { Method = Method, Encryption = ZipEncryption.Aes256("benchmark password") });
+        await using var zip = new ZipArchiveWriter(sink, new ZipWriterOptions { Method = Compression, Encryption = ZipEncryption.Aes256("benchmark password") });
         for (var i = 0; i < SmallMembers; i++)
         {
             await zip.AddEntryAsync(new ArchiveEntry($"s{i}"), EntrySource.FromBytes(_small));
