@@ -47,6 +47,17 @@ internal static class ZipCommand
                                (not standard input); the CRC-32s a range needs are computed first, by reading each
                                file once before the range is written, and only the files the range overlaps are
                                read again. 'formats size zip' prints the full length.
+          --encrypt METHOD     encrypt every file's content with the password of --password-file: aes256
+                               (WinZip AES-256, AE-2: read by 7-Zip, bsdtar/libarchive and WinZip; on macOS
+                               with 7-Zip or Keka, not Archive Utility; not by Windows Explorer or Info-ZIP
+                               unzip) or zipcrypto (traditional PKWARE encryption: WEAK, broken by known-plaintext
+                               attacks; only for readers that know nothing else, such as Windows Explorer and
+                               unzip; a warning says so). Names, sizes, times and directories stay readable.
+                               Every member gets a random salt, so the archive differs on every run and cannot be
+                               sized or ranged ('formats size' and --range refuse it).
+          --password-file FILE the password: the first line of FILE, without its line ending (never on the
+                               command line, where other users can see it; /dev/stdin or <(pass show x) work
+                               when standard input is not a SOURCE). zipcrypto needs a printable ASCII password.
           --crc-store STORE    with --range: where the files' CRC-32s are remembered (a SQLite file PATH,
                                redis://HOST:PORT or memory), so a later range of the same unchanged files (same
                                path, length and mtime) reads only the files it overlaps
@@ -61,10 +72,24 @@ internal static class ZipCommand
           formats zip --mtime 2024-01-01T00:00:00Z --level smallest src README.md -o release.zip
         """;
 
-    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads", "--crc-store"]);
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads", "--crc-store", "--encrypt", "--password-file"]);
 
-    public static Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken) =>
-        ArchiveCommand.RunAsync(Parse(args), Help, Format, io, cancellationToken);
+    /// <summary>Options that would put a password on the command line, refused without echoing what follows them.</summary>
+    private static readonly string[] PasswordOptions = ["--password", "--passphrase", "--pass", "-P", "-p"];
+
+    /// <summary>What <c>--encrypt zipcrypto</c> prints on standard error, every time.</summary>
+    public const string ZipCryptoWarning = "formats: warning: --encrypt zipcrypto is weak: traditional PKWARE encryption is broken by known-plaintext attacks and its password check helps guessing; use --encrypt aes256 unless the reader knows nothing else (Windows Explorer, Info-ZIP unzip)";
+
+    public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
+    {
+        var line = Parse(args);
+        if (!line.Flag("help") && line.Value("encrypt") == "zipcrypto")
+        {
+            await io.Error.WriteLineAsync(ZipCryptoWarning);
+        }
+
+        return await ArchiveCommand.RunAsync(line, Help, Format, io, cancellationToken);
+    }
 
     /// <summary>The zip format as the command line configures it.</summary>
     public static CliFormat Format(CommandLine line)
@@ -76,13 +101,79 @@ internal static class ZipCommand
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             NamePolicy = ArchiveCommand.NamePolicy(line),
             Zip64 = ArchiveCommand.Choice(line, "zip64", ("auto", Zip64Mode.Auto), ("always", Zip64Mode.Always), ("never", Zip64Mode.Never)),
+            Encryption = Encryption(line),
         };
         return new CliFormat(
             output => new ZipArchiveWriter(output, options),
             items => new ZipArchivePlan(items, options),
-            DeclaresCrcs: options.Method is ZipCompressionMethod.Stored or ZipCompressionMethod.Auto,
+            // AE-2 records no CRC-32: a stored AES member of known length has the up-front form without one.
+            DeclaresCrcs: options.Method is ZipCompressionMethod.Stored or ZipCompressionMethod.Auto && options.Encryption?.Method != ZipEncryptionMethod.Aes256,
             StdinLength: ArchiveCommand.ParseStdinLength(line));
     }
 
-    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.ArchiveFlags);
+    public static CommandLine Parse(IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        foreach (var arg in list.TakeWhile(a => a != "--"))
+        {
+            var key = arg.Split('=', 2)[0];
+            if (PasswordOptions.Contains(key) || (arg.StartsWith("-p", StringComparison.Ordinal) && !arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2))
+            {
+                // Never echoed: what follows may be the password itself.
+                var named = PasswordOptions.Contains(key) ? key : "-p";
+                throw new UsageException($"{named}: a password is never taken on the command line, where other users can see it; put it in a file and use --encrypt aes256 --password-file FILE");
+            }
+        }
+
+        return CommandLine.Parse(list, Valued, ArchiveCommand.ArchiveFlags);
+    }
+
+    /// <summary>--encrypt METHOD with the password of --password-file (each needs the other), or null.</summary>
+    private static ZipEncryption? Encryption(CommandLine line)
+    {
+        var method = line.Value("encrypt");
+        var file = line.Value("password-file");
+        if (method is null && file is null)
+        {
+            return null;
+        }
+
+        if (method is null)
+        {
+            throw new UsageException("--password-file needs --encrypt aes256|zipcrypto");
+        }
+
+        var zipCrypto = ArchiveCommand.Choice(line, "encrypt", ("aes256", false), ("zipcrypto", true));
+        if (file is null)
+        {
+            throw new UsageException("--encrypt needs --password-file FILE (a password is never taken on the command line)");
+        }
+
+        var password = ReadPassword(file);
+        try
+        {
+            return zipCrypto ? ZipEncryption.ZipCrypto(password) : ZipEncryption.Aes256(password);
+        }
+        catch (ArgumentException)
+        {
+            throw new UsageException($"--password-file: the password in '{file}' is not usable with --encrypt zipcrypto: it must be printable ASCII (use aes256 for any other password)");
+        }
+    }
+
+    /// <summary>The first line of <paramref name="file"/>, without its line ending; a usage error when unreadable or empty.</summary>
+    private static string ReadPassword(string file)
+    {
+        string text;
+        try
+        {
+            using var reader = new StreamReader(file, System.Text.Encoding.UTF8);
+            text = reader.ReadLine() ?? "";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"--password-file: cannot read '{file}': {ex.Message}");
+        }
+
+        return text.Length > 0 ? text : throw new UsageException($"--password-file: '{file}' is empty; its first line is the password");
+    }
 }

@@ -1,3 +1,4 @@
+using Formats.Zip.Encryption;
 using Formats.Zip.Records;
 
 namespace Formats.Zip;
@@ -17,14 +18,15 @@ internal readonly record struct CentralDirectoryEntry(
     uint ExternalAttributes,
     ushort Method,
     ushort Flags,
-    ushort VersionNeeded)
+    ushort VersionNeeded,
+    ZipEncryptionMethod Encryption = ZipEncryptionMethod.None)
 {
     /// <summary>Which 32-bit fields are saturated into the central zip64 extra (uncompressed, compressed, offset).</summary>
     private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) =>
         Zip64Rules.InCentralHeader(always, UncompressedSize, CompressedSize, LocalHeaderOffset);
 
     public int Length(bool alwaysZip64, UnixOwner owner) =>
-        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + owner.ExtraLength;
+        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + owner.ExtraLength + EncryptionFields.ExtraLength(Encryption);
 
     private int Zip64ExtraLength(bool always)
     {
@@ -56,14 +58,14 @@ internal readonly record struct CentralDirectoryEntry(
             VersionMadeBy = ZipConstants.VersionMadeBy,
             VersionNeededToExtract = zip64Length == 0 ? VersionNeeded : Math.Max(VersionNeeded, ZipConstants.VersionZip64),
             GeneralPurposeBitFlag = Flags,
-            CompressionMethod = Method,
+            CompressionMethod = EncryptionFields.HeaderMethod(Encryption, Method),
             LastModFileTime = Time.Dos.Time,
             LastModFileDate = Time.Dos.Date,
             Crc32 = Crc32,
             CompressedSize = c ? ZipConstants.Zip64Saturated32 : (uint)CompressedSize,
             UncompressedSize = u ? ZipConstants.Zip64Saturated32 : (uint)UncompressedSize,
             FileNameLength = (ushort)NameBytes.Length,
-            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + owner.ExtraLength),
+            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + owner.ExtraLength + EncryptionFields.ExtraLength(Encryption)),
             FileCommentLength = 0,
             DiskNumberStart = 0,
             InternalFileAttributes = 0,
@@ -80,6 +82,7 @@ internal readonly record struct CentralDirectoryEntry(
 
         at += Time.WriteExtra(destination[at..]);
         at += owner.WriteExtra(destination[at..]);
+        at += EncryptionFields.WriteExtra(destination[at..], Encryption, Method);
         return at;
     }
 }

@@ -58,6 +58,20 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         }
     }
 
+    /// <summary>Refuses encrypted archives: their salts are random, so no plan can predict their bytes.</summary>
+    internal override void CheckPlannable()
+    {
+        if (Options.Encryption is not null)
+        {
+            throw NotPlannable();
+        }
+    }
+
+    /// <summary>Why an encrypted archive cannot be planned.</summary>
+    internal static ArchiveException NotPlannable() => new(
+        null,
+        "an encrypted archive is never the same twice: every member gets a fresh random salt (reusing one would reuse the key stream), so its bytes, byte ranges and ETag cannot be known in advance; write it whole, without a plan");
+
     private protected override void CheckPlannable(PreparedEntry entry)
     {
         if (entry.Kind != EntryKind.File || entry.Length == 0)

@@ -24,6 +24,9 @@ internal static class ZipConstants
     /// <summary>Compression method 93, Zstandard (APPNOTE 4.4.5; 20 is deprecated).</summary>
     public const ushort MethodZstandard = 93;
 
+    /// <summary>Compression method 99: WinZip AES; the real method is in the 0x9901 extra field (WinZip AE-x specification).</summary>
+    public const ushort MethodWinZipAes = 99;
+
     /// <summary>Version needed to extract (APPNOTE 4.4.3.2).</summary>
     public const ushort VersionStored = 10;
 
@@ -33,8 +36,14 @@ internal static class ZipConstants
 
     public const ushort VersionZstandard = 63;
 
+    /// <summary>AES encryption (APPNOTE 4.4.3.2: 5.1); traditional encryption needs 2.0, <see cref="VersionDeflateOrDirectory"/>.</summary>
+    public const ushort VersionAes = 51;
+
     /// <summary>Version made by: upper byte 3 = UNIX (APPNOTE 4.4.2.2), lower byte 63 = spec 6.3.</summary>
     public const ushort VersionMadeBy = (3 << 8) | 63;
+
+    /// <summary>General purpose bit 0: the member is encrypted (APPNOTE 4.4.4).</summary>
+    public const ushort FlagEncrypted = 1 << 0;
 
     /// <summary>General purpose bit 3: CRC and sizes follow the data in a data descriptor (APPNOTE 4.4.4).</summary>
     public const ushort FlagDataDescriptor = 1 << 3;

@@ -1,4 +1,5 @@
 using Formats.Streaming;
+using Formats.Zip.Encryption;
 using Formats.Zip.Records;
 
 namespace Formats.Zip;
@@ -36,7 +37,13 @@ internal readonly record struct ZipEntryLayout
 
     public required UnixOwner Owner { get; init; }
 
-    public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength;
+    /// <summary>How the content is encrypted (never directories and symbolic links).</summary>
+    public ZipEncryptionMethod Encryption { get; init; }
+
+    /// <summary>Compressed size written in the local header: the content's length plus what encryption adds (0 with a descriptor).</summary>
+    public long HeaderCompressedLength => HasDescriptor ? 0 : HeaderLength + ZipCipher.Overhead(Encryption);
+
+    public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength + EncryptionFields.ExtraLength(Encryption);
 
     public int LocalHeaderLength => LocalFileHeader.FixedLength + NameBytes.Length + LocalExtraLength;
 
@@ -66,9 +73,11 @@ internal readonly record struct ZipEntryLayout
         };
 
         // Sizes and CRC go in the local header only when all three are known now; for compressed entries the
-        // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data.
-        var upFront = method == ZipConstants.MethodStored && length is not null && contentCrc is not null;
-        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length, offset);
+        // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data. AE-2 records no
+        // CRC, so a stored AES member needs only its length. Encryption adds a fixed amount to the compressed size.
+        var encryption = entry.Kind == EntryKind.File && options.Encryption is { } e ? e.Method : ZipEncryptionMethod.None;
+        var upFront = method == ZipConstants.MethodStored && length is not null && (contentCrc is not null || encryption == ZipEncryptionMethod.Aes256);
+        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length + ZipCipher.Overhead(encryption), offset);
 
         var version = method switch
         {
@@ -81,7 +90,8 @@ internal readonly record struct ZipEntryLayout
             version = Math.Max(version, ZipConstants.VersionZip64);
         }
 
-        var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (entry.IsAsciiName ? 0 : ZipConstants.FlagUtf8));
+        version = Math.Max(version, EncryptionFields.VersionNeeded(encryption));
+        var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (entry.IsAsciiName ? 0 : ZipConstants.FlagUtf8) | EncryptionFields.Flags(encryption));
         var fileType = entry.Kind switch
         {
             EntryKind.Directory => ZipConstants.UnixDirectory,
@@ -98,11 +108,12 @@ internal readonly record struct ZipEntryLayout
             VersionNeeded = version,
             HasDescriptor = !upFront,
             LocalZip64 = localZip64,
-            HeaderCrc32 = upFront ? contentCrc!.Value : 0,
+            HeaderCrc32 = upFront ? EncryptionFields.RecordedCrc(encryption, contentCrc ?? 0) : 0,
             HeaderLength = upFront ? length!.Value : 0,
             Time = ZipTimestamp.From(entry.LastModified),
             ExternalAttributes = attributes,
             Owner = UnixOwner.From(entry),
+            Encryption = encryption,
         };
     }
 
@@ -110,17 +121,16 @@ internal readonly record struct ZipEntryLayout
     public int WriteLocalHeader(Span<byte> destination)
     {
         var saturate = LocalZip64;
-        var size32 = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderLength;
         new LocalFileHeader
         {
             VersionNeededToExtract = VersionNeeded,
             GeneralPurposeBitFlag = Flags,
-            CompressionMethod = Method,
+            CompressionMethod = EncryptionFields.HeaderMethod(Encryption, Method),
             LastModFileTime = Time.Dos.Time,
             LastModFileDate = Time.Dos.Date,
             Crc32 = HeaderCrc32,
-            CompressedSize = size32,
-            UncompressedSize = size32,
+            CompressedSize = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderCompressedLength,
+            UncompressedSize = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderLength,
             FileNameLength = (ushort)NameBytes.Length,
             ExtraFieldLength = (ushort)LocalExtraLength,
         }.Write(destination);
@@ -130,12 +140,13 @@ internal readonly record struct ZipEntryLayout
         if (LocalZip64)
         {
             // With a descriptor both sizes are 0 here (APPNOTE 4.3.9.1); the real ones follow the data.
-            new Zip64ExtraFieldLocal { OriginalSize = (ulong)HeaderLength, CompressedSize = (ulong)HeaderLength }.Write(destination[at..]);
+            new Zip64ExtraFieldLocal { OriginalSize = (ulong)HeaderLength, CompressedSize = (ulong)HeaderCompressedLength }.Write(destination[at..]);
             at += Zip64ExtraFieldLocal.FixedLength;
         }
 
         at += Time.WriteExtra(destination[at..]);
         at += Owner.WriteExtra(destination[at..]);
+        at += EncryptionFields.WriteExtra(destination[at..], Encryption, Method);
         return at;
     }
 }

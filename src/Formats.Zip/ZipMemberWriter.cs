@@ -40,11 +40,23 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
         // To a seekable output, a stored member of known length gets the layout of a declared CRC-32 (sizes and CRC in
         // its local header, no descriptor), its CRC-32 written there once its data has gone by: one read of the
         // source, as Info-ZIP does, and the same bytes as reading it first for its checksum.
-        var patchCrc = crc is null && !encoded && length is not null && method == ZipCompressionMethod.Stored && entry.Kind == EntryKind.File && output.CanPatch;
+        // Not when encrypted: AE-2 records no CRC, and ZipCrypto's check byte needs the CRC before the data.
+        var patchCrc = crc is null && !encoded && length is not null && method == ZipCompressionMethod.Stored && entry.Kind == EntryKind.File && output.CanPatch
+            && options.Encryption is null;
         var offset = output.Position;
         var layout = ZipEntryLayout.Plan(entry, length, patchCrc ? 0 : crc, offset, options, method);
         await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
         var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null };
+        try
+        {
+            await content.WriteEncryptionHeaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not handed to the caller yet: nobody else would release its cipher.
+            await content.AbortAsync().ConfigureAwait(false);
+            throw;
+        }
         if (linkTarget is not null)
         {
             await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);

@@ -33,5 +33,16 @@ public sealed class ZipWriterOptions : ArchiveWriterOptions
     /// </summary>
     public ICrcStore? CrcStore { get; init; }
 
-    internal override string Describe() => $"zip method={Method} zip64={Zip64} {base.Describe()}";
+    /// <summary>
+    /// Encrypts every file member's content with a password (<see cref="ZipEncryption.Aes256"/>, or the weak
+    /// <see cref="ZipEncryption.ZipCrypto"/>); null (the default): nothing is encrypted. Each member gets fresh random
+    /// bytes (a salt), so the same input never gives the same archive: plans (<see cref="ZipArchivePlan"/>: lengths,
+    /// byte ranges, ETags) refuse encrypted archives.
+    /// </summary>
+    public ZipEncryption? Encryption { get; init; }
+
+    /// <summary>The options as they enter a plan's ETag; refused when encrypted, since then no two archives are the same.</summary>
+    internal override string Describe() => Encryption is null
+        ? $"zip method={Method} zip64={Zip64} {base.Describe()}"
+        : throw ZipArchiveWriter.NotPlannable();
 }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Formats.Streaming;
+using Formats.Zip.Encryption;
 
 namespace Formats.Zip.Encoding;
 
@@ -9,7 +9,7 @@ namespace Formats.Zip.Encoding;
 /// their output to the archive in order. Memory is bounded by the chunks in flight (parallelism + 1, each 1 MiB plain
 /// and its compressed form). With a parallelism of 1 every chunk is compressed on the caller's flow; the bytes are the same.
 /// </summary>
-internal sealed class ChunkedDeflater(ArchiveOutput output, BufferLedger ledger, int level, int parallelism)
+internal sealed class ChunkedDeflater(MemberOutput output, BufferLedger ledger, int level, int parallelism)
 {
     private readonly Queue<Task<PooledBuffer>> _inFlight = new();
     private byte[]? _chunk;

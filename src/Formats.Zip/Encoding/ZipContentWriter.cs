@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Formats.Streaming;
+using Formats.Zip.Encryption;
 using Formats.Zip.Records;
 using ZstdSharp;
 
@@ -7,10 +8,10 @@ namespace Formats.Zip.Encoding;
 
 /// <summary>
 /// One member's content on its way out, its local header written: CRC-32 over the plain bytes, the method's encoder,
-/// the zip64 limits that can only be checked while bytes flow, then the data descriptor and the member's central
-/// directory record.
+/// the member's cipher after it when the archive is encrypted, the zip64 limits that can only be checked while bytes
+/// flow, then the data descriptor and the member's central directory record.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The zstd encoder and its gate are released by FinishAsync or AbortAsync, one of which ends every content.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The zstd encoder, its gate and the cipher are released by FinishAsync or AbortAsync, one of which ends every content.")]
 internal sealed class ZipContentWriter : ICrcContent
 {
     /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
@@ -28,6 +29,10 @@ internal sealed class ZipContentWriter : ICrcContent
     private readonly ChunkedDeflater? _deflater;
     private readonly CompressionStream? _zstd;
     private readonly GateStream? _zstdGate;
+    private readonly ZipCipher? _cipher;
+
+    // Where encoded bytes go: the output, through the cipher when there is one.
+    private readonly MemberOutput _out;
     private long _length;
     private bool _skipped;
     private uint? _computedCrc;
@@ -50,6 +55,8 @@ internal sealed class ZipContentWriter : ICrcContent
         _headerOffset = headerOffset;
         _expectedCrc = expectedCrc;
         _dataStart = members.Output.Position;
+        _cipher = layout.Encryption == ZipEncryptionMethod.None ? null : ZipCipher.Create(members.Options.Encryption!, layout);
+        _out = new MemberOutput(members.Output, _cipher);
         if (encoded)
         {
             return;
@@ -59,12 +66,12 @@ internal sealed class ZipContentWriter : ICrcContent
         var options = members.Options;
         if (layout.Method == ZipConstants.MethodDeflate)
         {
-            _deflater = new ChunkedDeflater(members.Output, members.Buffers, options.CompressionLevel, options.MaxDegreeOfParallelism);
+            _deflater = new ChunkedDeflater(_out, members.Buffers, options.CompressionLevel, options.MaxDegreeOfParallelism);
         }
         else if (layout.Method == ZipConstants.MethodZstandard)
         {
             // Behind a gate, so that an abort can release the encoder without its end reaching the output.
-            _zstdGate = new GateStream(new ArchiveOutputStream(members.Output));
+            _zstdGate = new GateStream(new MemberOutputStream(_out));
             _zstd = new CompressionStream(_zstdGate, CompressionLevels.ToZstandard(options.CompressionLevel), leaveOpen: true);
             if (entry.Length is { } known)
             {
@@ -77,6 +84,10 @@ internal sealed class ZipContentWriter : ICrcContent
 
     private long EncodedLength => Output.Position - _dataStart;
 
+    /// <summary>Writes what precedes the data of an encrypted member (its salt and verifier, or encryption header).</summary>
+    public ValueTask WriteEncryptionHeaderAsync(CancellationToken cancellationToken) =>
+        _cipher?.WriteHeaderAsync(Output, cancellationToken) ?? ValueTask.CompletedTask;
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -87,7 +98,7 @@ internal sealed class ZipContentWriter : ICrcContent
             var crc = _members.CrcWorker.AppendAsync(_crc!, data);
             try
             {
-                await Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                await _out.WriteAsync(data, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -107,7 +118,7 @@ internal sealed class ZipContentWriter : ICrcContent
             }
             else
             {
-                await Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                await _out.WriteAsync(data, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -122,14 +133,14 @@ internal sealed class ZipContentWriter : ICrcContent
     {
         _length = length;
         _computedCrc = crc;
-        return Output.WriteAsync(encoded, cancellationToken);
+        return _out.WriteAsync(encoded, cancellationToken);
     }
 
     public void Skip(long count)
     {
-        if (_deflater is not null || _zstd is not null)
+        if (_deflater is not null || _zstd is not null || _cipher is not null)
         {
-            throw new InvalidOperationException($"entry '{_entry.Name}': compressed content cannot be laid out without reading it");
+            throw new InvalidOperationException($"entry '{_entry.Name}': compressed or encrypted content cannot be laid out without reading it");
         }
 
         if (count == 0)
@@ -173,6 +184,12 @@ internal sealed class ZipContentWriter : ICrcContent
             await _zstd.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_cipher is not null)
+        {
+            await _cipher.WriteTrailerAsync(Output, cancellationToken).ConfigureAwait(false);
+            _cipher.Dispose();
+        }
+
         // Content skipped outside a window was never read: its CRC is the declared or remembered one (0 when no record
         // inside the window holds it: a measure, or a range that ends before the descriptor).
         var crc = _skipped ? _expectedCrc ?? _rememberedCrc ?? 0 : _computedCrc ?? _crc!.Value;
@@ -182,6 +199,7 @@ internal sealed class ZipContentWriter : ICrcContent
         }
 
         var encoded = EncodedLength;
+        var recorded = EncryptionFields.RecordedCrc(_layout.Encryption, crc);
         Zip64Rules.CheckContent(_entry.Name, _members.Options, _layout.LocalZip64, _length, encoded);
         if (PatchCrcAt is { } at)
         {
@@ -192,16 +210,17 @@ internal sealed class ZipContentWriter : ICrcContent
 
         if (_layout.HasDescriptor)
         {
-            await Output.WriteRecordAsync(_layout.DescriptorLength, (_layout.LocalZip64, crc, encoded, _length), static (span, d) => WriteDescriptor(span, d.LocalZip64, d.crc, d.encoded, d._length), cancellationToken).ConfigureAwait(false);
+            await Output.WriteRecordAsync(_layout.DescriptorLength, (_layout.LocalZip64, crc: recorded, encoded, _length), static (span, d) => WriteDescriptor(span, d.LocalZip64, d.crc, d.encoded, d._length), cancellationToken).ConfigureAwait(false);
         }
 
         _members.Directory.Add(
-            new CentralDirectoryEntry(_layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded),
+            new CentralDirectoryEntry(_layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, recorded, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded, _layout.Encryption),
             _layout.Owner);
     }
 
     public async ValueTask AbortAsync()
     {
+        _cipher?.Dispose();
         if (_deflater is not null)
         {
             await _deflater.AbortAsync().ConfigureAwait(false);
