@@ -214,7 +214,14 @@ public abstract class ArchivePlan
         text.Append(CultureInfo.InvariantCulture, $"default-time {DefaultLastModified.UtcTicks}\n");
         foreach (var (e, source) in Items)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}");
+            if (e.Comment is not null)
+            {
+                // Only when present, so that the validators of plans without comments stay what they were.
+                text.Append(CultureInfo.InvariantCulture, $"\0comment={e.Comment}");
+            }
+
+            text.Append('\n');
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));

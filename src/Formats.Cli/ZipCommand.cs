@@ -38,6 +38,8 @@ internal static class ZipCommand
                                The archive's bytes are the same for every N.
           --zip64 MODE         auto (default: zip64 exactly where a value needs it), always, or never (an archive
                                that would need zip64 fails with an error instead)
+          --comment TEXT       the archive comment, in UTF-8 (at most 65,535 bytes, never 'PK\x05\x06'):
+                               'unzip -z' prints it
           --mtime TIME         one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
           --stdin-name NAME    entry name for '-' (default: stdin)
           --stdin-length N     the exact length of standard input, in bytes: the entry is then of known length
@@ -61,7 +63,7 @@ internal static class ZipCommand
           formats zip --mtime 2024-01-01T00:00:00Z --level smallest src README.md -o release.zip
         """;
 
-    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads", "--crc-store"]);
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads", "--crc-store", "--comment"]);
 
     public static Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken) =>
         ArchiveCommand.RunAsync(Parse(args), Help, Format, io, cancellationToken);
@@ -76,6 +78,7 @@ internal static class ZipCommand
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             NamePolicy = ArchiveCommand.NamePolicy(line),
             Zip64 = ArchiveCommand.Choice(line, "zip64", ("auto", Zip64Mode.Auto), ("always", Zip64Mode.Always), ("never", Zip64Mode.Never)),
+            Comment = line.Value("comment"),
         };
         return new CliFormat(
             output => new ZipArchiveWriter(output, options),

@@ -39,6 +39,8 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     internal ZipArchiveWriter(ArchiveOutput output, ZipWriterOptions options)
         : base(output, options.NamePolicy)
     {
+        // Refused now, before any entry is written, rather than at the end record.
+        _ = ZipComments.ArchiveComment(options);
         _members = new ZipMemberWriter(output, options);
         _ahead = new CompressAhead(_members);
     }
@@ -56,6 +58,8 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         {
             throw new ArchiveException(entry.Name, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
         }
+
+        _ = ZipComments.EntryComment(entry);
     }
 
     private protected override void CheckPlannable(PreparedEntry entry)

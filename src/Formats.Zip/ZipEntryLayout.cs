@@ -36,6 +36,9 @@ internal readonly record struct ZipEntryLayout
 
     public required UnixOwner Owner { get; init; }
 
+    /// <summary>The entry's comment in UTF-8 (central directory only), or null.</summary>
+    public required byte[]? Comment { get; init; }
+
     public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength;
 
     public int LocalHeaderLength => LocalFileHeader.FixedLength + NameBytes.Length + LocalExtraLength;
@@ -81,7 +84,10 @@ internal readonly record struct ZipEntryLayout
             version = Math.Max(version, ZipConstants.VersionZip64);
         }
 
-        var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (entry.IsAsciiName ? 0 : ZipConstants.FlagUtf8));
+        // Bit 11 says the name and the comment are UTF-8 (APPNOTE appendix D): set when either is not ASCII.
+        var comment = ZipComments.EntryComment(entry);
+        var ascii = entry.IsAsciiName && (comment is null || System.Text.Ascii.IsValid(comment));
+        var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (ascii ? 0 : ZipConstants.FlagUtf8));
         var fileType = entry.Kind switch
         {
             EntryKind.Directory => ZipConstants.UnixDirectory,
@@ -103,6 +109,7 @@ internal readonly record struct ZipEntryLayout
             Time = ZipTimestamp.From(entry.LastModified),
             ExternalAttributes = attributes,
             Owner = UnixOwner.From(entry),
+            Comment = comment,
         };
     }
 

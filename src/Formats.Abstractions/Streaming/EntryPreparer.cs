@@ -62,6 +62,7 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
             UserName = entry.UserName ?? "",
             GroupName = entry.GroupName ?? "",
             Source = source,
+            Comment = entry.Comment,
         };
     }
 

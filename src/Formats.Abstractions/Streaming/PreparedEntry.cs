@@ -44,5 +44,8 @@ internal sealed record PreparedEntry
 
     public EntrySource? Source { get; init; }
 
+    /// <summary>The entry's comment (<see cref="ArchiveEntry.Comment"/>), or null.</summary>
+    public string? Comment { get; init; }
+
     public bool IsAsciiName => Ascii.IsValid(NameUtf8);
 }

@@ -197,7 +197,8 @@ internal sealed class ZipContentWriter : ICrcContent
 
         _members.Directory.Add(
             new CentralDirectoryEntry(_layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, crc, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded),
-            _layout.Owner);
+            _layout.Owner,
+            _layout.Comment);
     }
 
     public async ValueTask AbortAsync()
