@@ -62,17 +62,63 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         _ = ZipComments.EntryComment(entry);
     }
 
-    private protected override void CheckPlannable(PreparedEntry entry)
+    private protected override void CheckOptions(ArchiveEntry entry, ArchiveEntryOptions options)
     {
-        if (entry.Kind != EntryKind.File || entry.Length == 0)
+        if (options is not ZipEntryOptions zip)
         {
+            base.CheckOptions(entry, options);
             return;
         }
 
-        if (Options.Method != ZipCompressionMethod.Stored)
+        if (zip.Raw is not null && (zip.Method is not null || zip.CompressionLevel is not null))
         {
-            throw new ArchiveException(entry.Name, $"{Options.Method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored");
+            throw new ArgumentException($"entry '{entry.Name}': raw content is compressed already; its ZipEntryOptions take no Method or CompressionLevel", nameof(options));
         }
+    }
+
+    private protected override void CheckPlannable(PreparedEntry entry)
+    {
+        if (entry.Kind != EntryKind.File || entry.Length == 0 || ZipEntryOptions.RawOf(entry) is not null)
+        {
+            // Raw content has its compressed length known up front, whatever its method.
+            return;
+        }
+
+        var method = ZipEntryOptions.MethodOf(entry, Options);
+        if (method != ZipCompressionMethod.Stored)
+        {
+            throw new ArchiveException(entry.Name, $"{method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored, or add content compressed already as raw (ZipEntryOptions.Raw)");
+        }
+    }
+
+    /// <summary>Adds an entry encoded with its own <paramref name="options"/>: a method or level other than the archive's, or raw content.</summary>
+    /// <inheritdoc cref="IArchiveSink.AddEntryAsync"/>
+    public ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source, ZipEntryOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return AddEntryAsync(entry, source, (ArchiveEntryOptions)options, cancellationToken);
+    }
+
+    /// <summary>Starts a pushed file entry encoded with its own <paramref name="options"/> (a method or level other than the archive's; not raw).</summary>
+    /// <inheritdoc cref="IArchiveSink.OpenEntryAsync"/>
+    public ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, ZipEntryOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return OpenEntryAsync(entry, (ArchiveEntryOptions)options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a member whose content <paramref name="compressed"/> delivers compressed already, written without
+    /// recompression (Go's <c>CreateRaw</c>): <paramref name="raw"/> declares its method, CRC-32 and both lengths, which
+    /// go in the local header. A source that delivers another number of bytes than
+    /// <see cref="ZipRawContent.CompressedLength"/> fails the archive; the CRC-32 and plain length are not checked (that
+    /// would need decompressing), readers check them when they extract.
+    /// </summary>
+    public ValueTask AddRawEntryAsync(ArchiveEntry entry, ZipRawContent raw, EntrySource compressed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(compressed);
+        return AddEntryAsync(entry, compressed, new ZipEntryOptions { Raw = raw }, cancellationToken);
     }
 
     /// <summary>
@@ -84,13 +130,19 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     private protected override async ValueTask<IEntryContent> OpenContentAsync(PreparedEntry entry, CancellationToken cancellationToken)
     {
         Zip64Rules.CheckEntryNumber(entry.Name, Options, _members.Directory.Count + _ahead.Count + 1);
-        var method = Options.Method;
+        if (ZipEntryOptions.RawOf(entry) is { } raw)
+        {
+            await _ahead.WriteAllAsync(cancellationToken).ConfigureAwait(false);
+            return await _members.StartRawAsync(entry, raw, cancellationToken).ConfigureAwait(false);
+        }
+
+        var method = ZipEntryOptions.MethodOf(entry, Options);
         var compresses = method is ZipCompressionMethod.Deflate or ZipCompressionMethod.Auto;
         if (compresses && entry.Kind == EntryKind.File && entry.Length is > 0 and <= DeflateChunks.ChunkSize && Mode == WriteMode.Write)
         {
             // Held whole, with its CRC-32 known before its header: stored by auto (by name or by trial) it needs no
             // data descriptor, the one rule for every stored member.
-            return new DeferredDeflateContent(_ahead, Buffers, entry, auto: method == ZipCompressionMethod.Auto);
+            return new DeferredDeflateContent(_ahead, Buffers, entry, auto: method == ZipCompressionMethod.Auto, ZipEntryOptions.LevelOf(entry, Options));
         }
 
         await _ahead.WriteAllAsync(cancellationToken).ConfigureAwait(false);

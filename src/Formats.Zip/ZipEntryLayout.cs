@@ -27,8 +27,11 @@ internal readonly record struct ZipEntryLayout
     /// <summary>CRC-32 written in the local header (0 with a descriptor).</summary>
     public required uint HeaderCrc32 { get; init; }
 
-    /// <summary>Content length written in the local header (0 with a descriptor); for stored entries also the compressed size.</summary>
+    /// <summary>Content length written in the local header (0 with a descriptor).</summary>
     public required long HeaderLength { get; init; }
+
+    /// <summary>Compressed size written in the local header (0 with a descriptor): the content length for stored entries, the declared one for raw ones.</summary>
+    public required long HeaderCompressedLength { get; init; }
 
     public required ZipTimestamp Time { get; init; }
 
@@ -49,10 +52,11 @@ internal readonly record struct ZipEntryLayout
     /// Plans <paramref name="entry"/> for a local header at <paramref name="offset"/>. <paramref name="length"/> and
     /// <paramref name="contentCrc"/> are the content's length and CRC-32 when known now (declared, or computed from a
     /// link's target); <paramref name="chosen"/> is the method for this entry's content (never
-    /// <see cref="ZipCompressionMethod.Auto"/>: that is decided first). Throws <see cref="ArchiveException"/> for what
-    /// zip cannot hold under the options.
+    /// <see cref="ZipCompressionMethod.Auto"/>: that is decided first). <paramref name="rawCompressedLength"/> is given
+    /// for content compressed already (<see cref="ZipRawContent"/>): its method holds even for empty content, and its
+    /// sizes go in the local header. Throws <see cref="ArchiveException"/> for what zip cannot hold under the options.
     /// </summary>
-    public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options, ZipCompressionMethod chosen)
+    public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options, ZipCompressionMethod chosen, long? rawCompressedLength = null)
     {
         var nameBytes = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
         if (nameBytes.Length > ZipConstants.MaxNameLength)
@@ -60,7 +64,8 @@ internal readonly record struct ZipEntryLayout
             throw new ArchiveException(entry.Name, $"name is {nameBytes.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
         }
 
-        var method = entry.Kind != EntryKind.File || length == 0 ? ZipConstants.MethodStored : chosen switch
+        var raw = rawCompressedLength is not null;
+        var method = entry.Kind != EntryKind.File || (length == 0 && !raw) ? ZipConstants.MethodStored : chosen switch
         {
             ZipCompressionMethod.Stored => ZipConstants.MethodStored,
             ZipCompressionMethod.Deflate => ZipConstants.MethodDeflate,
@@ -70,8 +75,10 @@ internal readonly record struct ZipEntryLayout
 
         // Sizes and CRC go in the local header only when all three are known now; for compressed entries the
         // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data.
-        var upFront = method == ZipConstants.MethodStored && length is not null && contentCrc is not null;
-        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length, offset);
+        // Raw content declares both sizes, whatever its method.
+        var upFront = (method == ZipConstants.MethodStored || raw) && length is not null && contentCrc is not null;
+        var compressedLength = rawCompressedLength ?? length;
+        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, raw ? Math.Max(length!.Value, compressedLength!.Value) : length, offset);
 
         var version = method switch
         {
@@ -106,6 +113,7 @@ internal readonly record struct ZipEntryLayout
             LocalZip64 = localZip64,
             HeaderCrc32 = upFront ? contentCrc!.Value : 0,
             HeaderLength = upFront ? length!.Value : 0,
+            HeaderCompressedLength = upFront ? compressedLength!.Value : 0,
             Time = ZipTimestamp.From(entry.LastModified),
             ExternalAttributes = attributes,
             Owner = UnixOwner.From(entry),
@@ -118,6 +126,7 @@ internal readonly record struct ZipEntryLayout
     {
         var saturate = LocalZip64;
         var size32 = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderLength;
+        var compressed32 = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderCompressedLength;
         new LocalFileHeader
         {
             VersionNeededToExtract = VersionNeeded,
@@ -126,7 +135,7 @@ internal readonly record struct ZipEntryLayout
             LastModFileTime = Time.Dos.Time,
             LastModFileDate = Time.Dos.Date,
             Crc32 = HeaderCrc32,
-            CompressedSize = size32,
+            CompressedSize = compressed32,
             UncompressedSize = size32,
             FileNameLength = (ushort)NameBytes.Length,
             ExtraFieldLength = (ushort)LocalExtraLength,
@@ -137,7 +146,7 @@ internal readonly record struct ZipEntryLayout
         if (LocalZip64)
         {
             // With a descriptor both sizes are 0 here (APPNOTE 4.3.9.1); the real ones follow the data.
-            new Zip64ExtraFieldLocal { OriginalSize = (ulong)HeaderLength, CompressedSize = (ulong)HeaderLength }.Write(destination[at..]);
+            new Zip64ExtraFieldLocal { OriginalSize = (ulong)HeaderLength, CompressedSize = (ulong)HeaderCompressedLength }.Write(destination[at..]);
             at += Zip64ExtraFieldLocal.FixedLength;
         }
 

@@ -36,7 +36,7 @@ internal sealed class CompressAhead(ZipMemberWriter members)
         var parallelism = members.Options.MaxDegreeOfParallelism;
         if (parallelism == 1)
         {
-            member.Encode(members.Buffers, members.Options.CompressionLevel);
+            member.Encode(members.Buffers);
             return WriteAsync(keep: 0, cancellationToken);
         }
 
@@ -81,7 +81,6 @@ internal sealed class CompressAhead(ZipMemberWriter members)
     private void SubmitBatch()
     {
         var batch = _unsubmitted.ToArray();
-        var level = members.Options.CompressionLevel;
         var buffers = members.Buffers;
         _unsubmitted.Clear();
         _unsubmittedBytes = 0;
@@ -91,7 +90,7 @@ internal sealed class CompressAhead(ZipMemberWriter members)
             {
                 foreach (var member in batch)
                 {
-                    member.Encode(buffers, level);
+                    member.Encode(buffers);
                 }
             },
             CancellationToken.None);
