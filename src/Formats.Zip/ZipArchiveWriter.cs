@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Formats.Streaming;
 using Formats.Zip.Encoding;
 using Formats.Zip.Records;
+using Formats.Zip.Sources;
 
 namespace Formats.Zip;
 
@@ -105,6 +106,18 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     {
         ArgumentNullException.ThrowIfNull(options);
         return OpenEntryAsync(entry, (ArchiveEntryOptions)options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the content of the gzip <paramref name="gzip"/> as the member <paramref name="entry"/>: its deflate stream
+    /// copied without recompression when it holds one member and can be read twice, else decompressed and compressed by
+    /// the archive's method (see <see cref="GzipMember.ToZipItemAsync"/>, which reads it first: a source that is not
+    /// gzip is refused before anything of the entry is written).
+    /// </summary>
+    public async ValueTask AddGzipEntryAsync(ArchiveEntry entry, EntrySource gzip, CancellationToken cancellationToken = default)
+    {
+        var item = await GzipMember.ToZipItemAsync(entry, gzip, cancellationToken).ConfigureAwait(false);
+        await AddEntryAsync(item.Entry, item.Source, item.Options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
