@@ -121,6 +121,53 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     }
 
     /// <summary>
+    /// Copies <paramref name="entry"/> of <paramref name="source"/> into this archive without decompressing it (Go's
+    /// <c>Writer.Copy</c>): its compressed bytes, CRC-32, sizes, time, mode and comment, under this archive's name policy.
+    /// Stored, deflate and zstd members are copied; encrypted ones and other methods are refused with an
+    /// <see cref="ArchiveException"/> naming the member. A source member with a data descriptor is copied with its sizes
+    /// in the local header (taken from the central directory).
+    /// </summary>
+    public async ValueTask CopyEntryAsync(ZipSourceArchive source, ZipSourceEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Kind == EntryKind.Directory)
+        {
+            await AddEntryAsync(new ArchiveEntry(entry.Name, EntryKind.Directory) { LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (entry.IsEncrypted)
+        {
+            throw new ArchiveException(entry.Name, "source member is encrypted (flag bit 0); copying it would need its password, which this writer does not take");
+        }
+
+        var method = entry.MethodId switch
+        {
+            ZipConstants.MethodStored => ZipCompressionMethod.Stored,
+            ZipConstants.MethodDeflate => ZipCompressionMethod.Deflate,
+            ZipConstants.MethodZstandard => ZipCompressionMethod.Zstandard,
+            _ => throw new ArchiveException(entry.Name, $"source member's method is {entry.MethodId}; members are copied with methods 0 (stored), 8 (deflate) and 93 (zstd) only"),
+        };
+        var data = new ZipMemberDataSource(source, entry);
+        if (entry.Kind == EntryKind.SymbolicLink)
+        {
+            if (method != ZipCompressionMethod.Stored || entry.Length > ZipConstants.MaxNameLength)
+            {
+                throw new ArchiveException(entry.Name, $"source symbolic link's target is {method}, {entry.Length} bytes; a stored target of at most {ZipConstants.MaxNameLength} bytes is copied");
+            }
+
+            var start = await ZipMemberDataSource.DataStartAsync(source, entry, cancellationToken).ConfigureAwait(false);
+            var target = await ZipSourceArchive.ReadAtAsync(source.Stream, start, (int)entry.Length, cancellationToken).ConfigureAwait(false);
+            await AddEntryAsync(new ArchiveEntry(entry.Name, EntryKind.SymbolicLink) { LinkTarget = System.Text.Encoding.UTF8.GetString(target), LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var raw = new ZipRawContent(method, entry.Crc32, entry.CompressedLength, entry.Length);
+        await AddRawEntryAsync(new ArchiveEntry(entry.Name) { LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, raw, data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Adds a member whose content <paramref name="compressed"/> delivers compressed already, written without
     /// recompression (Go's <c>CreateRaw</c>): <paramref name="raw"/> declares its method, CRC-32 and both lengths, which
     /// go in the local header. A source that delivers another number of bytes than

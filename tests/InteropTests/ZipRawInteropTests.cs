@@ -106,4 +106,36 @@ public sealed class ZipRawInteropTests : IDisposable
         var py = await ExternalTool.RunAsync("python3", [Path.Combine(AppContext.BaseDirectory, "checkers", "zipcheck.py"), path]);
         Assert.True(py.ExitCode == 0, py.Stderr);
     }
+
+    [Fact]
+    public async Task Members_copied_from_a_zip64_archive_pass_unzip_and_7zip()
+    {
+        var source = Path.Combine(_dir, "source.zip");
+        await using (var file = File.Create(source))
+        await using (var zip = new ZipArchiveWriter(file, new ZipWriterOptions { Zip64 = Zip64Mode.Always }))
+        {
+            await zip.AddEntryAsync(new ArchiveEntry("a.txt") { Comment = "kept" }, EntrySource.FromBytes(Plain));
+            await zip.AddEntryAsync(new ArchiveEntry("b.txt"), EntrySource.FromBytes(Plain), new ZipEntryOptions { Method = ZipCompressionMethod.Stored });
+            await zip.AddEntryAsync(ArchiveEntry.Directory("d"));
+            await zip.CompleteAsync();
+        }
+
+        var copy = Path.Combine(_dir, "copy.zip");
+        await using (var input = File.OpenRead(source))
+        await using (var output = File.Create(copy))
+        await using (var zip = new ZipArchiveWriter(output))
+        {
+            var archive = await Formats.Zip.Sources.ZipSourceArchive.OpenAsync(input);
+            foreach (var entry in archive.Entries)
+            {
+                await zip.CopyEntryAsync(archive, entry);
+            }
+
+            await zip.CompleteAsync();
+        }
+
+        await TestedByUnzipAnd7zAsync(copy);
+        Assert.Equal(Plain, await ExtractAsync(copy, "a.txt"));
+        Assert.Equal(Plain, await ExtractAsync(copy, "b.txt"));
+    }
 }

@@ -19,8 +19,8 @@ internal sealed class SliceSource(EntrySource inner, long start, long length) : 
     }
 }
 
-/// <summary>At most <paramref name="remaining"/> bytes of <paramref name="inner"/>, which it disposes.</summary>
-internal sealed class SliceStream(Stream inner, long remaining) : ReadOnlyStreamBase
+/// <summary>At most <paramref name="remaining"/> bytes of <paramref name="inner"/>, which it disposes unless <paramref name="leaveOpen"/>.</summary>
+internal sealed class SliceStream(Stream inner, long remaining, bool leaveOpen = false) : ReadOnlyStreamBase
 {
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -48,7 +48,7 @@ internal sealed class SliceStream(Stream inner, long remaining) : ReadOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !leaveOpen)
         {
             inner.Dispose();
         }
@@ -58,7 +58,11 @@ internal sealed class SliceStream(Stream inner, long remaining) : ReadOnlyStream
 
     public override async ValueTask DisposeAsync()
     {
-        await inner.DisposeAsync().ConfigureAwait(false);
+        if (!leaveOpen)
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+        }
+
         await base.DisposeAsync().ConfigureAwait(false);
     }
 }
