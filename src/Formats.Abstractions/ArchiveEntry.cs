@@ -79,6 +79,13 @@ public sealed class ArchiveEntry
     /// <summary>Owner's group name (tar); when null, none.</summary>
     public string? GroupName { get; init; }
 
+    /// <summary>
+    /// A comment on the entry, or null (the default) for none. Zip writes it in UTF-8 in the member's central directory
+    /// header (at most 65,535 bytes; the UTF-8 flag is set when it or the name is not ASCII), tar as a pax
+    /// <c>comment</c> record, which readers skip.
+    /// </summary>
+    public string? Comment { get; init; }
+
     /// <summary>A regular file entry.</summary>
     public static ArchiveEntry File(string name, long? length = null, DateTimeOffset? lastModified = null) =>
         new(name) { Length = length, LastModified = lastModified };

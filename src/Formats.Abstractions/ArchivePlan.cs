@@ -8,7 +8,11 @@ using Formats.Streaming;
 namespace Formats;
 
 /// <summary>One entry of an <see cref="ArchivePlan"/>: what it is and where its content comes from.</summary>
-public sealed record ArchiveItem(ArchiveEntry Entry, EntrySource? Source = null);
+public sealed record ArchiveItem(ArchiveEntry Entry, EntrySource? Source = null)
+{
+    /// <summary>Options of this entry that only the plan's format understands (<c>ZipEntryOptions</c>), or null.</summary>
+    public ArchiveEntryOptions? Options { get; init; }
+}
 
 /// <summary>The result of <see cref="ArchivePlan.PredictLengthAsync"/>: the exact length, or why it cannot be known in advance.</summary>
 public readonly record struct LengthPrediction(long? Length, string? Reason)
@@ -198,7 +202,7 @@ public abstract class ArchivePlan
         {
             foreach (var item in Items)
             {
-                await writer.AddEntryAsync(item.Entry, item.Source, cancellationToken).ConfigureAwait(false);
+                await writer.AddEntryAsync(item.Entry, item.Source, item.Options, cancellationToken).ConfigureAwait(false);
             }
 
             await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -212,9 +216,22 @@ public abstract class ArchivePlan
         // and CRCs, and a source that breaks them fails the archive.
         var text = new StringBuilder("formats-layout-2\n").Append(WriterOptions.Describe()).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"default-time {DefaultLastModified.UtcTicks}\n");
-        foreach (var (e, source) in Items)
+        foreach (var item in Items)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}\n");
+            var (e, source) = item;
+            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}");
+            if (e.Comment is not null)
+            {
+                // Only when present, so that the validators of plans without comments stay what they were.
+                text.Append(CultureInfo.InvariantCulture, $"\0comment={e.Comment}");
+            }
+
+            if (item.Options is { } options)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\0options={options.Describe()}");
+            }
+
+            text.Append('\n');
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));

@@ -90,15 +90,31 @@ public abstract partial class ArchiveWriter : IArchiveSink
     {
     }
 
+    /// <summary>
+    /// Refuses per-entry options this format does not understand (another format's). Throws <see cref="ArgumentException"/>.
+    /// </summary>
+    private protected virtual void CheckOptions(ArchiveEntry entry, ArchiveEntryOptions options) =>
+        throw new ArgumentException($"entry '{entry.Name}': {options.GetType().Name} are options of another format than this writer's", nameof(options));
+
     /// <inheritdoc/>
+    public ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default) =>
+        AddEntryAsync(entry, source, options: null, cancellationToken);
+
+    /// <summary>Adds an entry with this format's <paramref name="options"/> (or none): what the public overloads call.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default)
+    internal async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source, ArchiveEntryOptions? options, CancellationToken cancellationToken)
     {
         using var call = Claim();
         Enter();
         try
         {
-            var prepared = _preparer.Prepare(entry, source, pushed: false, DefaultLastModified);
+            ArgumentNullException.ThrowIfNull(entry);
+            if (options is not null)
+            {
+                CheckOptions(entry, options);
+            }
+
+            var prepared = _preparer.Prepare(entry, source, pushed: false, DefaultLastModified, options);
             if (Mode == WriteMode.Write)
             {
                 await AddWholeEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
@@ -172,7 +188,11 @@ public abstract partial class ArchiveWriter : IArchiveSink
     }
 
     /// <inheritdoc/>
-    public async ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default)
+    public ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default) =>
+        OpenEntryAsync(entry, options: null, cancellationToken);
+
+    /// <summary>Starts a pushed file entry with this format's <paramref name="options"/> (or none).</summary>
+    internal async ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, ArchiveEntryOptions? options, CancellationToken cancellationToken)
     {
         using var call = Claim();
         Enter();
@@ -184,7 +204,12 @@ public abstract partial class ArchiveWriter : IArchiveSink
                 throw new ArgumentException($"entry '{entry.Name}': only file entries are written through a stream; add a {entry.Kind} with AddEntryAsync", nameof(entry));
             }
 
-            var prepared = _preparer.Prepare(entry, source: null, pushed: true, DefaultLastModified);
+            if (options is not null)
+            {
+                CheckOptions(entry, options);
+            }
+
+            var prepared = _preparer.Prepare(entry, source: null, pushed: true, DefaultLastModified, options);
             CheckEntry(prepared);
             return new EntryWriteStream(this, await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false));
         }

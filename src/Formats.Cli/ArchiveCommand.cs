@@ -8,7 +8,25 @@ namespace Formats.Cli;
 /// the local header, no descriptor), so every command declares them, computed by a first read of each file, for full
 /// archives, ranges and sizes alike, and all three agree.
 /// </remarks>
-internal sealed record CliFormat(Func<Stream, IArchiveSink> CreateWriter, Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan, bool DeclaresCrcs, long? StdinLength);
+/// <paramref name="Rewrite"/>, when set, turns the collected items into the ones written (zip's --raw-from-gzip), for
+/// full archives, ranges and sizes alike; <paramref name="AddWithOptions"/> adds an item that carries the format's
+/// <see cref="ArchiveItem.Options"/> to the format's writer.
+internal sealed record CliFormat(
+    Func<Stream, IArchiveSink> CreateWriter,
+    Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan,
+    bool DeclaresCrcs,
+    long? StdinLength,
+    Func<List<ArchiveItem>, CancellationToken, Task<List<ArchiveItem>>>? Rewrite = null,
+    Func<IArchiveSink, ArchiveItem, CancellationToken, ValueTask>? AddWithOptions = null)
+{
+    /// <summary>Adds <paramref name="item"/> to <paramref name="sink"/>, with its format options if it has any.</summary>
+    public ValueTask AddAsync(IArchiveSink sink, ArchiveItem item, CancellationToken cancellationToken) =>
+        item.Options is null ? sink.AddEntryAsync(item.Entry, item.Source, cancellationToken) : AddWithOptions!(sink, item, cancellationToken);
+
+    /// <summary>The items as this format writes them.</summary>
+    public Task<List<ArchiveItem>> RewriteAsync(List<ArchiveItem> items, CancellationToken cancellationToken) =>
+        Rewrite is null ? Task.FromResult(items) : Rewrite(items, cancellationToken);
+}
 
 /// <summary>What <c>formats zip</c> and <c>formats tar</c> share: the common options, SOURCE collection, the output target and the write loop.</summary>
 internal static class ArchiveCommand
@@ -101,7 +119,7 @@ internal static class ArchiveCommand
             }
 
             var crcStore = line.Value("crc-store") is { } store ? CrcStores.Open(store) : null;
-            var plan = format.CreatePlan(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken, crcStore: crcStore) : Items(entries));
+            var plan = format.CreatePlan(await format.RewriteAsync(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken, crcStore: crcStore) : Items(entries), cancellationToken));
             var length = await plan.PredictLengthAsync(cancellationToken);
             if (!length.IsKnown)
             {
@@ -123,13 +141,13 @@ internal static class ArchiveCommand
         // To a seekable output (-o FILE) a stored zip member's CRC-32 goes into its header after its data: one read of
         // each file. To a pipe, each is read first for its CRC-32, so that its header carries it: the same bytes.
         await using var target = OutputTarget.Open(outputPath, io.OpenOutput);
-        var all = format.DeclaresCrcs && !target.Stream.CanSeek ? await WithCrcsAsync(entries, cancellationToken) : Items(entries);
+        var all = await format.RewriteAsync(format.DeclaresCrcs && !target.Stream.CanSeek ? await WithCrcsAsync(entries, cancellationToken) : Items(entries), cancellationToken);
         await using (var sink = format.CreateWriter(target.Stream))
         {
             await using var progress = ProgressDisplay.Start(io, line.Flag("quiet"), sink);
-            foreach (var (entry, source) in all)
+            foreach (var item in all)
             {
-                await sink.AddEntryAsync(entry, source, cancellationToken);
+                await format.AddAsync(sink, item, cancellationToken);
                 progress?.MemberDone();
             }
 

@@ -40,7 +40,7 @@ internal static class SizeCommand
 
         var entries = ArchiveCommand.Collect(line!, io, format, line!.Value("output") ?? "-");
         var items = format.DeclaresCrcs ? await ArchiveCommand.WithCrcsAsync(entries, cancellationToken, placeholders: true) : ArchiveCommand.Items(entries);
-        var prediction = await format.CreatePlan(items).PredictLengthAsync(cancellationToken);
+        var prediction = await format.CreatePlan(await format.RewriteAsync(items, cancellationToken)).PredictLengthAsync(cancellationToken);
         if (!prediction.IsKnown)
         {
             throw new ArchiveException(null, $"the length cannot be known in advance: {prediction.Reason}");

@@ -1,4 +1,5 @@
 using Formats.Zip;
+using Formats.Zip.Sources;
 
 namespace Formats.Cli;
 
@@ -38,6 +39,17 @@ internal static class ZipCommand
                                The archive's bytes are the same for every N.
           --zip64 MODE         auto (default: zip64 exactly where a value needs it), always, or never (an archive
                                that would need zip64 fails with an error instead)
+          --comment TEXT       the archive comment, in UTF-8 (at most 65,535 bytes, never 'PK\x05\x06'):
+                               'unzip -z' prints it
+          --raw-from-gzip      every FILE named *.gz (also inside a DIRECTORY) becomes a member named without
+                               '.gz' whose deflate data is the gzip's own, copied without recompressing, with
+                               the CRC-32 and length of the gzip trailer (method deflate, whatever --method says).
+                               Each such file is read twice: once through an inflater to prove that it holds a
+                               single gzip member matching its trailer, once to copy. A gzip of several members
+                               (cat a.gz b.gz, bgzip) is decompressed and compressed by --method instead. The
+                               gzip's own name (FNAME) and time (MTIME) are ignored: the member is named and dated
+                               as the file. Raw members have their sizes up front, so --range and 'formats size'
+                               work with them under --method stored.
           --mtime TIME         one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
           --stdin-name NAME    entry name for '-' (default: stdin)
           --stdin-length N     the exact length of standard input, in bytes: the entry is then of known length
@@ -72,7 +84,7 @@ internal static class ZipCommand
           formats zip --mtime 2024-01-01T00:00:00Z --level smallest src README.md -o release.zip
         """;
 
-    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads", "--crc-store", "--encrypt", "--password-file"]);
+    private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--method", "--zip64", "--threads", "--crc-store", "--comment", "--encrypt", "--password-file"]);
 
     /// <summary>Options that would put a password on the command line, refused without echoing what follows them.</summary>
     private static readonly string[] PasswordOptions = ["--password", "--passphrase", "--pass", "-P", "-p"];
@@ -101,15 +113,57 @@ internal static class ZipCommand
             CompressionLevel = ArchiveCommand.ParseLevel(line.Value("level")),
             NamePolicy = ArchiveCommand.NamePolicy(line),
             Zip64 = ArchiveCommand.Choice(line, "zip64", ("auto", Zip64Mode.Auto), ("always", Zip64Mode.Always), ("never", Zip64Mode.Never)),
+            Comment = line.Value("comment"),
             Encryption = Encryption(line),
         };
+        var stdinName = line.Operands.Contains("-") ? line.Value("stdin-name") ?? "stdin" : null;
         return new CliFormat(
             output => new ZipArchiveWriter(output, options),
             items => new ZipArchivePlan(items, options),
             // AE-2 records no CRC-32: a stored AES member of known length has the up-front form without one.
             DeclaresCrcs: options.Method is ZipCompressionMethod.Stored or ZipCompressionMethod.Auto && options.Encryption?.Method != ZipEncryptionMethod.Aes256,
-            StdinLength: ArchiveCommand.ParseStdinLength(line));
+            StdinLength: ArchiveCommand.ParseStdinLength(line),
+            Rewrite: line.Flag("raw-from-gzip") ? (items, cancellationToken) => RawFromGzipAsync(items, stdinName, cancellationToken) : null,
+            AddWithOptions: (sink, item, cancellationToken) => ((ZipArchiveWriter)sink).AddEntryAsync(item.Entry, item.Source, (ZipEntryOptions)item.Options!, cancellationToken));
     }
+
+    /// <summary>
+    /// --raw-from-gzip: each file named *.gz becomes a member named without '.gz', its deflate stream copied when it holds
+    /// one gzip member (GzipMember), else decompressed and compressed by --method. Standard input is left as it is.
+    /// </summary>
+    private static async Task<List<ArchiveItem>> RawFromGzipAsync(List<ArchiveItem> items, string? stdinName, CancellationToken cancellationToken)
+    {
+        var result = new List<ArchiveItem>(items.Count);
+        foreach (var item in items)
+        {
+            var (entry, source) = item;
+            if (entry.Kind != EntryKind.File || source is null || entry.Name == stdinName || entry.Name.Length <= GzipSuffix.Length
+                || !entry.Name.EndsWith(GzipSuffix, StringComparison.Ordinal) || entry.Name[^(GzipSuffix.Length + 1)] == '/')
+            {
+                result.Add(item);
+                continue;
+            }
+
+            // The plain content's entry: what the file's entry says but its length and CRC-32, which were the .gz file's.
+            var plain = new ArchiveEntry(entry.Name[..^GzipSuffix.Length])
+            {
+                LastModified = entry.LastModified,
+                Mode = entry.Mode,
+                UserId = entry.UserId,
+                GroupId = entry.GroupId,
+                UserName = entry.UserName,
+                GroupName = entry.GroupName,
+                Comment = entry.Comment,
+            };
+            result.Add(await GzipMember.ToZipItemAsync(plain, source, cancellationToken));
+        }
+
+        return result;
+    }
+
+    private const string GzipSuffix = ".gz";
+
+    private static readonly Dictionary<string, string> Flags = new(ArchiveCommand.ArchiveFlags, StringComparer.Ordinal) { ["--raw-from-gzip"] = "raw-from-gzip" };
 
     public static CommandLine Parse(IEnumerable<string> args)
     {
@@ -125,7 +179,7 @@ internal static class ZipCommand
             }
         }
 
-        return CommandLine.Parse(list, Valued, ArchiveCommand.ArchiveFlags);
+        return CommandLine.Parse(list, Valued, Flags);
     }
 
     /// <summary>--encrypt METHOD with the password of --password-file (each needs the other), or null.</summary>

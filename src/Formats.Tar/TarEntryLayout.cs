@@ -35,6 +35,12 @@ internal sealed class TarEntryLayout
         var (name, prefix) = PathFields(path, pax);
         var linkName = LinkNameField(entry.LinkTarget, pax);
         AddNumbersUstarCannotHold(entry, length, pax);
+        if (entry.Comment is { } comment)
+        {
+            // pax 'comment' (POSIX pax, "comment"): ignored by readers, kept by libarchive and Python.
+            pax.Add("comment", comment);
+        }
+
         var header = new UstarHeader
         {
             Name = name,

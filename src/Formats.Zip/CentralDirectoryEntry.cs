@@ -6,7 +6,8 @@ namespace Formats.Zip;
 /// <summary>
 /// What the central directory needs of an entry, kept from its local header until the archive is completed: 64 bytes
 /// besides the name's own array (checked by a test), because an archive may hold millions of them. Owner ids, which
-/// only some entries have, are kept apart (<see cref="CentralDirectoryRecords"/>) and given to the writer.
+/// only some entries have, and comments, which few have, are kept apart (<see cref="CentralDirectoryRecords"/>) and given
+/// to the writer.
 /// </summary>
 internal readonly record struct CentralDirectoryEntry(
     byte[] NameBytes,
@@ -25,8 +26,8 @@ internal readonly record struct CentralDirectoryEntry(
     private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) =>
         Zip64Rules.InCentralHeader(always, UncompressedSize, CompressedSize, LocalHeaderOffset);
 
-    public int Length(bool alwaysZip64, UnixOwner owner) =>
-        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + owner.ExtraLength + EncryptionFields.ExtraLength(Encryption);
+    public int Length(bool alwaysZip64, UnixOwner owner, byte[]? comment = null) =>
+        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + owner.ExtraLength + EncryptionFields.ExtraLength(Encryption) + (comment?.Length ?? 0);
 
     private int Zip64ExtraLength(bool always)
     {
@@ -48,8 +49,8 @@ internal readonly record struct CentralDirectoryEntry(
         return extra;
     }
 
-    /// <summary>Writes the central directory header with its name and extra fields; returns its length.</summary>
-    public int Write(Span<byte> destination, bool alwaysZip64, UnixOwner owner)
+    /// <summary>Writes the central directory header with its name, extra fields and comment; returns its length.</summary>
+    public int Write(Span<byte> destination, bool alwaysZip64, UnixOwner owner, byte[]? comment = null)
     {
         var (u, c, o) = Zip64Fields(alwaysZip64);
         var zip64Length = Zip64ExtraLength(alwaysZip64);
@@ -66,7 +67,7 @@ internal readonly record struct CentralDirectoryEntry(
             UncompressedSize = u ? ZipConstants.Zip64Saturated32 : (uint)UncompressedSize,
             FileNameLength = (ushort)NameBytes.Length,
             ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + owner.ExtraLength + EncryptionFields.ExtraLength(Encryption)),
-            FileCommentLength = 0,
+            FileCommentLength = (ushort)(comment?.Length ?? 0),
             DiskNumberStart = 0,
             InternalFileAttributes = 0,
             ExternalFileAttributes = ExternalAttributes,
@@ -83,6 +84,7 @@ internal readonly record struct CentralDirectoryEntry(
         at += Time.WriteExtra(destination[at..]);
         at += owner.WriteExtra(destination[at..]);
         at += EncryptionFields.WriteExtra(destination[at..], Encryption, Method);
-        return at;
+        comment?.CopyTo(destination[at..]);
+        return at + (comment?.Length ?? 0);
     }
 }

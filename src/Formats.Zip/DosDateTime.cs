@@ -15,4 +15,14 @@ internal readonly record struct DosDateTime(ushort Time, ushort Date)
         var time = (t.Hour << 11) | (t.Minute << 5) | (t.Second / 2);
         return new DosDateTime((ushort)time, (ushort)date);
     }
+
+    /// <summary>The wall-clock time read as UTC (a zip keeps no offset); the DOS range's start for a field that is no date.</summary>
+    public DateTimeOffset ToDateTimeOffset()
+    {
+        int year = 1980 + (Date >> 9), month = (Date >> 5) & 0xF, day = Date & 0x1F;
+        int hour = Time >> 11, minute = (Time >> 5) & 0x3F, second = (Time & 0x1F) * 2;
+        return month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && hour < 24 && minute < 60 && second < 60
+            ? new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero)
+            : new DateTimeOffset(Min, TimeSpan.Zero);
+    }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Formats.Streaming;
 using Formats.Zip.Encoding;
 using Formats.Zip.Records;
+using Formats.Zip.Sources;
 
 namespace Formats.Zip;
 
@@ -39,6 +40,8 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     internal ZipArchiveWriter(ArchiveOutput output, ZipWriterOptions options)
         : base(output, options.NamePolicy)
     {
+        // Refused now, before any entry is written, rather than at the end record.
+        _ = ZipComments.ArchiveComment(options);
         _members = new ZipMemberWriter(output, options);
         _ahead = new CompressAhead(_members);
     }
@@ -55,6 +58,22 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         if (entry.Kind == EntryKind.HardLink)
         {
             throw new ArchiveException(entry.Name, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
+        }
+
+        _ = ZipComments.EntryComment(entry);
+    }
+
+    private protected override void CheckOptions(ArchiveEntry entry, ArchiveEntryOptions options)
+    {
+        if (options is not ZipEntryOptions zip)
+        {
+            base.CheckOptions(entry, options);
+            return;
+        }
+
+        if (zip.Raw is not null && (zip.Method is not null || zip.CompressionLevel is not null))
+        {
+            throw new ArgumentException($"entry '{entry.Name}': raw content is compressed already; its ZipEntryOptions take no Method or CompressionLevel", nameof(options));
         }
     }
 
@@ -74,15 +93,106 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
     private protected override void CheckPlannable(PreparedEntry entry)
     {
-        if (entry.Kind != EntryKind.File || entry.Length == 0)
+        if (entry.Kind != EntryKind.File || entry.Length == 0 || ZipEntryOptions.RawOf(entry) is not null)
         {
+            // Raw content has its compressed length known up front, whatever its method.
             return;
         }
 
-        if (Options.Method != ZipCompressionMethod.Stored)
+        var method = ZipEntryOptions.MethodOf(entry, Options);
+        if (method != ZipCompressionMethod.Stored)
         {
-            throw new ArchiveException(entry.Name, $"{Options.Method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored");
+            throw new ArchiveException(entry.Name, $"{method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored, or add content compressed already as raw (ZipEntryOptions.Raw)");
         }
+    }
+
+    /// <summary>Adds an entry encoded with its own <paramref name="options"/>: a method or level other than the archive's, or raw content.</summary>
+    /// <inheritdoc cref="IArchiveSink.AddEntryAsync"/>
+    public ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source, ZipEntryOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return AddEntryAsync(entry, source, (ArchiveEntryOptions)options, cancellationToken);
+    }
+
+    /// <summary>Starts a pushed file entry encoded with its own <paramref name="options"/> (a method or level other than the archive's; not raw).</summary>
+    /// <inheritdoc cref="IArchiveSink.OpenEntryAsync"/>
+    public ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, ZipEntryOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return OpenEntryAsync(entry, (ArchiveEntryOptions)options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds the content of the gzip <paramref name="gzip"/> as the member <paramref name="entry"/>: its deflate stream
+    /// copied without recompression when it holds one member and can be read twice, else decompressed and compressed by
+    /// the archive's method (see <see cref="GzipMember.ToZipItemAsync"/>, which reads it first: a source that is not
+    /// gzip is refused before anything of the entry is written).
+    /// </summary>
+    public async ValueTask AddGzipEntryAsync(ArchiveEntry entry, EntrySource gzip, CancellationToken cancellationToken = default)
+    {
+        var item = await GzipMember.ToZipItemAsync(entry, gzip, cancellationToken).ConfigureAwait(false);
+        await AddEntryAsync(item.Entry, item.Source, item.Options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="entry"/> of <paramref name="source"/> into this archive without decompressing it (Go's
+    /// <c>Writer.Copy</c>): its compressed bytes, CRC-32, sizes, time, mode and comment, under this archive's name policy.
+    /// Stored, deflate and zstd members are copied; encrypted ones and other methods are refused with an
+    /// <see cref="ArchiveException"/> naming the member. A source member with a data descriptor is copied with its sizes
+    /// in the local header (taken from the central directory).
+    /// </summary>
+    public async ValueTask CopyEntryAsync(ZipSourceArchive source, ZipSourceEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Kind == EntryKind.Directory)
+        {
+            await AddEntryAsync(new ArchiveEntry(entry.Name, EntryKind.Directory) { LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (entry.IsEncrypted)
+        {
+            throw new ArchiveException(entry.Name, "source member is encrypted (flag bit 0); copying it would need its password, which this writer does not take");
+        }
+
+        var method = entry.MethodId switch
+        {
+            ZipConstants.MethodStored => ZipCompressionMethod.Stored,
+            ZipConstants.MethodDeflate => ZipCompressionMethod.Deflate,
+            ZipConstants.MethodZstandard => ZipCompressionMethod.Zstandard,
+            _ => throw new ArchiveException(entry.Name, $"source member's method is {entry.MethodId}; members are copied with methods 0 (stored), 8 (deflate) and 93 (zstd) only"),
+        };
+        var data = new ZipMemberDataSource(source, entry);
+        if (entry.Kind == EntryKind.SymbolicLink)
+        {
+            if (method != ZipCompressionMethod.Stored || entry.Length > ZipConstants.MaxNameLength)
+            {
+                throw new ArchiveException(entry.Name, $"source symbolic link's target is {method}, {entry.Length} bytes; a stored target of at most {ZipConstants.MaxNameLength} bytes is copied");
+            }
+
+            var start = await ZipMemberDataSource.DataStartAsync(source, entry, cancellationToken).ConfigureAwait(false);
+            var target = await ZipSourceArchive.ReadAtAsync(source.Stream, start, (int)entry.Length, cancellationToken).ConfigureAwait(false);
+            await AddEntryAsync(new ArchiveEntry(entry.Name, EntryKind.SymbolicLink) { LinkTarget = System.Text.Encoding.UTF8.GetString(target), LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var raw = new ZipRawContent(method, entry.Crc32, entry.CompressedLength, entry.Length);
+        await AddRawEntryAsync(new ArchiveEntry(entry.Name) { LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, raw, data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds a member whose content <paramref name="compressed"/> delivers compressed already, written without
+    /// recompression (Go's <c>CreateRaw</c>): <paramref name="raw"/> declares its method, CRC-32 and both lengths, which
+    /// go in the local header. A source that delivers another number of bytes than
+    /// <see cref="ZipRawContent.CompressedLength"/> fails the archive; the CRC-32 and plain length are not checked (that
+    /// would need decompressing), readers check them when they extract.
+    /// </summary>
+    public ValueTask AddRawEntryAsync(ArchiveEntry entry, ZipRawContent raw, EntrySource compressed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(compressed);
+        return AddEntryAsync(entry, compressed, new ZipEntryOptions { Raw = raw }, cancellationToken);
     }
 
     /// <summary>
@@ -94,13 +204,19 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     private protected override async ValueTask<IEntryContent> OpenContentAsync(PreparedEntry entry, CancellationToken cancellationToken)
     {
         Zip64Rules.CheckEntryNumber(entry.Name, Options, _members.Directory.Count + _ahead.Count + 1);
-        var method = Options.Method;
+        if (ZipEntryOptions.RawOf(entry) is { } raw)
+        {
+            await _ahead.WriteAllAsync(cancellationToken).ConfigureAwait(false);
+            return await _members.StartRawAsync(entry, raw, cancellationToken).ConfigureAwait(false);
+        }
+
+        var method = ZipEntryOptions.MethodOf(entry, Options);
         var compresses = method is ZipCompressionMethod.Deflate or ZipCompressionMethod.Auto;
         if (compresses && entry.Kind == EntryKind.File && entry.Length is > 0 and <= DeflateChunks.ChunkSize && Mode == WriteMode.Write)
         {
             // Held whole, with its CRC-32 known before its header: stored by auto (by name or by trial) it needs no
             // data descriptor, the one rule for every stored member.
-            return new DeferredDeflateContent(_ahead, Buffers, entry, auto: method == ZipCompressionMethod.Auto);
+            return new DeferredDeflateContent(_ahead, Buffers, entry, auto: method == ZipCompressionMethod.Auto, ZipEntryOptions.LevelOf(entry, Options));
         }
 
         await _ahead.WriteAllAsync(cancellationToken).ConfigureAwait(false);

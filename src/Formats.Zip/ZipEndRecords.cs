@@ -12,18 +12,19 @@ internal static class ZipEndRecords
     {
         var always = options.Zip64 == Zip64Mode.Always;
         var directoryOffset = output.Position;
-        foreach (var (entry, owner) in entries.InOrder())
+        foreach (var (entry, owner, comment) in entries.InOrder())
         {
-            await output.WriteRecordAsync(entry.Length(always, owner), (entry, always, owner), static (span, e) => e.entry.Write(span, e.always, e.owner), cancellationToken).ConfigureAwait(false);
+            await output.WriteRecordAsync(entry.Length(always, owner, comment), (entry, always, owner, comment), static (span, e) => e.entry.Write(span, e.always, e.owner, e.comment), cancellationToken).ConfigureAwait(false);
         }
 
-        var end = new End(entries.Count, directoryOffset, output.Position - directoryOffset, output.Position, always);
+        var end = new End(entries.Count, directoryOffset, output.Position - directoryOffset, output.Position, always, ZipComments.ArchiveComment(options));
         var zip64 = Zip64Rules.InEndRecords(options, end.Count, end.DirectoryOffset, end.DirectorySize);
-        await output.WriteRecordAsync(MaxLength, (end, zip64), static (span, e) => Write(span, e.end, e.zip64), cancellationToken).ConfigureAwait(false);
+        var length = (zip64 ? MaxLength : EndOfCentralDirectoryRecord.FixedLength) + end.Comment.Length;
+        await output.WriteRecordAsync(length, (end, zip64), static (span, e) => Write(span, e.end, e.zip64), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What the end records describe; <paramref name="At"/> is where they start.</summary>
-    private readonly record struct End(long Count, long DirectoryOffset, long DirectorySize, long At, bool Always);
+    private readonly record struct End(long Count, long DirectoryOffset, long DirectorySize, long At, bool Always, byte[] Comment);
 
     private static int Write(Span<byte> destination, End end, bool zip64)
     {
@@ -60,8 +61,10 @@ internal static class ZipEndRecords
             TotalEntries = count16,
             SizeOfCentralDirectory = Zip64Rules.EndField32(end.Always, end.DirectorySize),
             OffsetOfCentralDirectory = Zip64Rules.EndField32(end.Always, end.DirectoryOffset),
-            CommentLength = 0,
+            CommentLength = (ushort)end.Comment.Length,
         }.Write(destination[at..]);
-        return at + EndOfCentralDirectoryRecord.FixedLength;
+        at += EndOfCentralDirectoryRecord.FixedLength;
+        end.Comment.CopyTo(destination[at..]);
+        return at + end.Comment.Length;
     }
 }

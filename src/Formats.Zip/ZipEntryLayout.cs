@@ -28,8 +28,14 @@ internal readonly record struct ZipEntryLayout
     /// <summary>CRC-32 written in the local header (0 with a descriptor).</summary>
     public required uint HeaderCrc32 { get; init; }
 
-    /// <summary>Content length written in the local header (0 with a descriptor); for stored entries also the compressed size.</summary>
+    /// <summary>Content length written in the local header (0 with a descriptor).</summary>
     public required long HeaderLength { get; init; }
+
+    /// <summary>
+    /// Compressed size written in the local header (0 with a descriptor): the content length for stored entries, the
+    /// declared one for raw ones, plus what encryption adds.
+    /// </summary>
+    public required long HeaderCompressedLength { get; init; }
 
     public required ZipTimestamp Time { get; init; }
 
@@ -40,8 +46,8 @@ internal readonly record struct ZipEntryLayout
     /// <summary>How the content is encrypted (never directories and symbolic links).</summary>
     public ZipEncryptionMethod Encryption { get; init; }
 
-    /// <summary>Compressed size written in the local header: the content's length plus what encryption adds (0 with a descriptor).</summary>
-    public long HeaderCompressedLength => HasDescriptor ? 0 : HeaderLength + ZipCipher.Overhead(Encryption);
+    /// <summary>The entry's comment in UTF-8 (central directory only), or null.</summary>
+    public required byte[]? Comment { get; init; }
 
     public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength + EncryptionFields.ExtraLength(Encryption);
 
@@ -53,10 +59,11 @@ internal readonly record struct ZipEntryLayout
     /// Plans <paramref name="entry"/> for a local header at <paramref name="offset"/>. <paramref name="length"/> and
     /// <paramref name="contentCrc"/> are the content's length and CRC-32 when known now (declared, or computed from a
     /// link's target); <paramref name="chosen"/> is the method for this entry's content (never
-    /// <see cref="ZipCompressionMethod.Auto"/>: that is decided first). Throws <see cref="ArchiveException"/> for what
-    /// zip cannot hold under the options.
+    /// <see cref="ZipCompressionMethod.Auto"/>: that is decided first). <paramref name="rawCompressedLength"/> is given
+    /// for content compressed already (<see cref="ZipRawContent"/>): its method holds even for empty content, and its
+    /// sizes go in the local header. Throws <see cref="ArchiveException"/> for what zip cannot hold under the options.
     /// </summary>
-    public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options, ZipCompressionMethod chosen)
+    public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options, ZipCompressionMethod chosen, long? rawCompressedLength = null)
     {
         var nameBytes = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
         if (nameBytes.Length > ZipConstants.MaxNameLength)
@@ -64,7 +71,8 @@ internal readonly record struct ZipEntryLayout
             throw new ArchiveException(entry.Name, $"name is {nameBytes.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
         }
 
-        var method = entry.Kind != EntryKind.File || length == 0 ? ZipConstants.MethodStored : chosen switch
+        var raw = rawCompressedLength is not null;
+        var method = entry.Kind != EntryKind.File || (length == 0 && !raw) ? ZipConstants.MethodStored : chosen switch
         {
             ZipCompressionMethod.Stored => ZipConstants.MethodStored,
             ZipCompressionMethod.Deflate => ZipConstants.MethodDeflate,
@@ -73,11 +81,13 @@ internal readonly record struct ZipEntryLayout
         };
 
         // Sizes and CRC go in the local header only when all three are known now; for compressed entries the
-        // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data. AE-2 records no
-        // CRC, so a stored AES member needs only its length. Encryption adds a fixed amount to the compressed size.
+        // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data. Raw content declares
+        // both sizes, whatever its method. AE-2 records no CRC, so a stored AES member needs only its length.
+        // Encryption adds a fixed amount to the compressed size.
         var encryption = entry.Kind == EntryKind.File && options.Encryption is { } e ? e.Method : ZipEncryptionMethod.None;
-        var upFront = method == ZipConstants.MethodStored && length is not null && (contentCrc is not null || encryption == ZipEncryptionMethod.Aes256);
-        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length + ZipCipher.Overhead(encryption), offset);
+        var upFront = (method == ZipConstants.MethodStored || raw) && length is not null && (contentCrc is not null || encryption == ZipEncryptionMethod.Aes256);
+        var compressedLength = (rawCompressedLength ?? length) + ZipCipher.Overhead(encryption);
+        var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length is { } plain ? Math.Max(plain, compressedLength!.Value) : null, offset);
 
         var version = method switch
         {
@@ -91,7 +101,11 @@ internal readonly record struct ZipEntryLayout
         }
 
         version = Math.Max(version, EncryptionFields.VersionNeeded(encryption));
-        var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (entry.IsAsciiName ? 0 : ZipConstants.FlagUtf8) | EncryptionFields.Flags(encryption));
+
+        // Bit 11 says the name and the comment are UTF-8 (APPNOTE appendix D): set when either is not ASCII.
+        var comment = ZipComments.EntryComment(entry);
+        var ascii = entry.IsAsciiName && (comment is null || System.Text.Ascii.IsValid(comment));
+        var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (ascii ? 0 : ZipConstants.FlagUtf8) | EncryptionFields.Flags(encryption));
         var fileType = entry.Kind switch
         {
             EntryKind.Directory => ZipConstants.UnixDirectory,
@@ -110,10 +124,12 @@ internal readonly record struct ZipEntryLayout
             LocalZip64 = localZip64,
             HeaderCrc32 = upFront ? EncryptionFields.RecordedCrc(encryption, contentCrc ?? 0) : 0,
             HeaderLength = upFront ? length!.Value : 0,
+            HeaderCompressedLength = upFront ? compressedLength!.Value : 0,
             Time = ZipTimestamp.From(entry.LastModified),
             ExternalAttributes = attributes,
             Owner = UnixOwner.From(entry),
             Encryption = encryption,
+            Comment = comment,
         };
     }
 
@@ -121,6 +137,8 @@ internal readonly record struct ZipEntryLayout
     public int WriteLocalHeader(Span<byte> destination)
     {
         var saturate = LocalZip64;
+        var size32 = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderLength;
+        var compressed32 = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderCompressedLength;
         new LocalFileHeader
         {
             VersionNeededToExtract = VersionNeeded,
@@ -129,8 +147,8 @@ internal readonly record struct ZipEntryLayout
             LastModFileTime = Time.Dos.Time,
             LastModFileDate = Time.Dos.Date,
             Crc32 = HeaderCrc32,
-            CompressedSize = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderCompressedLength,
-            UncompressedSize = saturate ? ZipConstants.Zip64Saturated32 : (uint)HeaderLength,
+            CompressedSize = compressed32,
+            UncompressedSize = size32,
             FileNameLength = (ushort)NameBytes.Length,
             ExtraFieldLength = (ushort)LocalExtraLength,
         }.Write(destination);

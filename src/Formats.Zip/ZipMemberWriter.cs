@@ -64,4 +64,16 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
 
         return content;
     }
+
+    /// <summary>
+    /// Writes the local header of a member whose content comes compressed already (<see cref="ZipRawContent"/>): sizes and
+    /// CRC-32 in the header, no descriptor, and the compressed bytes written as they arrive.
+    /// </summary>
+    public async ValueTask<ZipContentWriter> StartRawAsync(PreparedEntry entry, ZipRawContent raw, CancellationToken cancellationToken)
+    {
+        var offset = output.Position;
+        var layout = ZipEntryLayout.Plan(entry, raw.Length, raw.Crc32, offset, options, raw.Method, raw.CompressedLength);
+        await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
+        return new ZipContentWriter(this, entry, layout, offset, raw.Crc32, encoded: true) { Raw = raw };
+    }
 }

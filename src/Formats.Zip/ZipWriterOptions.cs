@@ -41,8 +41,15 @@ public sealed class ZipWriterOptions : ArchiveWriterOptions
     /// </summary>
     public ZipEncryption? Encryption { get; init; }
 
+    /// <summary>
+    /// The archive comment, or null (the default) for none: written in UTF-8 after the end of central directory record,
+    /// where <c>unzip -z</c> prints it. At most 65,535 bytes in UTF-8, and never the end record's signature
+    /// <c>PK\x05\x06</c>; the writer refuses either with an <see cref="ArchiveException"/> when it is created.
+    /// </summary>
+    public string? Comment { get; init; }
+
     /// <summary>The options as they enter a plan's ETag; refused when encrypted, since then no two archives are the same.</summary>
     internal override string Describe() => Encryption is null
-        ? $"zip method={Method} zip64={Zip64} {base.Describe()}"
+        ? $"zip method={Method} zip64={Zip64} {base.Describe()}" + (Comment is null ? "" : $" comment={Comment}")
         : throw ZipArchiveWriter.NotPlannable();
 }

@@ -44,7 +44,7 @@ public sealed class ArchivePlanTests
         return output.ToArray();
     }
 
-    public static TheoryData<string> Plans => ["zip-crc", "zip-nocrc", "zip-always", "tar"];
+    public static TheoryData<string> Plans => ["zip-crc", "zip-nocrc", "zip-always", "zip-comments", "tar"];
 
     private static ArchivePlan Make(string kind, OpenLog log)
     {
@@ -53,6 +53,9 @@ public sealed class ArchivePlanTests
         {
             "zip-crc" => new ZipArchivePlan(Items(log, true, files), Stored),
             "zip-nocrc" => new ZipArchivePlan(Items(log, false, files), Stored),
+            "zip-comments" => new ZipArchivePlan(
+                [.. Items(log, true, files).Select((it, i) => it with { Entry = new ArchiveEntry(it.Entry.Name) { Length = it.Entry.Length, Crc32 = it.Entry.Crc32, LastModified = Time, Comment = i % 2 == 0 ? $"note {i}: ünïcode" : null } })],
+                new ZipWriterOptions { Method = ZipCompressionMethod.Stored, Comment = "archive comment ✓" }),
             "zip-always" => new ZipArchivePlan(Items(log, true, files), new ZipWriterOptions { Method = ZipCompressionMethod.Stored, Zip64 = Zip64Mode.Always }),
             _ => new TarArchivePlan([.. Items(log, false, files), new ArchiveItem(ArchiveEntry.Directory("dir", Time)), new ArchiveItem(ArchiveEntry.SymbolicLink("dir/l", "../c.bin", Time))]),
         };
@@ -73,6 +76,7 @@ public sealed class ArchivePlanTests
     [Theory]
     [InlineData("zip-crc")]
     [InlineData("zip-always")]
+    [InlineData("zip-comments")]
     [InlineData("tar")]
     public async Task Ranges_at_cut_points_concatenate_to_the_full_archive_and_open_only_overlapping_sources_at_their_offsets(string kind)
     {

@@ -46,6 +46,7 @@ public sealed class PlanProperties
                 LastModified = e.Seed % 5 == 0 ? null : e.Time,
                 Mode = (UnixFileMode)e.Mode,
                 LinkTarget = e.LinkTarget,
+                Comment = e.Seed % 3 == 0 ? $"comment {e.Seed} é" : null,
             };
             var source = e.Kind != EntryKind.File ? null : new IdentifiedSource(EntrySource.FromDelegate((offset, _) =>
             {
@@ -55,7 +56,7 @@ public sealed class PlanProperties
             return new ArchiveItem(entry, source);
         });
         return c.Format == "zip"
-            ? new ZipArchivePlan(items, new ZipWriterOptions { Method = ZipCompressionMethod.Stored, Zip64 = c.Zip64, CrcStore = store }) { DefaultLastModified = Default }
+            ? new ZipArchivePlan(items, new ZipWriterOptions { Method = ZipCompressionMethod.Stored, Zip64 = c.Zip64, CrcStore = store, Comment = c.StoreSeed % 2 == 0 ? $"archive {c.StoreSeed} ✓" : null }) { DefaultLastModified = Default }
             : new TarArchivePlan(items) { DefaultLastModified = Default };
     }
 

@@ -18,7 +18,8 @@ internal sealed record InspectedEntry(
     int DescriptorLength,
     ulong DescriptorCompressedSize,
     ulong DescriptorUncompressedSize,
-    uint DescriptorCrc32);
+    uint DescriptorCrc32,
+    byte[] Comment);
 
 /// <summary>A whole archive as the inspector found it.</summary>
 internal sealed record InspectedArchive(
@@ -26,7 +27,8 @@ internal sealed record InspectedArchive(
     EndOfCentralDirectoryRecord End,
     Zip64EndOfCentralDirectoryRecord? Zip64End,
     long CentralDirectoryOffset,
-    long CentralDirectorySize);
+    long CentralDirectorySize,
+    byte[] Comment);
 
 /// <summary>
 /// A strict structural reader for tests, built on the generated record readers: it walks the end records, the central
@@ -37,8 +39,16 @@ internal static class ZipInspector
 {
     public static InspectedArchive Inspect(byte[] zip)
     {
+        // The end record is the last signature whose comment length reaches exactly to the end (an archive comment may follow it).
         var endAt = zip.Length - EndOfCentralDirectoryRecord.FixedLength;
+        while (endAt > 0 && !(BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(endAt)) == EndOfCentralDirectoryRecord.Signature
+            && endAt + EndOfCentralDirectoryRecord.FixedLength + BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(endAt + EndOfCentralDirectoryRecord.FieldLocations.CommentLength)) == zip.Length))
+        {
+            endAt--;
+        }
+
         var end = EndOfCentralDirectoryRecord.Read(zip.AsSpan(endAt));
+        var archiveComment = zip.AsSpan(endAt + EndOfCentralDirectoryRecord.FixedLength).ToArray();
         Zip64EndOfCentralDirectoryRecord? zip64End = null;
         long count = end.TotalEntries, cdSize = end.SizeOfCentralDirectory, cdOffset = end.OffsetOfCentralDirectory;
         var locatorAt = endAt - Zip64EndOfCentralDirectoryLocator.FixedLength;
@@ -63,6 +73,7 @@ internal static class ZipInspector
             var central = CentralDirectoryHeader.Read(zip.AsSpan(at));
             var name = zip.AsSpan(at + CentralDirectoryHeader.FixedLength, central.FileNameLength).ToArray();
             var extras = ParseExtras(zip.AsSpan(at + CentralDirectoryHeader.FixedLength + central.FileNameLength, central.ExtraFieldLength));
+            var comment = zip.AsSpan(at + CentralDirectoryHeader.FixedLength + central.FileNameLength + central.ExtraFieldLength, central.FileCommentLength).ToArray();
             at += CentralDirectoryHeader.FixedLength + central.FileNameLength + central.ExtraFieldLength + central.FileCommentLength;
 
             long usize = central.UncompressedSize, csize = central.CompressedSize, offset = central.RelativeOffsetOfLocalHeader;
@@ -109,6 +120,7 @@ internal static class ZipInspector
                 if (localExtras.TryGetValue(0x0001, out var lz))
                 {
                     Check(local.UncompressedSize == 0xFFFFFFFF && (long)BinaryPrimitives.ReadUInt64LittleEndian(lz) == usize, "local zip64 size agrees");
+                    Check(local.CompressedSize == 0xFFFFFFFF && (long)BinaryPrimitives.ReadUInt64LittleEndian(lz.AsSpan(8)) == csize, "local zip64 compressed size agrees");
                 }
                 else
                 {
@@ -116,11 +128,11 @@ internal static class ZipInspector
                 }
             }
 
-            entries.Add(new InspectedEntry(Encoding.UTF8.GetString(name), central, extras, local, localExtras, offset, dataOffset, csize, usize, descriptorLength, dc, du, dcrc));
+            entries.Add(new InspectedEntry(Encoding.UTF8.GetString(name), central, extras, local, localExtras, offset, dataOffset, csize, usize, descriptorLength, dc, du, dcrc, comment));
         }
 
         Check(at == cdOffset + cdSize, "central directory size agrees with its records");
-        return new InspectedArchive(entries, end, zip64End, cdOffset, cdSize);
+        return new InspectedArchive(entries, end, zip64End, cdOffset, cdSize, archiveComment);
     }
 
     public static Dictionary<ushort, byte[]> ParseExtras(ReadOnlySpan<byte> extra)

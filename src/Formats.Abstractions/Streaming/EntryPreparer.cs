@@ -14,13 +14,19 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
     /// Checks <paramref name="entry"/> against its <paramref name="source"/> (none for <paramref name="pushed"/> content)
     /// and registers its name; <paramref name="defaultTime"/> dates it when neither it nor its source has a time. Throws <see cref="ArgumentException"/> (and <see cref="InvalidEntryNameException"/>) for bad input.
     /// </summary>
-    public PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source, bool pushed, DateTimeOffset defaultTime)
+    public PreparedEntry Prepare(ArchiveEntry entry, EntrySource? source, bool pushed, DateTimeOffset defaultTime, ArchiveEntryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         CheckShape(entry, source);
+        var encoded = options?.Encoded;
+        if (encoded is { } e)
+        {
+            CheckEncoded(entry, source, pushed, e);
+        }
+
         var name = _names.Register(entry.Name, entry.Kind);
         string? target = null;
-        long? length = entry.Length;
+        long? length = encoded?.EncodedLength ?? entry.Length;
         switch (entry.Kind)
         {
             case EntryKind.Directory:
@@ -51,7 +57,8 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
             NameUtf8 = System.Text.Encoding.UTF8.GetBytes(name),
             Kind = entry.Kind,
             Length = length,
-            Crc32 = entry.Crc32,
+            // The content's CRC-32 checks the bytes that flow; encoded bytes have their plain CRC-32 in the options.
+            Crc32 = encoded is null ? entry.Crc32 : null,
             LastModified = entry.LastModified ?? source?.LastModified ?? defaultTime,
             TimeIsDefault = entry.LastModified is null && source?.LastModified is null,
             Mode = entry.Mode ?? DefaultMode(entry.Kind),
@@ -62,6 +69,8 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
             UserName = entry.UserName ?? "",
             GroupName = entry.GroupName ?? "",
             Source = source,
+            Comment = entry.Comment,
+            Options = options,
         };
     }
 
@@ -104,6 +113,25 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
         if (entry.Kind == EntryKind.Directory && entry.Length is > 0)
         {
             throw new ArgumentException($"entry '{entry.Name}': a directory has no content, but Length is {entry.Length}", nameof(entry));
+        }
+    }
+
+    /// <summary>Encoded content comes from a source, for a file, and what the entry declares of its plain content agrees.</summary>
+    private static void CheckEncoded(ArchiveEntry entry, EntrySource? source, bool pushed, EncodedContent encoded)
+    {
+        if (entry.Kind != EntryKind.File || source is null || pushed)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': content that is encoded already is read from a source, for a file entry", nameof(source));
+        }
+
+        if (entry.Length is { } length && length != encoded.Length)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': Length is {length}, but the encoded content stands for {encoded.Length} bytes", nameof(entry));
+        }
+
+        if (entry.Crc32 is { } crc && crc != encoded.Crc32)
+        {
+            throw new ArgumentException($"entry '{entry.Name}': Crc32 is 0x{crc:X8}, but the encoded content's is 0x{encoded.Crc32:X8}", nameof(entry));
         }
     }
 

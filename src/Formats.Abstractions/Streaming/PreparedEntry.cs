@@ -14,7 +14,8 @@ internal sealed record PreparedEntry
 
     /// <summary>
     /// Declared content length, or the source's own knowledge of it; null when only reading it will tell. Always 0 for
-    /// directories and links: a format that stores a link's target as content (zip) writes it itself.
+    /// directories and links: a format that stores a link's target as content (zip) writes it itself. For content the
+    /// source delivers encoded already (<see cref="ArchiveEntryOptions.Encoded"/>), the encoded length: what flows.
     /// </summary>
     public required long? Length { get; init; }
 
@@ -43,6 +44,12 @@ internal sealed record PreparedEntry
     public string GroupName { get; init; } = "";
 
     public EntrySource? Source { get; init; }
+
+    /// <summary>The format's options of this entry (<see cref="ArchiveEntryOptions"/>), or null.</summary>
+    public ArchiveEntryOptions? Options { get; init; }
+
+    /// <summary>The entry's comment (<see cref="ArchiveEntry.Comment"/>), or null.</summary>
+    public string? Comment { get; init; }
 
     public bool IsAsciiName => Ascii.IsValid(NameUtf8);
 }

@@ -57,7 +57,7 @@ internal sealed class AutoContent(ZipMemberWriter members, PreparedEntry entry) 
     private async ValueTask DecideAsync(CancellationToken cancellationToken)
     {
         var held = _held!;
-        var method = _heldLength > 0 && AutoMethod.TrialSaves(members.Buffers, held.AsSpan(0, _heldLength), members.Options.CompressionLevel)
+        var method = _heldLength > 0 && AutoMethod.TrialSaves(members.Buffers, held.AsSpan(0, _heldLength), ZipEntryOptions.LevelOf(entry, members.Options))
             ? ZipCompressionMethod.Deflate
             : ZipCompressionMethod.Stored;
         _chosen = await members.StartAsync(entry, method, knownCrc: null, encoded: false, cancellationToken).ConfigureAwait(false);

@@ -34,17 +34,16 @@ internal sealed class CompressAhead(ZipMemberWriter members)
         _waiting.Enqueue(member);
         _waitingBytes += member.Length;
         var parallelism = members.Options.MaxDegreeOfParallelism;
-        var level = members.Options.CompressionLevel;
         if (parallelism == 1)
         {
-            member.Encode(members.Buffers, level);
+            member.Encode(members.Buffers);
             return WriteAsync(keep: 0, cancellationToken);
         }
 
-        if (DeflateChunks.IsQuick(member.Length, level))
+        if (DeflateChunks.IsQuick(member.Length, member.Level))
         {
             // Cheaper to compress now than to hand to a worker; it goes out once the members before it have.
-            member.Encode(members.Buffers, level);
+            member.Encode(members.Buffers);
             return WriteAsync(keep: 2 * parallelism * BatchMembers, cancellationToken, keepBytes: 2L * parallelism * DeflateChunks.ChunkSize);
         }
 
@@ -89,7 +88,6 @@ internal sealed class CompressAhead(ZipMemberWriter members)
     private void SubmitBatch()
     {
         var batch = _unsubmitted.ToArray();
-        var level = members.Options.CompressionLevel;
         var buffers = members.Buffers;
         _unsubmitted.Clear();
         _unsubmittedBytes = 0;
@@ -99,7 +97,7 @@ internal sealed class CompressAhead(ZipMemberWriter members)
             {
                 foreach (var member in batch)
                 {
-                    member.Encode(buffers, level);
+                    member.Encode(buffers);
                 }
             },
             CancellationToken.None);

@@ -7,7 +7,7 @@ namespace Formats.Zip.Encoding;
 /// source is read, then handed to <see cref="CompressAhead"/>, which compresses it (on a worker when parallel) and
 /// writes it, header first, once the members before it are out. The bytes are those of the streaming path.
 /// </summary>
-internal sealed class DeferredDeflateContent(CompressAhead ahead, BufferLedger buffers, PreparedEntry entry, bool auto) : IEntryContent
+internal sealed class DeferredDeflateContent(CompressAhead ahead, BufferLedger buffers, PreparedEntry entry, bool auto, int level) : IEntryContent
 {
     private byte[]? _plain = buffers.Rent((int)entry.Length!.Value);
     private int _length;
@@ -31,7 +31,7 @@ internal sealed class DeferredDeflateContent(CompressAhead ahead, BufferLedger b
 
         // From here the buffer is the queue's to give back.
         _plain = null;
-        return ahead.AddAsync(new DeferredMember(entry, plain, _length, auto), cancellationToken);
+        return ahead.AddAsync(new DeferredMember(entry, plain, _length, auto, level), cancellationToken);
     }
 
     public ValueTask AbortAsync()
@@ -46,14 +46,17 @@ internal sealed class DeferredDeflateContent(CompressAhead ahead, BufferLedger b
     }
 }
 
-/// <summary>A member gathered for <see cref="CompressAhead"/>: its plain bytes, and once compressed, its CRC-32 and deflate stream.</summary>
-internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int length, bool auto)
+/// <summary>A member gathered for <see cref="CompressAhead"/>: its plain bytes and level, and once compressed, its CRC-32 and deflate stream.</summary>
+internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int length, bool auto, int level)
 {
     public PreparedEntry Entry => entry;
 
     public byte[] Plain => plain;
 
     public int Length => length;
+
+    /// <summary>The member's compression level (its own, or the archive's).</summary>
+    public int Level => level;
 
     /// <summary>The job compressing this member's batch; null until the batch is handed to a worker.</summary>
     public Task? Batch { get; set; }
@@ -65,7 +68,7 @@ internal sealed class DeferredMember(PreparedEntry entry, byte[] plain, int leng
     public bool IsEncoded => Batch?.IsCompleted ?? Result is not null;
 
     /// <summary>CRC-32 and, unless auto stores the member (by its name, or because a trial saves too little), its whole deflate stream.</summary>
-    public void Encode(BufferLedger buffers, int level)
+    public void Encode(BufferLedger buffers)
     {
         var content = plain.AsSpan(0, length);
         var crc = Crc32Accumulator.Compute(content);

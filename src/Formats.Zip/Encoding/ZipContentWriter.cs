@@ -43,6 +43,18 @@ internal sealed class ZipContentWriter : ICrcContent
     /// <summary>The archive offset of the local header's CRC-32 field, when it is written after the data (a seekable output).</summary>
     public long? PatchCrcAt { get; init; }
 
+    /// <summary>Set for a raw member: the content arrives compressed, is written as it is, and stands for what this declares.</summary>
+    public ZipRawContent? Raw
+    {
+        get;
+        init
+        {
+            field = value;
+            _length = value?.Length ?? 0;
+            _computedCrc = value?.Crc32;
+        }
+    }
+
     /// <summary>
     /// Content for the member whose header was just written at <paramref name="headerOffset"/>. With
     /// <paramref name="encoded"/> the content arrives already compressed, through <see cref="WriteEncodedAsync"/>.
@@ -64,15 +76,16 @@ internal sealed class ZipContentWriter : ICrcContent
 
         _crc = new Crc32Accumulator();
         var options = members.Options;
+        var level = ZipEntryOptions.LevelOf(entry, options);
         if (layout.Method == ZipConstants.MethodDeflate)
         {
-            _deflater = new ChunkedDeflater(_out, members.Buffers, options.CompressionLevel, options.MaxDegreeOfParallelism);
+            _deflater = new ChunkedDeflater(_out, members.Buffers, level, options.MaxDegreeOfParallelism);
         }
         else if (layout.Method == ZipConstants.MethodZstandard)
         {
             // Behind a gate, so that an abort can release the encoder without its end reaching the output.
             _zstdGate = new GateStream(new MemberOutputStream(_out));
-            _zstd = new CompressionStream(_zstdGate, CompressionLevels.ToZstandard(options.CompressionLevel), leaveOpen: true);
+            _zstd = new CompressionStream(_zstdGate, CompressionLevels.ToZstandard(level), leaveOpen: true);
             if (entry.Length is { } known)
             {
                 _zstd.SetPledgedSrcSize((ulong)known);
@@ -91,6 +104,13 @@ internal sealed class ZipContentWriter : ICrcContent
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        if (Raw is not null)
+        {
+            // Compressed already: the core holds the bytes to the declared compressed length.
+            await Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         _length += data.Length;
         if (_deflater is null && _zstd is null && data.Length >= ParallelCrcThreshold && _members.Options.MaxDegreeOfParallelism > 1)
         {
@@ -138,6 +158,13 @@ internal sealed class ZipContentWriter : ICrcContent
 
     public void Skip(long count)
     {
+        if (Raw is not null && _cipher is null)
+        {
+            // Its CRC-32 and sizes are declared: nothing outside the window needs reading.
+            Output.Skip(count);
+            return;
+        }
+
         if (_deflater is not null || _zstd is not null || _cipher is not null)
         {
             throw new InvalidOperationException($"entry '{_entry.Name}': compressed or encrypted content cannot be laid out without reading it");
@@ -153,7 +180,8 @@ internal sealed class ZipContentWriter : ICrcContent
         Output.Skip(count);
     }
 
-    public uint? ContentCrc => _skipped || _deflater is not null || _zstd is not null ? null : _computedCrc ?? _crc?.Value;
+    // Null for raw content: its CRC-32 is not that of the bytes its source delivers, so it is never remembered for the source.
+    public uint? ContentCrc => Raw is not null || _skipped || _deflater is not null || _zstd is not null ? null : _computedCrc ?? _crc?.Value;
 
     /// <summary>
     /// A range needs the CRC-32 of a stored member that declares none when the window reaches past its data: the data
@@ -200,6 +228,11 @@ internal sealed class ZipContentWriter : ICrcContent
 
         var encoded = EncodedLength;
         var recorded = EncryptionFields.RecordedCrc(_layout.Encryption, crc);
+        if (Raw is { } raw && encoded - ZipCipher.Overhead(_layout.Encryption) != raw.CompressedLength)
+        {
+            throw new ArchiveException(_entry.Name, $"raw content is {encoded - ZipCipher.Overhead(_layout.Encryption)} compressed bytes, but {raw.CompressedLength} were declared");
+        }
+
         Zip64Rules.CheckContent(_entry.Name, _members.Options, _layout.LocalZip64, _length, encoded);
         if (PatchCrcAt is { } at)
         {
@@ -215,7 +248,8 @@ internal sealed class ZipContentWriter : ICrcContent
 
         _members.Directory.Add(
             new CentralDirectoryEntry(_layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, recorded, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded, _layout.Encryption),
-            _layout.Owner);
+            _layout.Owner,
+            _layout.Comment);
     }
 
     public async ValueTask AbortAsync()

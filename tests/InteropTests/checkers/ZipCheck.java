@@ -1,5 +1,6 @@
 // Reads a zip with java.util.zip and prints one line an entry: name, size, CRC-32 of the bytes read, mtime (epoch seconds).
-// Usage: java ZipCheck.java ARCHIVE file|stream
+// Usage: java ZipCheck.java ARCHIVE file|stream|comments
+// "comments" prints the archive comment, then one line an entry: name, tab, comment (ZipFile.getComment, ZipEntry.getComment).
 // "file" uses ZipFile (central directory; times from the extended timestamp or NTFS extra),
 // "stream" uses ZipInputStream (local headers only, as a forward-only consumer would).
 import java.io.*;
@@ -8,7 +9,16 @@ import java.util.zip.*;
 
 public class ZipCheck {
     public static void main(String[] args) throws Exception {
-        if (args[1].equals("file")) {
+        if (args[1].equals("comments")) {
+            try (ZipFile zip = new ZipFile(args[0])) {
+                System.out.println(zip.getComment());
+                var entries = zip.entries();
+                while (entries.hasMoreElements()) {
+                    ZipEntry e = entries.nextElement();
+                    System.out.printf("%s\t%s%n", e.getName(), e.getComment());
+                }
+            }
+        } else if (args[1].equals("file")) {
             try (ZipFile zip = new ZipFile(args[0])) {
                 var entries = zip.entries();
                 while (entries.hasMoreElements()) {
