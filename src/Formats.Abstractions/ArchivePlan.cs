@@ -214,7 +214,24 @@ public abstract class ArchivePlan
         text.Append(CultureInfo.InvariantCulture, $"default-time {DefaultLastModified.UtcTicks}\n");
         foreach (var (e, source) in Items)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}");
+
+            // Added only where they are set, so that the validators of archives without them stay what they were.
+            if (e.DeviceMajor is not null || e.DeviceMinor is not null)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\0device {e.DeviceMajor},{e.DeviceMinor}");
+            }
+
+            if (source?.SparseMap is { HasHoles: true } map)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\0sparse {map.RealSize}");
+                foreach (var region in map.Regions)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $" {region.Offset}+{region.Length}");
+                }
+            }
+
+            text.Append('\n');
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));

@@ -8,7 +8,9 @@ namespace Formats.Cli;
 /// the local header, no descriptor), so every command declares them, computed by a first read of each file, for full
 /// archives, ranges and sizes alike, and all three agree.
 /// </remarks>
-internal sealed record CliFormat(Func<Stream, IArchiveSink> CreateWriter, Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan, bool DeclaresCrcs, long? StdinLength);
+/// <paramref name="SpecialFiles"/>: the format holds character and block devices and FIFOs as entries (tar); <paramref name="Sparse"/>:
+/// files are read as sparse files (tar's --sparse).
+internal sealed record CliFormat(Func<Stream, IArchiveSink> CreateWriter, Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan, bool DeclaresCrcs, long? StdinLength, bool SpecialFiles = false, bool Sparse = false);
 
 /// <summary>What <c>formats zip</c> and <c>formats tar</c> share: the common options, SOURCE collection, the output target and the write loop.</summary>
 internal static class ArchiveCommand
@@ -21,15 +23,27 @@ internal static class ArchiveCommand
         ["--numeric-owner"] = "numeric-owner", ["--allow-colliding-names"] = "allow-colliding-names",
     };
 
+    /// <summary>The flags of <c>formats tar</c>: the archive flags and --sparse.</summary>
+    public static readonly Dictionary<string, string> TarFlags = new(ArchiveFlags, StringComparer.Ordinal) { ["-S"] = "sparse", ["--sparse"] = "sparse" };
+
     /// <summary>The name policy the command line asks for: the default, or one that allows colliding names.</summary>
     public static EntryNamePolicy NamePolicy(CommandLine line) =>
         line.Flag("allow-colliding-names") ? new EntryNamePolicy { AllowCollidingNames = true } : EntryNamePolicy.Default;
 
-    /// <summary>What zip and tar do with SOURCEs that are not files, directories or links, in their help.</summary>
+    /// <summary>What zip does with SOURCEs that are not files, directories or links, in its help.</summary>
     public const string SpecialFilesHelp = """
-        FIFOs, sockets and devices are not files to archive, and opening a FIFO would wait forever: named as a
-        SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are skipped, with one warning line
-        each on standard error. To archive what a FIFO gives, pipe it into '-'.
+        FIFOs, sockets and devices are not files to archive (zip has no entries for them), and opening a FIFO
+        would wait forever: named as a SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are
+        skipped, with one warning line each on standard error. To archive what a FIFO gives, pipe it into '-'.
+        """;
+
+    /// <summary>What tar does with them, in its help.</summary>
+    public const string TarSpecialFilesHelp = """
+        Character and block devices and FIFOs, named as a SOURCE or met inside a DIRECTORY, are written as tar's
+        own types (with the device's major and minor numbers) and never opened, as GNU tar does; extracting them
+        as root recreates them. Sockets have no tar type: named as a SOURCE they are refused, inside a DIRECTORY
+        skipped with a warning line on standard error. A manifest names files only. To archive what a FIFO
+        gives, pipe it into '-'.
         """;
 
     /// <summary>
@@ -164,7 +178,9 @@ internal static class ArchiveCommand
                 io.OpenInput,
                 path => path == excluded,
                 FileOwner.Parse(line.Value("owner"), line.Value("group"), line.Flag("numeric-owner")),
-                warning => io.Error.WriteLine($"formats: {warning}")));
+                warning => io.Error.WriteLine($"formats: {warning}"),
+                format.SpecialFiles,
+                format.Sparse));
     }
 
     public static List<ArchiveItem> Items(IEnumerable<PlannedEntry> entries) => [.. entries.Select(e => new ArchiveItem(e.Entry, e.Source))];
