@@ -23,7 +23,7 @@ public sealed class ArchiveEntry
     /// <summary>The name as given by the caller, before the name policy normalises it.</summary>
     public string Name { get; }
 
-    /// <summary>File, directory or symbolic link.</summary>
+    /// <summary>File, directory, link, device or FIFO.</summary>
     public EntryKind Kind { get; }
 
     /// <summary>The content's length in bytes, if known before it is read. A source that delivers another length fails the archive.</summary>
@@ -67,6 +67,16 @@ public sealed class ArchiveEntry
     /// </summary>
     public string? LinkTarget { get; init; }
 
+    /// <summary>
+    /// A <see cref="EntryKind.CharacterDevice"/>'s or <see cref="EntryKind.BlockDevice"/>'s major number (the driver),
+    /// required for devices and refused otherwise. Tar's ustar field holds up to 2097151 (7 octal digits), more than
+    /// Linux's 12-bit majors; a larger value fails the archive.
+    /// </summary>
+    public int? DeviceMajor { get; init => field = NonNegative(value, nameof(DeviceMajor)); }
+
+    /// <summary>A device's minor number (the unit), required for devices and refused otherwise; up to 2097151 in tar, as <see cref="DeviceMajor"/>.</summary>
+    public int? DeviceMinor { get; init => field = NonNegative(value, nameof(DeviceMinor)); }
+
     /// <summary>Owner's numeric user id (tar); when null, 0.</summary>
     public int? UserId { get; init => field = NonNegative(value, nameof(UserId)); }
 
@@ -97,6 +107,18 @@ public sealed class ArchiveEntry
     /// <summary>A hard link to the earlier entry named <paramref name="target"/> (tar only).</summary>
     public static ArchiveEntry HardLink(string name, string target, DateTimeOffset? lastModified = null) =>
         new(name, EntryKind.HardLink) { LinkTarget = target, LastModified = lastModified };
+
+    /// <summary>A character device entry (tar only).</summary>
+    public static ArchiveEntry CharacterDevice(string name, int major, int minor, DateTimeOffset? lastModified = null) =>
+        new(name, EntryKind.CharacterDevice) { DeviceMajor = major, DeviceMinor = minor, LastModified = lastModified };
+
+    /// <summary>A block device entry (tar only).</summary>
+    public static ArchiveEntry BlockDevice(string name, int major, int minor, DateTimeOffset? lastModified = null) =>
+        new(name, EntryKind.BlockDevice) { DeviceMajor = major, DeviceMinor = minor, LastModified = lastModified };
+
+    /// <summary>A FIFO (named pipe) entry (tar only).</summary>
+    public static ArchiveEntry Fifo(string name, DateTimeOffset? lastModified = null) =>
+        new(name, EntryKind.Fifo) { LastModified = lastModified };
 
     /// <summary>A symbolic link entry pointing at <paramref name="target"/>.</summary>
     public static ArchiveEntry SymbolicLink(string name, string target, DateTimeOffset? lastModified = null) =>

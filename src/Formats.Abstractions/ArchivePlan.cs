@@ -220,10 +220,25 @@ public abstract class ArchivePlan
         {
             var (e, source) = item;
             text.Append(CultureInfo.InvariantCulture, $"{e.Kind}\0{e.Name}\0{e.Length ?? source?.Length}\0{e.Crc32}\0{(e.LastModified ?? source?.LastModified)?.UtcTicks}\0{(e.LastModified ?? source?.LastModified)?.Offset.Ticks}\0{(int?)e.Mode}\0{e.LinkTarget}\0{e.UserId}\0{e.GroupId}\0{e.UserName}\0{e.GroupName}");
+
+            // Added only where they are set, so that the validators of archives without them stay what they were.
             if (e.Comment is not null)
             {
-                // Only when present, so that the validators of plans without comments stay what they were.
                 text.Append(CultureInfo.InvariantCulture, $"\0comment={e.Comment}");
+            }
+
+            if (e.DeviceMajor is not null || e.DeviceMinor is not null)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\0device {e.DeviceMajor},{e.DeviceMinor}");
+            }
+
+            if (source?.SparseMap is { HasHoles: true } map)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\0sparse {map.RealSize}");
+                foreach (var region in map.Regions)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $" {region.Offset}+{region.Length}");
+                }
             }
 
             if (item.Options is { } options)

@@ -26,11 +26,34 @@ public abstract class EntrySource
     /// </summary>
     public virtual ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
 
+    /// <summary>
+    /// The content's sparse map when it is a sparse file, known without opening it; null otherwise (the default). With a
+    /// map, <see cref="OpenAsync"/> delivers only the data regions' bytes, one after another (offsets count those bytes),
+    /// <see cref="Length"/> is their total, and an entry's declared <see cref="ArchiveEntry.Length"/> is the real size.
+    /// A map without holes is content like any other.
+    /// </summary>
+    public virtual SparseMap? SparseMap => null;
+
     /// <summary>Opens the content for reading, positioned at <paramref name="offset"/>. The caller disposes the stream.</summary>
     public abstract ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken);
 
     /// <summary>A file on disk, opened for asynchronous reads when its turn comes. Its length and modification time are read now.</summary>
     public static EntrySource FromFile(string path) => new FileEntrySource(path);
+
+    /// <summary>
+    /// A file on disk that may be sparse: its data regions are found now (Linux: <c>lseek</c> with <c>SEEK_DATA</c> and
+    /// <c>SEEK_HOLE</c>), and only they are read when its turn comes (<see cref="SparseMap"/>). A file without holes, or
+    /// on a system or file system that cannot tell, is the same as <see cref="FromFile"/>. When the file's holes or
+    /// length have changed by the time it is read, reading fails, and with it the archive: no wrong data is written.
+    /// </summary>
+    public static EntrySource FromSparseFile(string path) => SparseFileEntrySource.Create(path);
+
+    /// <summary>
+    /// Content declared sparse by the caller: <paramref name="dataRegions"/> delivers the bytes of <paramref name="map"/>'s
+    /// regions, one after another, and nothing of the holes (see <see cref="SparseMap"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="dataRegions"/> knows a length other than the map's <see cref="SparseMap.DataLength"/>.</exception>
+    public static EntrySource WithSparseMap(EntrySource dataRegions, SparseMap map) => new SparseRegionsEntrySource(dataRegions, map);
 
     /// <summary>
     /// An open stream, read from its current position. The sink disposes it after reading unless <paramref name="leaveOpen"/>.

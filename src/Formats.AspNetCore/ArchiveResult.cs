@@ -328,6 +328,8 @@ public sealed class ArchiveResult : IResult
         LastModified = e.LastModified,
         Mode = e.Mode,
         LinkTarget = e.LinkTarget,
+        DeviceMajor = e.DeviceMajor,
+        DeviceMinor = e.DeviceMinor,
         UserId = e.UserId,
         GroupId = e.GroupId,
         UserName = e.UserName,

@@ -10,14 +10,17 @@ namespace Formats.Cli;
 /// </remarks>
 /// <paramref name="Rewrite"/>, when set, turns the collected items into the ones written (zip's --raw-from-gzip), for
 /// full archives, ranges and sizes alike; <paramref name="AddWithOptions"/> adds an item that carries the format's
-/// <see cref="ArchiveItem.Options"/> to the format's writer.
+/// <see cref="ArchiveItem.Options"/> to the format's writer. <paramref name="SpecialFiles"/>: the format holds character
+/// and block devices and FIFOs as entries (tar); <paramref name="Sparse"/>: files are read as sparse files (tar's --sparse).
 internal sealed record CliFormat(
     Func<Stream, IArchiveSink> CreateWriter,
     Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan,
     bool DeclaresCrcs,
     long? StdinLength,
     Func<List<ArchiveItem>, CancellationToken, Task<List<ArchiveItem>>>? Rewrite = null,
-    Func<IArchiveSink, ArchiveItem, CancellationToken, ValueTask>? AddWithOptions = null)
+    Func<IArchiveSink, ArchiveItem, CancellationToken, ValueTask>? AddWithOptions = null,
+    bool SpecialFiles = false,
+    bool Sparse = false)
 {
     /// <summary>Adds <paramref name="item"/> to <paramref name="sink"/>, with its format options if it has any.</summary>
     public ValueTask AddAsync(IArchiveSink sink, ArchiveItem item, CancellationToken cancellationToken) =>
@@ -39,15 +42,27 @@ internal static class ArchiveCommand
         ["--numeric-owner"] = "numeric-owner", ["--allow-colliding-names"] = "allow-colliding-names",
     };
 
+    /// <summary>The flags of <c>formats tar</c>: the archive flags and --sparse.</summary>
+    public static readonly Dictionary<string, string> TarFlags = new(ArchiveFlags, StringComparer.Ordinal) { ["-S"] = "sparse", ["--sparse"] = "sparse" };
+
     /// <summary>The name policy the command line asks for: the default, or one that allows colliding names.</summary>
     public static EntryNamePolicy NamePolicy(CommandLine line) =>
         line.Flag("allow-colliding-names") ? new EntryNamePolicy { AllowCollidingNames = true } : EntryNamePolicy.Default;
 
-    /// <summary>What zip and tar do with SOURCEs that are not files, directories or links, in their help.</summary>
+    /// <summary>What zip does with SOURCEs that are not files, directories or links, in its help.</summary>
     public const string SpecialFilesHelp = """
-        FIFOs, sockets and devices are not files to archive, and opening a FIFO would wait forever: named as a
-        SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are skipped, with one warning line
-        each on standard error. To archive what a FIFO gives, pipe it into '-'.
+        FIFOs, sockets and devices are not files to archive (zip has no entries for them), and opening a FIFO
+        would wait forever: named as a SOURCE (or by a manifest) they are refused; met inside a DIRECTORY they are
+        skipped, with one warning line each on standard error. To archive what a FIFO gives, pipe it into '-'.
+        """;
+
+    /// <summary>What tar does with them, in its help.</summary>
+    public const string TarSpecialFilesHelp = """
+        Character and block devices and FIFOs, named as a SOURCE or met inside a DIRECTORY, are written as tar's
+        own types (with the device's major and minor numbers) and never opened, as GNU tar does; extracting them
+        as root recreates them. Sockets have no tar type: named as a SOURCE they are refused, inside a DIRECTORY
+        skipped with a warning line on standard error. A manifest names files only. To archive what a FIFO
+        gives, pipe it into '-'.
         """;
 
     /// <summary>
@@ -182,7 +197,9 @@ internal static class ArchiveCommand
                 io.OpenInput,
                 path => path == excluded,
                 FileOwner.Parse(line.Value("owner"), line.Value("group"), line.Flag("numeric-owner")),
-                warning => io.Error.WriteLine($"formats: {warning}")));
+                warning => io.Error.WriteLine($"formats: {warning}"),
+                format.SpecialFiles,
+                format.Sparse));
     }
 
     public static List<ArchiveItem> Items(IEnumerable<PlannedEntry> entries) => [.. entries.Select(e => new ArchiveItem(e.Entry, e.Source))];

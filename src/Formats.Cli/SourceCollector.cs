@@ -8,7 +8,8 @@ internal sealed record PlannedEntry(ArchiveEntry Entry, EntrySource? Source);
 /// <summary>
 /// Turns SOURCE operands into entries, before anything is written (so a missing file fails with nothing written):
 /// a file is one entry named by its file name; a directory is walked recursively, in ordinal order, with names relative
-/// to its parent (so "docs" yields "docs/..."); symbolic links inside a directory stay links; "-" is standard input.
+/// to its parent (so "docs" yields "docs/..."); symbolic links inside a directory stay links; devices and FIFOs are
+/// entries of their kind where the format holds them (tar), never opened; "-" is standard input.
 /// </summary>
 internal static class SourceCollector
 {
@@ -59,6 +60,13 @@ internal static class SourceCollector
                 var info = new FileInfo(full);
                 var resolved = info.LinkTarget is null ? info : (FileInfo?)info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
                 var stat = UnixFileType.Stat(resolved.FullName);
+                if (options.SpecialFiles && stat is { SpecialKind: { } kind } special)
+                {
+                    // tar holds devices and FIFOs as what they are; they are never opened (open(2) of a FIFO waits).
+                    entries.Add(SpecialEntry(info.Name, kind, special, options.MTime ?? resolved.LastWriteTimeUtc, options));
+                    continue;
+                }
+
                 if (stat?.OtherType is { } type)
                 {
                     // open(2) of a FIFO waits for a writer, forever; a device or socket is no file to archive.
@@ -95,6 +103,12 @@ internal static class SourceCollector
             else if (item is FileInfo file && !options.Excluded(file.FullName))
             {
                 var stat = UnixFileType.LinkStat(file.FullName);
+                if (options.SpecialFiles && stat is { SpecialKind: { } kind } special)
+                {
+                    entries.Add(SpecialEntry(name, kind, special, options.MTime ?? file.LastWriteTimeUtc, options));
+                    continue;
+                }
+
                 if (stat?.OtherType is { } type)
                 {
                     // Like GNU tar's "socket ignored" and Info-ZIP's "ignoring FIFO": opening a FIFO would wait forever.
@@ -158,13 +172,28 @@ internal static class SourceCollector
         return new(e.Name, e.Kind)
         {
             Length = e.Length, Crc32 = crc, LastModified = time, Mode = e.Mode, LinkTarget = e.LinkTarget,
-            UserId = userId, GroupId = groupId, UserName = userName, GroupName = groupName,
+            DeviceMajor = e.DeviceMajor, DeviceMinor = e.DeviceMinor, UserId = userId, GroupId = groupId, UserName = userName, GroupName = groupName,
         };
     }
 
+    /// <summary>A file's entry; with --sparse, read as a sparse file (only its data regions, when it has holes).</summary>
     private static PlannedEntry FileEntry(string name, FileInfo file, UnixStat? stat, CollectOptions options) => new(
         Owned(new ArchiveEntry(name) { Length = file.Length, LastModified = options.MTime ?? file.LastWriteTimeUtc, Mode = Permissions(file) }, options.Owner.For(stat)),
-        EntrySource.FromFile(file.FullName));
+        options.Sparse ? EntrySource.FromSparseFile(file.FullName) : EntrySource.FromFile(file.FullName));
+
+    /// <summary>A device or FIFO as its own entry, with stat's numbers: nothing to read.</summary>
+    private static PlannedEntry SpecialEntry(string name, EntryKind kind, UnixStat stat, DateTimeOffset time, CollectOptions options)
+    {
+        var device = kind is EntryKind.CharacterDevice or EntryKind.BlockDevice;
+        var entry = new ArchiveEntry(name, kind)
+        {
+            LastModified = time,
+            Mode = (UnixFileMode)(stat.Mode & 0xFFF),
+            DeviceMajor = device ? stat.DeviceMajor : null,
+            DeviceMinor = device ? stat.DeviceMinor : null,
+        };
+        return new PlannedEntry(Owned(entry, options.Owner.For(stat)), null);
+    }
 
     private static UnixFileMode Permissions(FileSystemInfo info) => OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : (UnixFileMode)((int)info.UnixFileMode & 0xFFF);
 
@@ -172,5 +201,7 @@ internal static class SourceCollector
 }
 
 /// <summary>What <see cref="SourceCollector"/> needs besides the operands.</summary>
-/// <param name="Warn">Told, in one line, of what a folder holds that is left out (FIFOs, sockets, devices).</param>
-internal sealed record CollectOptions(string StdinName, long? StdinLength, DateTimeOffset? MTime, Func<Stream> OpenStdin, Func<string, bool> Excluded, FileOwner Owner, Action<string> Warn);
+/// <param name="Warn">Told, in one line, of what a folder holds that is left out (sockets; for zip, FIFOs and devices too).</param>
+/// <param name="SpecialFiles">True when the format holds devices and FIFOs (tar): they become entries of their kind instead of being left out.</param>
+/// <param name="Sparse">True to read files as sparse files (tar's --sparse): only their data regions.</param>
+internal sealed record CollectOptions(string StdinName, long? StdinLength, DateTimeOffset? MTime, Func<Stream> OpenStdin, Func<string, bool> Excluded, FileOwner Owner, Action<string> Warn, bool SpecialFiles = false, bool Sparse = false);

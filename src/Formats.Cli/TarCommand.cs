@@ -19,7 +19,7 @@ internal static class TarCommand
           -           standard input, as one entry named by --stdin-name; needs --stdin-length, because a tar
                       header carries the member's size (zip can stream input of unknown length)
 
-        {{ArchiveCommand.SpecialFilesHelp}}
+        {{ArchiveCommand.TarSpecialFilesHelp}}
 
         Options
           -o, --output PATH     where to write the archive; '-' (the default) is standard output. A regular file is
@@ -28,6 +28,13 @@ internal static class TarCommand
           --compress KIND       none (default), gzip (.tar.gz) or zstd (.tar.zst)
           --level LEVEL         fastest, optimal (default), smallest, or 0-9 on zlib's scale
           --mtime TIME          one ISO-8601 time for every entry, e.g. 2024-01-01T00:00:00Z, for reproducible output
+          -S, --sparse          write files with holes as GNU sparse members (pax GNU.sparse 1.0, as 'tar
+                                --sparse' writes and GNU tar and bsdtar restore): only their data regions are
+                                read and stored, so a 10 GiB file with 1 MiB of data takes about 1 MiB. Holes
+                                are found with SEEK_DATA/SEEK_HOLE when the SOURCEs are collected (Linux);
+                                files without holes are written as usual. A file whose holes change before
+                                it is read fails the archive. Readers without sparse support extract the
+                                stored data, with its map first, as DIR/GNUSparseFile.0/NAME.
           --stdin-name NAME     entry name for '-' (default: stdin)
           --stdin-length N      the exact length of standard input, in bytes
           --range START-END     write only bytes START to END-1 of the archive (END exclusive; 'START-' runs to the
@@ -42,6 +49,7 @@ internal static class TarCommand
         Examples
           formats tar docs -o docs.tar
           formats tar --compress zstd --mtime 2024-01-01T00:00:00Z src -o src.tar.zst
+          formats tar --sparse vm-images -o images.tar
           pg_dump db | formats tar --stdin-name db.sql --stdin-length 123456 - > db.tar
         """;
 
@@ -50,7 +58,7 @@ internal static class TarCommand
     public static Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken) =>
         ArchiveCommand.RunAsync(Parse(args), Help, Format, io, cancellationToken);
 
-    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.ArchiveFlags);
+    public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.TarFlags);
 
     /// <summary>The tar format as the command line configures it.</summary>
     public static CliFormat Format(CommandLine line)
@@ -72,6 +80,8 @@ internal static class TarCommand
             output => new TarArchiveWriter(output, options),
             items => new TarArchivePlan(items, options),
             DeclaresCrcs: false,
-            stdinLength);
+            stdinLength,
+            SpecialFiles: true,
+            Sparse: line.Flag("sparse"));
     }
 }

@@ -3,8 +3,11 @@ using System.Runtime.InteropServices;
 
 namespace Formats.Cli;
 
-/// <summary>What stat(2) says of a path: the file type and permission bits, and the owner's user and group ids.</summary>
-internal readonly record struct UnixStat(uint Mode, uint UserId, uint GroupId)
+/// <summary>
+/// What stat(2) says of a path: the file type and permission bits, the owner's user and group ids, and for a device
+/// the device it is (st_rdev).
+/// </summary>
+internal readonly record struct UnixStat(uint Mode, uint UserId, uint GroupId, ulong Device = 0)
 {
     private const uint TypeMask = 0xF000; // S_IFMT
     private const uint Fifo = 0x1000; // S_IFIFO
@@ -21,6 +24,24 @@ internal readonly record struct UnixStat(uint Mode, uint UserId, uint GroupId)
         Directory => UnixFileType.Kind.Directory,
         _ => UnixFileType.Kind.Other,
     };
+
+    /// <summary>The entry kind of a character or block device or a FIFO, which tar holds as such; null for every other type.</summary>
+    public EntryKind? SpecialKind => (Mode & TypeMask) switch
+    {
+        CharacterDevice => EntryKind.CharacterDevice,
+        BlockDevice => EntryKind.BlockDevice,
+        Fifo => EntryKind.Fifo,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The device's major number, decoded from st_rdev as glibc's gnu_dev_major does: bits 8-19, and 32-63 above them
+    /// (Linux majors have 12 bits in use).
+    /// </summary>
+    public int DeviceMajor => (int)(((Device >> 8) & 0xFFF) | ((Device >> 32) & ~0xFFFUL));
+
+    /// <summary>The device's minor number, as glibc's gnu_dev_minor: bits 0-7, and 20-31 above them (Linux minors have 20 bits).</summary>
+    public int DeviceMinor => (int)((Device & 0xFF) | ((Device >> 12) & ~0xFFUL));
 
     /// <summary>"a FIFO", "a socket", ... for a type that is neither a regular file nor a directory; null for those.</summary>
     public string? OtherType => (Mode & TypeMask) switch
@@ -47,11 +68,14 @@ internal static unsafe partial class UnixFileType
     /// <summary>sizeof(struct stat) is 144 on Linux x64 and 128 on arm64; room to spare.</summary>
     private const int StatBufferSize = 256;
 
-    /// <summary>Offsets of st_mode, st_uid, st_gid: x64 has st_nlink (8 bytes) before st_mode, arm64's generic layout has it (4 bytes) after.</summary>
-    private static readonly (int Mode, int Uid, int Gid)? Layout = !OperatingSystem.IsLinux() ? null : RuntimeInformation.ProcessArchitecture switch
+    /// <summary>
+    /// Offsets of st_mode, st_uid, st_gid and st_rdev: x64 has st_nlink (8 bytes) before st_mode and 4 bytes of padding
+    /// before st_rdev; arm64's generic layout has st_nlink (4 bytes) after st_mode.
+    /// </summary>
+    private static readonly (int Mode, int Uid, int Gid, int Rdev)? Layout = !OperatingSystem.IsLinux() ? null : RuntimeInformation.ProcessArchitecture switch
     {
-        Architecture.X64 => (24, 28, 32),
-        Architecture.Arm64 => (16, 24, 28),
+        Architecture.X64 => (24, 28, 32, 40),
+        Architecture.Arm64 => (16, 24, 28, 32),
         _ => null,
     };
 
@@ -92,7 +116,8 @@ internal static unsafe partial class UnixFileType
         return new UnixStat(
             BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Mode..]),
             BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Uid..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Gid..]));
+            BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Gid..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(span[layout.Rdev..]));
     }
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]

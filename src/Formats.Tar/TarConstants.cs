@@ -18,13 +18,35 @@ internal static class TarConstants
 
     public const byte TypeSymbolicLink = (byte)'2';
 
+    /// <summary>Character special file.</summary>
+    public const byte TypeCharacterDevice = (byte)'3';
+
+    /// <summary>Block special file.</summary>
+    public const byte TypeBlockDevice = (byte)'4';
+
     public const byte TypeDirectory = (byte)'5';
+
+    /// <summary>FIFO special file.</summary>
+    public const byte TypeFifo = (byte)'6';
 
     /// <summary>pax extended header for the next entry.</summary>
     public const byte TypePaxExtendedHeader = (byte)'x';
 
     /// <summary>Mode of a pax header block itself.</summary>
     public const int PaxHeaderMode = 0b110_100_100;
+
+    /// <summary>The pax header's GNU sparse format version: 1.0, the map at the start of the member's data (GNU tar 1.15.92+).</summary>
+    public const int GnuSparseMajor = 1;
+
+    /// <summary>The minor half of <see cref="GnuSparseMajor"/>.</summary>
+    public const int GnuSparseMinor = 0;
+
+    /// <summary>
+    /// The ustar name of a GNU sparse 1.0 member is "DIR/GNUSparseFile.N/BASE" (GNU tar's %d/GNUSparseFile.%p/%f, where
+    /// %p is its process id): a reader without sparse support extracts the condensed data there, beside the real name.
+    /// N is 0 here, so the same entries give the same bytes.
+    /// </summary>
+    public const string GnuSparseFolder = "GNUSparseFile.0";
 
     public static long PaddedLength(long length) => (length + BlockSize - 1) / BlockSize * BlockSize;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Formats.Streaming;
 using Formats.Tar.Records;
@@ -10,11 +11,12 @@ namespace Formats.Tar;
 /// </summary>
 internal sealed class TarEntryLayout
 {
-    private TarEntryLayout(UstarHeader header, byte[]? paxRecords, UstarHeader paxHeader)
+    private TarEntryLayout(UstarHeader header, byte[]? paxRecords, UstarHeader paxHeader, byte[]? sparseMap)
     {
         Header = header;
         PaxRecords = paxRecords;
         PaxHeader = paxHeader;
+        SparseMap = sparseMap;
     }
 
     public UstarHeader Header { get; }
@@ -25,16 +27,37 @@ internal sealed class TarEntryLayout
     /// <summary>The ustar block that introduces the pax records (unused without them).</summary>
     public UstarHeader PaxHeader { get; }
 
-    /// <summary>Bytes of header before the entry's content: [pax block + padded records] + ustar block.</summary>
-    public int HeaderLength => (PaxRecords is null ? 0 : TarConstants.BlockSize + (int)TarConstants.PaddedLength(PaxRecords.Length)) + TarConstants.BlockSize;
+    /// <summary>
+    /// A GNU sparse 1.0 member's map, padded to whole blocks: the first part of the member's data, written with the
+    /// headers (the entry's content is then its data regions alone); null for every other entry.
+    /// </summary>
+    public byte[]? SparseMap { get; }
 
+    /// <summary>Bytes of header before the entry's content: [pax block + padded records] + ustar block [+ sparse map].</summary>
+    public int HeaderLength => (PaxRecords is null ? 0 : TarConstants.BlockSize + (int)TarConstants.PaddedLength(PaxRecords.Length)) + TarConstants.BlockSize + (SparseMap?.Length ?? 0);
+
+    /// <summary>The layout of <paramref name="entry"/>, whose content (for a sparse file: its data regions) is <paramref name="length"/> bytes.</summary>
     public static TarEntryLayout Plan(PreparedEntry entry, long length)
     {
         var pax = new PaxExtendedHeader();
         byte[] path = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
-        var (name, prefix) = PathFields(path, pax);
+        var memberPath = path;
+        byte[]? sparseMap = null;
+        if (entry.Sparse is { } sparse)
+        {
+            // GNU sparse 1.0 (docs/format-decisions.md, "Sparse files"): the real name and size in pax, the map in the data.
+            pax.Add("GNU.sparse.major", TarConstants.GnuSparseMajor);
+            pax.Add("GNU.sparse.minor", TarConstants.GnuSparseMinor);
+            pax.Add("GNU.sparse.name", path);
+            pax.Add("GNU.sparse.realsize", sparse.RealSize);
+            memberPath = SparseMemberPath(path);
+            sparseMap = SparseMapBlocks(sparse);
+        }
+
+        var memberLength = (sparseMap?.Length ?? 0) + length;
+        var (name, prefix) = PathFields(memberPath, pax);
         var linkName = LinkNameField(entry.LinkTarget, pax);
-        AddNumbersUstarCannotHold(entry, length, pax);
+        AddNumbersUstarCannotHold(entry, memberLength, pax);
         if (entry.Comment is { } comment)
         {
             // pax 'comment' (POSIX pax, "comment"): ignored by readers, kept by libarchive and Python.
@@ -49,31 +72,37 @@ internal sealed class TarEntryLayout
             // tar writes it), except the size, which stays exact in base-256 so that readers without pax can skip the data.
             Uid = Math.Min(entry.UserId, TarNumber.MaxOctal(UstarHeader.FieldLengths.Uid)),
             Gid = Math.Min(entry.GroupId, TarNumber.MaxOctal(UstarHeader.FieldLengths.Gid)),
-            Size = length,
+            Size = memberLength,
             Mtime = Math.Clamp(entry.LastModified.ToUnixTimeSeconds(), 0, TarNumber.MaxOctal(UstarHeader.FieldLengths.Mtime)),
             TypeFlag = entry.Kind switch
             {
                 EntryKind.Directory => TarConstants.TypeDirectory,
                 EntryKind.SymbolicLink => TarConstants.TypeSymbolicLink,
                 EntryKind.HardLink => TarConstants.TypeHardLink,
-                _ => TarConstants.TypeRegularFile,
+                EntryKind.CharacterDevice => TarConstants.TypeCharacterDevice,
+                EntryKind.BlockDevice => TarConstants.TypeBlockDevice,
+                EntryKind.Fifo => TarConstants.TypeFifo,
+                EntryKind.File => TarConstants.TypeRegularFile,
+                _ => throw new ArchiveException(entry.Name, $"tar has no type for a {entry.Kind}"),
             },
             LinkName = linkName,
             Uname = OwnerName(pax, "uname", entry.UserName, UstarHeader.FieldLengths.Uname),
             Gname = OwnerName(pax, "gname", entry.GroupName, UstarHeader.FieldLengths.Gname),
+            DevMajor = DeviceNumber(entry, "devmajor", entry.DeviceMajor),
+            DevMinor = DeviceNumber(entry, "devminor", entry.DeviceMinor),
             Prefix = prefix,
         };
 
         if (pax.IsEmpty)
         {
-            return new TarEntryLayout(header, null, default);
+            return new TarEntryLayout(header, null, default, sparseMap);
         }
 
         if (!prefix.IsEmpty && !pax.Contains("path"))
         {
             // A header that needs pax anyway also carries the whole path: System.Formats.Tar ignores the ustar prefix
             // of an entry that has a pax header.
-            pax.Add("path", path);
+            pax.Add("path", memberPath);
         }
 
         var records = pax.ToBytes();
@@ -85,7 +114,55 @@ internal sealed class TarEntryLayout
             Mtime = header.Mtime,
             TypeFlag = TarConstants.TypePaxExtendedHeader,
         };
-        return new TarEntryLayout(header, records, paxHeader);
+        return new TarEntryLayout(header, records, paxHeader, sparseMap);
+    }
+
+    /// <summary>
+    /// A device number in its ustar field. Larger than 7 octal digits it would need a pax key, and the only ones in use
+    /// are star's SCHILY.devmajor and SCHILY.devminor, which libarchive reads and GNU tar does not; Linux numbers fit
+    /// (12-bit majors, 20-bit minors), so a larger one is refused rather than written for one reader.
+    /// </summary>
+    private static long? DeviceNumber(PreparedEntry entry, string field, int? value)
+    {
+        var max = TarNumber.MaxOctal(UstarHeader.FieldLengths.DevMajor);
+        return value is { } v && v > max
+            ? throw new ArchiveException(entry.Name, $"{field} is {v}; ustar's {field} field holds at most {max} (7 octal digits), and GNU tar reads no pax key for more")
+            : value;
+    }
+
+    /// <summary>"DIR/GNUSparseFile.0/BASE" for a sparse file's <paramref name="path"/> "DIR/BASE" (no DIR: "GNUSparseFile.0/BASE").</summary>
+    private static byte[] SparseMemberPath(byte[] path)
+    {
+        var slash = Array.LastIndexOf(path, (byte)'/');
+        var folder = Encoding.ASCII.GetBytes(TarConstants.GnuSparseFolder + "/");
+        return [.. path.AsSpan(0, slash + 1), .. folder, .. path.AsSpan(slash + 1)];
+    }
+
+    /// <summary>
+    /// The GNU sparse 1.0 map: decimal numbers, each ending in a newline: the number of regions, then each region's
+    /// offset and length; NUL-padded to whole blocks. A file that ends in a hole gets a last region of length 0 at its
+    /// real size, as GNU tar writes it, so that readers that size the file by its last region restore the whole length.
+    /// </summary>
+    private static byte[] SparseMapBlocks(SparseMap map)
+    {
+        var regions = map.Regions.ToList();
+        if (regions.Count == 0 || regions[^1].Offset + regions[^1].Length < map.RealSize)
+        {
+            regions.Add(new SparseRegion(map.RealSize, 0));
+        }
+
+        var text = new StringBuilder();
+        text.Append(regions.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        foreach (var region in regions)
+        {
+            text.Append(region.Offset.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            text.Append(region.Length.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(text.ToString());
+        var blocks = new byte[TarConstants.PaddedLength(bytes.Length)];
+        bytes.CopyTo(blocks, 0);
+        return blocks;
     }
 
     /// <summary>The ustar name and prefix of <paramref name="path"/>; the whole path in pax when they cannot hold it, or it is not ASCII.</summary>
@@ -175,7 +252,14 @@ internal sealed class TarEntryLayout
         }
 
         Header.Write(destination[at..]);
-        return at + TarConstants.BlockSize;
+        at += TarConstants.BlockSize;
+        if (SparseMap is not null)
+        {
+            SparseMap.CopyTo(destination[at..]);
+            at += SparseMap.Length;
+        }
+
+        return at;
     }
 
     /// <summary>

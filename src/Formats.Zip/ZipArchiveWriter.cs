@@ -60,6 +60,16 @@ public sealed class ZipArchiveWriter : ArchiveWriter
             throw new ArchiveException(entry.Name, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
         }
 
+        if (entry.Kind is EntryKind.CharacterDevice or EntryKind.BlockDevice or EntryKind.Fifo)
+        {
+            throw new ArchiveException(entry.Name, $"zip has no {(entry.Kind == EntryKind.Fifo ? "FIFO" : "device")} entries (a {entry.Kind}); leave it out, or write a tar");
+        }
+
+        if (entry.Sparse is { } sparse)
+        {
+            throw new ArchiveException(entry.Name, $"zip has no sparse members, and the source delivers only the {sparse.DataLength} bytes of data of a {sparse.RealSize}-byte file; add it with EntrySource.FromFile, or write a tar");
+        }
+
         _ = ZipComments.EntryComment(entry);
     }
 

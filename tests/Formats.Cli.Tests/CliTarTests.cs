@@ -74,12 +74,64 @@ public sealed class CliTarTests : CliTestBase
     public async Task Help_documents_every_tar_option_and_the_choice_between_zip_and_tar()
     {
         var (_, _, _, help) = await Run(null, "tar", "--help");
-        foreach (var option in new[] { "--output", "--compress", "none", "gzip", "zstd", "--level", "--mtime", "--stdin-name", "--stdin-length" })
+        foreach (var option in new[] { "--output", "--compress", "none", "gzip", "zstd", "--level", "--mtime", "--stdin-name", "--stdin-length", "--sparse", "GNU.sparse 1.0", "character and block devices" })
         {
-            Assert.Contains(option, help, StringComparison.Ordinal);
+            Assert.Contains(option, help, StringComparison.OrdinalIgnoreCase);
         }
 
         var (_, _, _, top) = await Run(null, "--help");
         Assert.Contains("Zip or tar?", top, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Devices_in_a_folder_become_tar_devices_with_stat_s_major_and_minor_numbers()
+    {
+        var dev = Path.Combine(Dir, "dev");
+        Directory.CreateDirectory(dev);
+        MakeNode(Path.Combine(dev, "null"), "c", 1, 3);
+        MakeNode(Path.Combine(dev, "loop9"), "b", 7, 300);
+        var (code, tar, stderr, _) = await Run(null, "tar", dev);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("", stderr);
+        var members = TarInspector.Inspect(tar);
+        Assert.Equal(["dev/", "dev/loop9", "dev/null"], members.Select(m => m.Path));
+        Assert.Equal([(byte)'5', (byte)'4', (byte)'3'], members.Select(m => m.Header.TypeFlag));
+        Assert.Equal([null, 7L, 1L], members.Select(m => m.Header.DevMajor));
+        Assert.Equal([null, 300L, 3L], members.Select(m => m.Header.DevMinor));
+
+        // zip has no device entries: the walk leaves them out, one warning each.
+        var (zipCode, _, zipErrors, _) = await Run(null, "zip", dev);
+        Assert.Equal(0, zipCode);
+        Assert.Equal(2, zipErrors.TrimEnd('\n').Split('\n').Length);
+        Assert.Contains("'dev/null' skipped: a character device", zipErrors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sparse_writes_files_with_holes_as_gnu_sparse_and_the_size_command_agrees()
+    {
+        var disks = Path.Combine(Dir, "disks");
+        Directory.CreateDirectory(disks);
+        var data = SyntheticStream.Bytes(65536, 1);
+        SparseFiles.Create(Path.Combine(disks, "sparse.img"), 1L << 30, (512L << 20, data));
+        File.WriteAllText(Path.Combine(disks, "plain.txt"), "no holes");
+
+        var (code, tar, stderr, _) = await Run(null, "tar", "--sparse", "--mtime", "2024-01-01T00:00:00Z", disks);
+        Assert.True(code == 0, stderr);
+        Assert.True(tar.Length < 100_000, $"{tar.Length} bytes for 64 KiB of data");
+        var members = TarInspector.Inspect(tar);
+        Assert.Equal(["disks/", "disks/plain.txt", "disks/GNUSparseFile.0/sparse.img"], members.Select(m => m.Path));
+        Assert.False(members[1].Pax.ContainsKey("GNU.sparse.major"));
+        Assert.Equal("disks/sparse.img", members[2].Pax["GNU.sparse.name"]);
+        Assert.Equal(data, tar.AsSpan((int)members[2].DataOffset + 512, data.Length).ToArray());
+
+        var (_, _, _, size) = await Run(null, "size", "tar", "--sparse", "--mtime", "2024-01-01T00:00:00Z", disks);
+        Assert.Equal(tar.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), size.Trim());
+    }
+
+    private static void MakeNode(string path, string type, int major, int minor)
+    {
+        using var made = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mknod", [path, type, major.ToString(System.Globalization.CultureInfo.InvariantCulture), minor.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        Assert.True(made.WaitForExit(TimeSpan.FromSeconds(30)), "mknod did not finish");
+        Assert.True(made.ExitCode == 0, "mknod needs root (the test runs as root in CI)");
     }
 }

@@ -39,9 +39,9 @@ internal static class TarInspector
             at += 512;
             var dataOffset = at;
             var size = header.Size;
-            if (header.TypeFlag is (byte)'1' or (byte)'2' or (byte)'5')
+            if (header.TypeFlag is (byte)'1' or (byte)'2' or (byte)'3' or (byte)'4' or (byte)'5' or (byte)'6')
             {
-                Check(size == 0, "links and directories have size 0");
+                Check(size == 0, "links, devices, directories and FIFOs have size 0");
             }
 
             var padded = (size + 511) / 512 * 512;

@@ -41,6 +41,9 @@ internal static class TarNumberReader
         return result;
     }
 
+    /// <summary>A field that may be left empty (all NUL): null then.</summary>
+    public static long? ReadOptionalNumber(ReadOnlySpan<byte> field) => field.IndexOfAnyExcept((byte)0) < 0 ? null : ReadNumber(field);
+
     public static void VerifyChecksum(ReadOnlySpan<byte> record, int location, int length)
     {
         Span<byte> copy = stackalloc byte[record.Length];

@@ -95,7 +95,7 @@ internal static class CSharpEmitter
         s.Append("\n    /// <summary>Writes the fixed part of the record to the start of <paramref name=\"destination\"/>.</summary>\n");
         s.Append(record.Optional.Count == 0 ? "    public readonly void Write(" : "    private readonly void WriteFixed(").Append("Span<byte> destination)\n    {\n");
         s.Append("        destination = destination[..FixedLength];\n");
-        if (record.Fields.Any(f => f.Type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero))
+        if (record.Fields.Any(f => f.Type is FieldType.Text or FieldType.Number or FieldType.OptionalNumber or FieldType.Checksum or FieldType.Zero))
         {
             s.Append("        destination.Clear();\n");
         }
@@ -155,6 +155,7 @@ internal static class CSharpEmitter
         FieldType.I32 => "int",
         FieldType.Text => "ReadOnlyMemory<byte>",
         FieldType.Number => "long",
+        FieldType.OptionalNumber => "long?",
         _ => throw new InvalidOperationException(type.ToString()),
     };
 
@@ -182,6 +183,9 @@ internal static class CSharpEmitter
                 $"            throw new ArgumentException($\"{record.Name}.{f.Name} is {{{f.Name}.Length}} bytes; the field holds {f.Length}\");\n        }}\n\n" +
                 $"        {f.Name}.Span.CopyTo({slice});\n",
             FieldType.Number => $"        {numbers}.WriteNumber({slice}, {f.Name});\n",
+            FieldType.OptionalNumber =>
+                $"        if ({f.Name} is {{ }} {Camel(f.Name)})\n        {{\n" +
+                $"            {numbers}.WriteNumber({slice}, {Camel(f.Name)});\n        }}\n\n",
             FieldType.Checksum => $"        {slice}.Fill((byte)' ');\n",
             _ => throw new InvalidOperationException(f.Type.ToString()),
         };

@@ -72,6 +72,7 @@ internal static class ReaderEmitter
             FieldType.I32 => $"BinaryPrimitives.ReadInt32LittleEndian(source[{at}..])",
             FieldType.Text => $"ReadText({field})",
             FieldType.Number => $"{numbers}.ReadNumber({field})",
+            FieldType.OptionalNumber => $"{numbers}.ReadOptionalNumber({field})",
             _ => throw new InvalidOperationException(f.Type.ToString()),
         };
     }

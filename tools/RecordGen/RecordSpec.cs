@@ -37,6 +37,7 @@ internal sealed record FieldSpec(string Name, FieldType Type, int? Size, ulong? 
     public string TypeName => Type switch
     {
         FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero => $"{Type.ToString().ToLowerInvariant()} {Length}",
+        FieldType.OptionalNumber => $"number? {Length}",
         _ => Type.ToString().ToLowerInvariant(),
     };
 }
@@ -46,9 +47,10 @@ internal sealed record TrailingSpec(string Name, string LengthField, string Desc
 /// <summary>
 /// Field types: little-endian integers; <c>Text</c>, bytes padded with NUL; <c>Number</c>, a number in the format's own
 /// text form, written and read by the file's <c>numbers</c> helper class (tar: octal or base-256); <c>Checksum</c>, computed
-/// over the whole record by that helper; <c>Zero</c>, padding.
+/// over the whole record by that helper; <c>OptionalNumber</c> (<c>number?</c>), a number that may be absent: then the
+/// field is left NUL, as a reader tells "not given" from 0; <c>Zero</c>, padding.
 /// </summary>
-internal enum FieldType { U8, U16, U32, U64, I32, Text, Number, Checksum, Zero }
+internal enum FieldType { U8, U16, U32, U64, I32, Text, Number, OptionalNumber, Checksum, Zero }
 
 /// <summary>Reads the line-oriented record description format documented at the top of each data file.</summary>
 internal sealed class RecordParser
@@ -153,11 +155,12 @@ internal sealed class RecordParser
             "i32" => FieldType.I32,
             "text" => FieldType.Text,
             "number" => FieldType.Number,
+            "number?" => FieldType.OptionalNumber,
             "checksum" => FieldType.Checksum,
             "zero" => FieldType.Zero,
             _ => throw Error($"unknown type {tokens[1]}"),
         };
-        var sized = type is FieldType.Text or FieldType.Number or FieldType.Checksum or FieldType.Zero;
+        var sized = type is FieldType.Text or FieldType.Number or FieldType.OptionalNumber or FieldType.Checksum or FieldType.Zero;
         var at = 2;
         int? size = null;
         if (sized)
@@ -198,7 +201,7 @@ internal sealed class RecordParser
             throw new FormatException($"{_path}: needs format, namespace, output and readers lines, and every record closed with end");
         }
 
-        var needsNumbers = _records.SelectMany(r => r.Fields).Any(f => f.Type is FieldType.Number or FieldType.Checksum);
+        var needsNumbers = _records.SelectMany(r => r.Fields).Any(f => f.Type is FieldType.Number or FieldType.OptionalNumber or FieldType.Checksum);
         if (needsNumbers && _numbers is null)
         {
             throw new FormatException($"{_path}: number and checksum fields need a 'numbers CLASS' line");

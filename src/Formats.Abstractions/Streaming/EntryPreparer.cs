@@ -40,7 +40,22 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
                 target = EntryNameRegistry.CheckLinkTarget(entry.Name, name, entry.LinkTarget!);
                 length = NoContent(entry, name, "a symbolic link has no content of its own (its target is LinkTarget)");
                 break;
+            case EntryKind.CharacterDevice or EntryKind.BlockDevice:
+                length = NoContent(entry, name, "a device has no content (its major and minor numbers name it)");
+                break;
+            case EntryKind.Fifo:
+                length = NoContent(entry, name, "a FIFO has no content");
+                break;
             default:
+                if (source?.SparseMap is { HasHoles: true } sparse)
+                {
+                    // The source delivers the data regions; the entry's length, when declared, is the file's.
+                    length = entry.Length is { } declared && declared != sparse.RealSize
+                        ? throw new ArgumentException($"entry '{name}': Length is {declared}, but its source's sparse map is of a file of {sparse.RealSize} bytes", nameof(entry))
+                        : sparse.DataLength;
+                    break;
+                }
+
                 if (!pushed && source is null && length is > 0)
                 {
                     throw new ArgumentException($"entry '{name}': Length is {length} but there is no source", nameof(source));
@@ -66,6 +81,9 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
             UserId = entry.UserId ?? 0,
             HasOwner = entry.UserId is not null || entry.GroupId is not null,
             GroupId = entry.GroupId ?? 0,
+            DeviceMajor = entry.DeviceMajor,
+            DeviceMinor = entry.DeviceMinor,
+            Sparse = entry.Kind == EntryKind.File && source?.SparseMap is { HasHoles: true } map ? map : null,
             UserName = entry.UserName ?? "",
             GroupName = entry.GroupName ?? "",
             Source = source,
@@ -108,6 +126,17 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
         if (!isLink && entry.LinkTarget is not null)
         {
             throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} has no LinkTarget", nameof(entry));
+        }
+
+        var isDevice = entry.Kind is EntryKind.CharacterDevice or EntryKind.BlockDevice;
+        if (isDevice && (entry.DeviceMajor is null || entry.DeviceMinor is null))
+        {
+            throw new ArgumentException($"entry '{entry.Name}': a {entry.Kind} needs DeviceMajor and DeviceMinor", nameof(entry));
+        }
+
+        if (!isDevice && (entry.DeviceMajor is not null || entry.DeviceMinor is not null))
+        {
+            throw new ArgumentException($"entry '{entry.Name}': only devices have DeviceMajor and DeviceMinor, not a {entry.Kind}", nameof(entry));
         }
 
         if (entry.Kind == EntryKind.Directory && entry.Length is > 0)

@@ -13,9 +13,10 @@ internal sealed record PreparedEntry
     public required EntryKind Kind { get; init; }
 
     /// <summary>
-    /// Declared content length, or the source's own knowledge of it; null when only reading it will tell. Always 0 for
-    /// directories and links: a format that stores a link's target as content (zip) writes it itself. For content the
-    /// source delivers encoded already (<see cref="ArchiveEntryOptions.Encoded"/>), the encoded length: what flows.
+    /// Declared content length, or the source's own knowledge of it; null when only reading it will tell (for a sparse
+    /// file, the bytes of its data regions: see <see cref="Sparse"/>). Always 0 for directories, links, devices and
+    /// FIFOs: a format that stores a link's target as content (zip) writes it itself. For content the source delivers
+    /// encoded already (<see cref="ArchiveEntryOptions.Encoded"/>), the encoded length: what flows.
     /// </summary>
     public required long? Length { get; init; }
 
@@ -38,6 +39,18 @@ internal sealed record PreparedEntry
     public bool HasOwner { get; init; }
 
     public int GroupId { get; init; }
+
+    /// <summary>A character or block device's major number; null for every other kind.</summary>
+    public int? DeviceMajor { get; init; }
+
+    /// <summary>A character or block device's minor number; null for every other kind.</summary>
+    public int? DeviceMinor { get; init; }
+
+    /// <summary>
+    /// The sparse map of a file whose source delivers only its data regions (a map with holes); null otherwise.
+    /// <see cref="Length"/> is then the regions' total, what the source delivers.
+    /// </summary>
+    public SparseMap? Sparse { get; init; }
 
     public string UserName { get; init; } = "";
 

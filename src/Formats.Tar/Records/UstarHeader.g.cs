@@ -90,6 +90,12 @@ internal partial struct UstarHeader
     /// <summary>gname: group name.</summary>
     public ReadOnlyMemory<byte> Gname;
 
+    /// <summary>devmajor: a character or block device's major number; left empty for every other type (as GNU tar leaves it for FIFOs).</summary>
+    public long? DevMajor;
+
+    /// <summary>devminor: a character or block device's minor number; left empty otherwise.</summary>
+    public long? DevMinor;
+
     /// <summary>prefix: the path's leading part, joined to name with '/'.</summary>
     public ReadOnlyMemory<byte> Prefix;
 
@@ -131,6 +137,16 @@ internal partial struct UstarHeader
         }
 
         Gname.Span.CopyTo(destination.Slice(FieldLocations.Gname, FieldLengths.Gname));
+        if (DevMajor is { } devMajor)
+        {
+            TarNumber.WriteNumber(destination.Slice(FieldLocations.DevMajor, FieldLengths.DevMajor), devMajor);
+        }
+
+        if (DevMinor is { } devMinor)
+        {
+            TarNumber.WriteNumber(destination.Slice(FieldLocations.DevMinor, FieldLengths.DevMinor), devMinor);
+        }
+
         if (Prefix.Length > FieldLengths.Prefix)
         {
             throw new ArgumentException($"UstarHeader.Prefix is {Prefix.Length} bytes; the field holds 155");

@@ -38,6 +38,8 @@ internal static class UstarHeaderReader
                 LinkName = ReadText(source.Slice(UstarHeader.FieldLocations.LinkName, UstarHeader.FieldLengths.LinkName)),
                 Uname = ReadText(source.Slice(UstarHeader.FieldLocations.Uname, UstarHeader.FieldLengths.Uname)),
                 Gname = ReadText(source.Slice(UstarHeader.FieldLocations.Gname, UstarHeader.FieldLengths.Gname)),
+                DevMajor = TarNumberReader.ReadOptionalNumber(source.Slice(UstarHeader.FieldLocations.DevMajor, UstarHeader.FieldLengths.DevMajor)),
+                DevMinor = TarNumberReader.ReadOptionalNumber(source.Slice(UstarHeader.FieldLocations.DevMinor, UstarHeader.FieldLengths.DevMinor)),
                 Prefix = ReadText(source.Slice(UstarHeader.FieldLocations.Prefix, UstarHeader.FieldLengths.Prefix)),
             };
         }
