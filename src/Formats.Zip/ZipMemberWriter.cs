@@ -5,8 +5,8 @@ namespace Formats.Zip;
 
 /// <summary>
 /// What every zip member is written with: the output, the options, the central directory records that grow with each
-/// member, the CRC worker and the archive's rented buffers. <see cref="StartAsync"/> is the one place a local header
-/// is written, whoever decides when (the writer, a trial of the auto method, or members compressed ahead).
+/// member, the CRC worker and the archive's rented buffers. <see cref="StartMemberAsync"/> is the one place a local header
+/// is written, whoever decides when (the writer, a trial of the auto method, members compressed ahead, raw members).
 /// </summary>
 internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions options)
 {
@@ -29,11 +29,22 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
     /// where the content goes. <paramref name="knownCrc"/> is the content's CRC-32 when it was computed ahead;
     /// <paramref name="encoded"/>: the content comes compressed already (<see cref="ZipContentWriter.WriteEncodedAsync"/>).
     /// </summary>
-    public async ValueTask<ZipContentWriter> StartAsync(PreparedEntry entry, ZipCompressionMethod method, uint? knownCrc, bool encoded, CancellationToken cancellationToken)
+    public ValueTask<ZipContentWriter> StartAsync(PreparedEntry entry, ZipCompressionMethod method, uint? knownCrc, bool encoded, CancellationToken cancellationToken) =>
+        StartMemberAsync(entry, method, knownCrc, encoded, raw: null, cancellationToken);
+
+    /// <summary>
+    /// Writes the local header of a member whose content comes compressed already (<see cref="ZipRawContent"/>): sizes and
+    /// CRC-32 in the header, no descriptor, and the compressed bytes written as they arrive (encrypted, when the archive is).
+    /// </summary>
+    public ValueTask<ZipContentWriter> StartRawAsync(PreparedEntry entry, ZipRawContent raw, CancellationToken cancellationToken) =>
+        StartMemberAsync(entry, raw.Method, raw.Crc32, encoded: true, raw, cancellationToken);
+
+    /// <summary>The one function that writes a local header, then an encrypted member's encryption header.</summary>
+    private async ValueTask<ZipContentWriter> StartMemberAsync(PreparedEntry entry, ZipCompressionMethod method, uint? knownCrc, bool encoded, ZipRawContent? raw, CancellationToken cancellationToken)
     {
         // A symbolic link's target is its content in zip (Info-ZIP's convention), known now with its CRC, and written here.
         var linkTarget = entry.Kind == EntryKind.SymbolicLink ? System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!) : null;
-        var length = linkTarget?.Length ?? entry.Length;
+        var length = linkTarget?.Length ?? raw?.Length ?? entry.Length;
         var crc = linkTarget is not null ? Crc32Accumulator.Compute(linkTarget)
             : entry.Crc32 ?? knownCrc ?? (length == 0 ? 0 : null);
 
@@ -44,9 +55,9 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
         var patchCrc = crc is null && !encoded && length is not null && method == ZipCompressionMethod.Stored && entry.Kind == EntryKind.File && output.CanPatch
             && options.Encryption is null;
         var offset = output.Position;
-        var layout = ZipEntryLayout.Plan(entry, length, patchCrc ? 0 : crc, offset, options, method);
+        var layout = ZipEntryLayout.Plan(entry, length, patchCrc ? 0 : crc, offset, options, method, raw?.CompressedLength);
         await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
-        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null };
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null, Raw = raw };
         try
         {
             await content.WriteEncryptionHeaderAsync(cancellationToken).ConfigureAwait(false);
@@ -57,23 +68,12 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
             await content.AbortAsync().ConfigureAwait(false);
             throw;
         }
+
         if (linkTarget is not null)
         {
             await content.WriteAsync(linkTarget, cancellationToken).ConfigureAwait(false);
         }
 
         return content;
-    }
-
-    /// <summary>
-    /// Writes the local header of a member whose content comes compressed already (<see cref="ZipRawContent"/>): sizes and
-    /// CRC-32 in the header, no descriptor, and the compressed bytes written as they arrive.
-    /// </summary>
-    public async ValueTask<ZipContentWriter> StartRawAsync(PreparedEntry entry, ZipRawContent raw, CancellationToken cancellationToken)
-    {
-        var offset = output.Position;
-        var layout = ZipEntryLayout.Plan(entry, raw.Length, raw.Crc32, offset, options, raw.Method, raw.CompressedLength);
-        await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
-        return new ZipContentWriter(this, entry, layout, offset, raw.Crc32, encoded: true) { Raw = raw };
     }
 }

@@ -107,7 +107,7 @@ internal sealed class ZipContentWriter : ICrcContent
         if (Raw is not null)
         {
             // Compressed already: the core holds the bytes to the declared compressed length.
-            await Output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await _out.WriteAsync(data, cancellationToken).ConfigureAwait(false);
             return;
         }
 
