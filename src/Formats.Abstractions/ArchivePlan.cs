@@ -209,7 +209,8 @@ public abstract class ArchivePlan
         }
     }
 
-    private string ComputeETag()
+    /// <summary>What the ETag is the hash of: one line per entry, after the layout version, options and default time.</summary>
+    internal string LayoutText()
     {
         // Everything that decides a byte: the library's layout version, the format and options, each entry's metadata
         // (with the length a source knows), and the default time. Not the content: a plan promises its declared lengths
@@ -224,7 +225,8 @@ public abstract class ArchivePlan
             // Added only where they are set, so that the validators of archives without them stay what they were.
             if (e.Comment is not null)
             {
-                text.Append(CultureInfo.InvariantCulture, $"\0comment={e.Comment}");
+                // Free text, which may hold NUL and line feeds: its length first, so that no comment reads as other fields.
+                text.Append(CultureInfo.InvariantCulture, $"\0comment {e.Comment.Length}:{e.Comment}");
             }
 
             if (e.DeviceMajor is not null || e.DeviceMinor is not null)
@@ -249,7 +251,12 @@ public abstract class ArchivePlan
             text.Append('\n');
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return text.ToString();
+    }
+
+    private string ComputeETag()
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(LayoutText()));
         return "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
     }
 }

@@ -34,6 +34,12 @@ public abstract class EntrySource
     /// </summary>
     public virtual SparseMap? SparseMap => null;
 
+    /// <summary>
+    /// True when the content can be opened again after a first stream was read and disposed (files, bytes, URLs; a
+    /// seekable stream only when left open): what a reader that looks at a source before it is written needs.
+    /// </summary>
+    internal virtual bool CanReopen => true;
+
     /// <summary>Opens the content for reading, positioned at <paramref name="offset"/>. The caller disposes the stream.</summary>
     public abstract ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken);
 

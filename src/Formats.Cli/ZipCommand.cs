@@ -168,9 +168,17 @@ internal static class ZipCommand
     public static CommandLine Parse(IEnumerable<string> args)
     {
         var list = args.ToList();
-        foreach (var arg in list.TakeWhile(a => a != "--"))
+        for (var i = 0; i < list.Count && list[i] != "--"; i++)
         {
+            var arg = list[i];
             var key = arg.Split('=', 2)[0];
+            if (Valued.ContainsKey(arg))
+            {
+                // An option whose value follows: that value is text (a comment, a name), not an option.
+                i++;
+                continue;
+            }
+
             if (PasswordOptions.Contains(key) || (arg.StartsWith("-p", StringComparison.Ordinal) && !arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2))
             {
                 // Never echoed: what follows may be the password itself.

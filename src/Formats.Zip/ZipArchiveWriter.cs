@@ -187,7 +187,16 @@ public sealed class ZipArchiveWriter : ArchiveWriter
             return;
         }
 
-        var raw = new ZipRawContent(method, entry.Crc32, entry.CompressedLength, entry.Length);
+        ZipRawContent raw;
+        try
+        {
+            raw = new ZipRawContent(method, entry.Crc32, entry.CompressedLength, entry.Length);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArchiveException(entry.Name, $"source member's sizes cannot be copied ({method}, {entry.CompressedLength} compressed bytes for {entry.Length}): {ex.Message}", ex);
+        }
+
         await AddRawEntryAsync(new ArchiveEntry(entry.Name) { LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, raw, data, cancellationToken).ConfigureAwait(false);
     }
 

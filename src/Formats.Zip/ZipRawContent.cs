@@ -25,6 +25,20 @@ public sealed class ZipRawContent
             throw new ArgumentException($"stored content is its own bytes, but the compressed length is {compressedLength} and the length {length}", nameof(compressedLength));
         }
 
+        var shortest = method switch
+        {
+            // A deflate stream is at least a final block's 3 header bits and its end code: 2 bytes (RFC 1951 3.2.6).
+            ZipCompressionMethod.Deflate => 2,
+
+            // A zstd frame is at least its magic number, frame header descriptor, one more header byte and a block header (RFC 8878 3.1.1).
+            ZipCompressionMethod.Zstandard => 9,
+            _ => 0,
+        };
+        if (compressedLength < shortest)
+        {
+            throw new ArgumentOutOfRangeException(nameof(compressedLength), compressedLength, $"{method} data is at least {shortest} bytes, even for empty content");
+        }
+
         if (length == 0 && method == ZipCompressionMethod.Stored && crc32 != 0)
         {
             throw new ArgumentException($"empty content has CRC-32 0, not 0x{crc32:X8}", nameof(crc32));

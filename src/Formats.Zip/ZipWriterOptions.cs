@@ -50,6 +50,6 @@ public sealed class ZipWriterOptions : ArchiveWriterOptions
 
     /// <summary>The options as they enter a plan's ETag; refused when encrypted, since then no two archives are the same.</summary>
     internal override string Describe() => Encryption is null
-        ? $"zip method={Method} zip64={Zip64} {base.Describe()}" + (Comment is null ? "" : $" comment={Comment}")
+        ? $"zip method={Method} zip64={Zip64} {base.Describe()}" + (Comment is null ? "" : $" comment {Comment.Length}:{Comment}")
         : throw ZipArchiveWriter.NotPlannable();
 }

@@ -13,6 +13,17 @@ public sealed class CliZipCommentTests : CliTestBase
     }
 
     [Fact]
+    public async Task A_comment_starting_like_a_password_option_is_a_comment()
+    {
+        // The password check looks at options, not at the text an option takes.
+        var file = Path.Combine(Dir, "a.txt");
+        File.WriteAllText(file, "ay");
+        var (code, zip, stderr, _) = await Run(null, "zip", "--comment", "-pre-release build", file);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("-pre-release build", System.Text.Encoding.UTF8.GetString(ZipInspector.Inspect(zip).Comment));
+    }
+
+    [Fact]
     public async Task A_comment_holding_the_end_signature_fails_with_one_line_naming_the_rule()
     {
         var file = Path.Combine(Dir, "a.txt");

@@ -340,4 +340,22 @@ public sealed class ArchivePlanTests
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
+
+    [Fact]
+    public void ETag_of_a_comment_that_spells_the_next_entrys_line_differs_from_that_entry()
+    {
+        var t = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var options = new ZipWriterOptions { Method = ZipCompressionMethod.Stored };
+        var b = new ArchiveItem(new ArchiveEntry("b") { Length = 1, Crc32 = 0xE8B7BE43, LastModified = t }, EntrySource.FromBytes("a"u8.ToArray()));
+        ArchiveItem A(string comment) => new(new ArchiveEntry("a") { Length = 0, LastModified = t, Comment = comment }, null);
+
+        // b's own line, as the ETag text has it; a comment holding a line feed and that line would end where b's line does.
+        var bLine = new ZipArchivePlan([b], options).LayoutText().Split('\n')[^2];
+        var two = new ZipArchivePlan([A("x"), b], options);
+        var one = new ZipArchivePlan([A("x\n" + bLine)], options);
+        Assert.NotEqual(two.ETag, one.ETag);
+        Assert.NotEqual(
+            new ZipArchivePlan([], new ZipWriterOptions { Comment = "a" }).ETag,
+            new ZipArchivePlan([], new ZipWriterOptions { Comment = "a comment 1:b" }).ETag);
+    }
 }

@@ -95,7 +95,11 @@ public sealed class GzipMemberTests : IDisposable
         var (zip, entry) = await ZipAsync(File("multi.gz", gzip));
         Assert.Equal(Plain, ZipTestHelpers.ReadWithSystemIoCompression(zip)["data.txt"]);
         Assert.Equal(Crc32.HashToUInt32(Plain), entry.Central.Crc32);
-        Assert.NotEqual(0, entry.DescriptorLength); // recompressed: its length is unknown up front, so a descriptor follows
+
+        // Recompressed, not raw: its plain length, proved by inflating every member, is declared.
+        var item = await GzipMember.ToZipItemAsync(new ArchiveEntry("data.txt"), EntrySource.FromFile(Path.Combine(_dir, "multi.gz")));
+        Assert.Null(item.Options);
+        Assert.Equal(Plain.Length, item.Source!.Length);
     }
 
     [Fact]
@@ -122,5 +126,68 @@ public sealed class GzipMemberTests : IDisposable
         Assert.Null(streamed.Options);
         var zip = await ZipTestHelpers.WriteZipAsync(z => z.AddEntryAsync(streamed.Entry, streamed.Source).AsTask());
         Assert.Equal(Plain, ZipTestHelpers.ReadWithSystemIoCompression(zip)["s.txt"]);
+    }
+
+    [Fact]
+    public async Task An_empty_first_member_before_another_is_not_taken_for_one_member()
+    {
+        // The inflater goes on through every member, so a whole-file inflate equals the last trailer here; only where the
+        // first deflate stream ends tells.
+        // What gzip writes for an empty file (GZipStream writes nothing at all): header, the empty final block, CRC 0, ISIZE 0.
+        byte[] empty = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+        var (zip, entry) = await ZipAsync(File("empty-first.gz", [.. empty, .. Gzip(Plain)]));
+        Assert.Equal(Plain, ZipTestHelpers.ReadWithSystemIoCompression(zip)["data.txt"]);
+        Assert.Equal(Crc32.HashToUInt32(Plain), entry.Central.Crc32);
+        Assert.Null((await GzipMember.ToZipItemAsync(new ArchiveEntry("data.txt"), EntrySource.FromFile(Path.Combine(_dir, "empty-first.gz")))).Options);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    [InlineData(4)]
+    public async Task A_truncated_gzip_is_refused_before_anything_is_written(int keepOf10)
+    {
+        var gzip = Gzip(Plain);
+        var path = File("cut.gz", gzip[..(gzip.Length * keepOf10 / 10)]);
+        var output = new MemoryStream();
+        await using var writer = new ZipArchiveWriter(output);
+        var ex = await Assert.ThrowsAsync<ArchiveException>(() => writer.AddGzipEntryAsync(new ArchiveEntry("data.txt"), EntrySource.FromFile(path)).AsTask());
+        Assert.Equal("data.txt", ex.EntryName);
+        Assert.Contains("truncated", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, output.Length);
+    }
+
+    [Fact]
+    public async Task A_truncated_gzip_read_once_fails_the_archive_at_its_end()
+    {
+        var gzip = Gzip(Plain);
+        var item = await GzipMember.ToZipItemAsync(new ArchiveEntry("s.txt"), EntrySource.FromStream(new ForwardOnlyStream(gzip[..(gzip.Length / 2)])));
+        var output = new MemoryStream();
+        await using var writer = new ZipArchiveWriter(output);
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => writer.AddEntryAsync(item.Entry, item.Source).AsTask());
+        Assert.Contains("truncated", ex.ToString(), StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<Exception>(() => writer.CompleteAsync().AsTask());
+        Assert.False(ZipTestHelpers.EndsWithEndOfCentralDirectory(output.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_multi_member_gzip_read_once_fails_rather_than_pass_unchecked()
+    {
+        var half = Plain.Length / 2;
+        var item = await GzipMember.ToZipItemAsync(new ArchiveEntry("s.txt"), EntrySource.FromStream(new ForwardOnlyStream([.. Gzip(Plain[..half]), .. Gzip(Plain[half..])])));
+        await using var writer = new ZipArchiveWriter(new MemoryStream());
+        await Assert.ThrowsAnyAsync<Exception>(() => writer.AddEntryAsync(item.Entry, item.Source).AsTask());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_seekable_stream_is_raw_when_left_open_and_decompressed_once_otherwise(bool leaveOpen)
+    {
+        var stream = new MemoryStream(Gzip(Plain));
+        var zip = await ZipTestHelpers.WriteZipAsync(z => z.AddGzipEntryAsync(new ArchiveEntry("data.txt"), EntrySource.FromStream(stream, leaveOpen)).AsTask());
+        Assert.Equal(Plain, ZipTestHelpers.ReadWithSystemIoCompression(zip)["data.txt"]);
+        var item = await GzipMember.ToZipItemAsync(new ArchiveEntry("data.txt"), EntrySource.FromStream(new MemoryStream(Gzip(Plain)), leaveOpen));
+        Assert.Equal(leaveOpen, item.Options is not null);
     }
 }

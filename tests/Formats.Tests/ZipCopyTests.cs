@@ -116,6 +116,29 @@ public sealed class ZipCopyTests
         Assert.Contains("encrypted", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Names_without_the_utf8_flag_are_read_as_code_page_437()
+    {
+        // What Windows writes for "Müller.txt": CP437 0x81 is ü (in Latin-1 it would be a control character).
+        var source = await ZipTestHelpers.WriteZipAsync(zip => zip.AddEntryAsync(new ArchiveEntry("M_ller.txt"), EntrySource.FromBytes(Text)).AsTask());
+        var inspected = ZipInspector.Inspect(source);
+        var at = source.AsSpan().LastIndexOf("M_ller.txt"u8);
+        source[at + 1] = 0x81;
+        Assert.Equal(0, inspected.Entries[0].Central.GeneralPurposeBitFlag & 0x800);
+        var archive = await ZipSourceArchive.OpenAsync(new MemoryStream(source));
+        Assert.Equal("Müller.txt", archive.Entries[0].Name);
+    }
+
+    [Fact]
+    public async Task A_central_header_running_past_the_directory_is_refused_as_an_archive_error()
+    {
+        var source = await ZipTestHelpers.WriteZipAsync(zip => zip.AddEntryAsync(new ArchiveEntry("a.txt"), EntrySource.FromBytes(Text)).AsTask());
+        var inspected = ZipInspector.Inspect(source);
+        source[(int)inspected.CentralDirectoryOffset + 28] = 0xFF; // file name length: far past the directory's end
+        var ex = await Assert.ThrowsAsync<ArchiveException>(async () => await ZipSourceArchive.OpenAsync(new MemoryStream(source)));
+        Assert.Contains("past the directory's end", ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A write-only, non-seekable view of a stream: System.IO.Compression then writes data descriptors.</summary>
     private sealed class ForwardWriteStream(Stream inner) : Stream
     {

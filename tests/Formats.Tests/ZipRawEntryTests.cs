@@ -32,7 +32,7 @@ public sealed class ZipRawEntryTests
         var crc = Crc32.HashToUInt32(Plain);
         var deflated = Deflate(Plain);
         var zstd = Zstd(Plain);
-        var emptyDeflate = Deflate([]);
+        byte[] emptyDeflate = [0x03, 0x00]; // what zlib writes for no input (DeflateStream writes nothing at all)
         var zip = await ZipTestHelpers.WriteZipAsync(async zip =>
         {
             await zip.AddRawEntryAsync(new ArchiveEntry("d.txt"), new ZipRawContent(ZipCompressionMethod.Deflate, crc, deflated.Length, Plain.Length), EntrySource.FromBytes(deflated));
@@ -101,6 +101,12 @@ public sealed class ZipRawEntryTests
         await Assert.ThrowsAsync<ArgumentException>(async () => await zip.AddRawEntryAsync(new ArchiveEntry("a") { Length = 21 }, raw, EntrySource.FromBytes(new byte[10])));
         Assert.Throws<ArgumentException>(() => new ZipRawContent(ZipCompressionMethod.Stored, 1, 10, 20));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ZipRawContent(ZipCompressionMethod.Auto, 1, 10, 20));
+
+        // No deflate stream or zstd frame is that short, even for empty content: readers would fail the member.
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ZipRawContent(ZipCompressionMethod.Deflate, 0, 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ZipRawContent(ZipCompressionMethod.Deflate, 0, 1, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ZipRawContent(ZipCompressionMethod.Zstandard, 0, 8, 0));
+        Assert.Equal(2, new ZipRawContent(ZipCompressionMethod.Deflate, 0, 2, 0).CompressedLength);
     }
 
     [Fact]

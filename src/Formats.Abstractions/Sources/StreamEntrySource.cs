@@ -24,6 +24,9 @@ internal sealed class StreamEntrySource : EntrySource
 
     public override long? Length => _stream.CanSeek ? _stream.Length - _start : null;
 
+    /// <summary>Only a seekable stream left open: otherwise the first reader's dispose closes it.</summary>
+    internal override bool CanReopen => _stream.CanSeek && _leaveOpen;
+
     public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

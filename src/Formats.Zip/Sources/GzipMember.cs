@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Formats.Streaming;
 using Formats.Zip.Encoding;
 using Formats.Zip.Records;
 
@@ -27,35 +28,48 @@ public static class GzipMember
     /// <summary>
     /// The plan item that adds the content of <paramref name="gzip"/> as the zip member <paramref name="entry"/> (the
     /// caller names it: the gzip's FNAME is ignored, and so is its MTIME, so the entry is dated as any other, by itself or
-    /// by the source). When the gzip holds one member and its source knows its length and opens at offsets (a file),
-    /// the item is a raw deflate member (<see cref="ZipEntryOptions.Raw"/>): the source is read once in full through an
-    /// inflater to prove that (the inflated bytes' CRC-32 and count must be the trailer's; a multi-member gzip fails the
-    /// proof), and once more when the member is written, its deflate bytes copied. Otherwise the item's source delivers
-    /// the decompressed content and the archive's method compresses it. Throws <see cref="ArchiveException"/> for a
-    /// source that is not gzip or is corrupt.
+    /// by the source). When the source knows its length and can be opened more than once (a file, bytes, a URL, a
+    /// seekable stream left open), it is read before anything is written: when it is proved to hold one member (its
+    /// deflate stream ends exactly at the trailer and inflates to the trailer's CRC-32 and length), the item is a raw
+    /// deflate member (<see cref="ZipEntryOptions.Raw"/>) whose bytes are copied when it is written; otherwise (several
+    /// members) every member is inflated and the last one's trailer checked, and the item's source delivers the
+    /// decompressed content for the archive's method to compress. A source read only once is decompressed as it is
+    /// written and must be one member, checked against its trailer at its end (else the archive fails). Throws
+    /// <see cref="ArchiveException"/> for a source that is not gzip, is corrupt or is truncated.
     /// </summary>
     public static async ValueTask<ArchiveItem> ToZipItemAsync(ArchiveEntry entry, EntrySource gzip, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(gzip);
-        if (gzip.Length is not { } length)
+        if (gzip.Length is not { } length || !gzip.CanReopen)
         {
-            return Decompressed(entry, gzip);
+            // Read once, as it is written: it must then be one member, checked against its trailer at its end.
+            return new ArchiveItem(entry, new GunzipSource(gzip, entry.Name, provenLength: null));
         }
 
         try
         {
             var headerLength = await ReadHeaderAsync(entry, gzip, length, cancellationToken).ConfigureAwait(false);
-            var (crc, size) = await ReadTrailerAsync(gzip, length, cancellationToken).ConfigureAwait(false);
-            var (inflatedCrc, inflatedLength) = await InflateAsync(gzip, cancellationToken).ConfigureAwait(false);
-            if (inflatedCrc != crc || (uint)inflatedLength != size)
+            var deflateLength = length - headerLength - GzipMemberTrailer.FixedLength;
+            if (deflateLength < MinDeflateLength)
             {
-                // The inflater went on through further members: the trailer at the end is the last member's only.
-                return Decompressed(entry, gzip);
+                throw new ArchiveException(entry.Name, $"gzip source is {length} bytes: too short for its {headerLength}-byte header, a deflate stream and the {GzipMemberTrailer.FixedLength}-byte trailer");
             }
 
-            var raw = new ZipRawContent(ZipCompressionMethod.Deflate, crc, length - headerLength - GzipMemberTrailer.FixedLength, inflatedLength);
-            return new ArchiveItem(entry, new SliceSource(gzip, headerLength, raw.CompressedLength)) { Options = new ZipEntryOptions { Raw = raw } };
+            var (crc, size) = await ReadTrailerAsync(gzip, length, cancellationToken).ConfigureAwait(false);
+            var first = await InflateFirstMemberAsync(gzip, headerLength, deflateLength, cancellationToken).ConfigureAwait(false);
+            if (first.EndsAtTrailer && first.Crc32 == crc && (uint)first.Length == size)
+            {
+                // One member, proved: its deflate stream ends exactly where the trailer starts, and inflates to what the
+                // trailer says. Its bytes are the member's.
+                var raw = new ZipRawContent(ZipCompressionMethod.Deflate, crc, deflateLength, first.Length);
+                return new ArchiveItem(entry, new SliceSource(gzip, headerLength, raw.CompressedLength)) { Options = new ZipEntryOptions { Raw = raw } };
+            }
+
+            // Several members (cat a.gz b.gz, bgzip), or a corrupt or truncated file: decompressed and compressed again,
+            // once the last member is proved complete (the runtime's GZipStream ends quietly at a truncated input).
+            var total = await ProveCompleteAsync(entry, gzip, crc, size, cancellationToken).ConfigureAwait(false);
+            return new ArchiveItem(entry, new GunzipSource(gzip, entry.Name, provenLength: total));
         }
         catch (InvalidDataException ex)
         {
@@ -63,8 +77,57 @@ public static class GzipMember
         }
     }
 
-    /// <summary>The content decompressed, for the archive's method to compress again.</summary>
-    private static ArchiveItem Decompressed(ArchiveEntry entry, EntrySource gzip) => new(entry, new GunzipSource(gzip));
+    /// <summary>The shortest deflate stream: a final fixed-Huffman block holding only its end code (10 bits).</summary>
+    private const int MinDeflateLength = 2;
+
+    /// <summary>What inflating the first member's deflate stream found.</summary>
+    private readonly record struct FirstMember(uint Crc32, long Length, bool EndsAtTrailer);
+
+    /// <summary>
+    /// Inflates the deflate stream that starts after the header, handing the inflater its last bytes one at a time, so
+    /// that where the stream ends is known exactly: at the trailer (one member), or before it (more members, or junk).
+    /// </summary>
+    private static async ValueTask<FirstMember> InflateFirstMemberAsync(EntrySource gzip, int headerLength, long deflateLength, CancellationToken cancellationToken)
+    {
+        var stream = await gzip.OpenAsync(headerLength, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var fed = new EndFindingStream(stream, deflateLength);
+            var (crc, plain) = await InflateAsync(new DeflateStream(fed, CompressionMode.Decompress, leaveOpen: true), cancellationToken).ConfigureAwait(false);
+            return new FirstMember(crc, plain, fed.Delivered == deflateLength);
+        }
+    }
+
+    /// <summary>
+    /// Inflates every member and checks that the last one is complete: the trailer at the end must be the CRC-32 and
+    /// length of the content's last <c>ISIZE</c> bytes (a truncated file ends in deflate data, not a trailer). Returns the
+    /// plain length of all members.
+    /// </summary>
+    private static async ValueTask<long> ProveCompleteAsync(ArchiveEntry entry, EntrySource gzip, uint lastCrc, uint lastSize, CancellationToken cancellationToken)
+    {
+        long total;
+        var stream = await gzip.OpenAsync(0, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            (_, total) = await InflateAsync(new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (lastSize > total)
+        {
+            throw NotComplete(entry, lastCrc, lastSize, total);
+        }
+
+        stream = await gzip.OpenAsync(0, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var (suffixCrc, _) = await InflateAsync(new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true), cancellationToken, skip: total - lastSize).ConfigureAwait(false);
+            return suffixCrc == lastCrc ? total : throw NotComplete(entry, lastCrc, lastSize, total);
+        }
+    }
+
+    private static ArchiveException NotComplete(ArchiveEntry entry, uint lastCrc, uint lastSize, long total) => new(
+        entry.Name,
+        $"gzip source is truncated or corrupt: its last 8 bytes (CRC-32 0x{lastCrc:X8}, ISIZE {lastSize}) are not the trailer of the last member of its {total} inflated bytes");
 
     /// <summary>Reads and checks the header (RFC 1952 2.3): its length, where the deflate stream starts.</summary>
     private static async ValueTask<int> ReadHeaderAsync(ArchiveEntry entry, EntrySource gzip, long length, CancellationToken cancellationToken)
@@ -189,39 +252,77 @@ public static class GzipMember
             BinaryPrimitives.ReadUInt32LittleEndian(trailer.AsSpan(GzipMemberTrailer.FieldLocations.InputSize)));
     }
 
-    /// <summary>Inflates every member (GZipStream goes on through concatenated ones) for the CRC-32 and count of the plain bytes.</summary>
-    private static async ValueTask<(uint Crc32, long Length)> InflateAsync(EntrySource gzip, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <paramref name="inflater"/> to its end (and disposes it): the CRC-32 of the plain bytes after the first
+    /// <paramref name="skip"/>, and the count of all of them.
+    /// </summary>
+    private static async ValueTask<(uint Crc32, long Length)> InflateAsync(Stream inflater, CancellationToken cancellationToken, long skip = 0)
     {
-        var stream = await gzip.OpenAsync(0, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        await using var inflaterScope = inflater.ConfigureAwait(false);
+        var crc = new Crc32Accumulator();
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
         {
-            var inflater = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-            await using var inflaterScope = inflater.ConfigureAwait(false);
-            var crc = new Crc32Accumulator();
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
-            try
+            long total = 0;
+            int read;
+            while ((read = await inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                long total = 0;
-                int read;
-                while ((read = await inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    crc.Append(buffer.AsSpan(0, read));
-                    total += read;
-                }
+                var skipped = (int)Math.Clamp(skip - total, 0, read);
+                crc.Append(buffer.AsSpan(skipped, read - skipped));
+                total += read;
+            }
 
-                return (crc.Value, total);
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            }
+            return (crc.Value, total);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }
 
-/// <summary>The decompressed content of a gzip source (every member), read once from its start.</summary>
-internal sealed class GunzipSource(EntrySource gzip) : EntrySource
+/// <summary>
+/// The first <paramref name="length"/> bytes of <paramref name="inner"/> for an inflater: in pieces as asked, but the
+/// last <see cref="Tail"/> bytes one per read, so that <see cref="Delivered"/> says exactly where the deflate stream
+/// ended when it ends in them (an inflater asks for no byte past its stream's end).
+/// </summary>
+internal sealed class EndFindingStream(Stream inner, long length) : ReadOnlyStreamBase
 {
+    private const int Tail = 64;
+
+    /// <summary>Bytes handed to the inflater so far.</summary>
+    public long Delivered { get; private set; }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var left = length - Delivered;
+        var most = left > Tail ? Math.Min(buffer.Length, left - Tail) : Math.Min(buffer.Length, Math.Min(left, 1));
+        if (most == 0)
+        {
+            return 0;
+        }
+
+        var read = await inner.ReadAsync(buffer[..(int)most], cancellationToken).ConfigureAwait(false);
+        Delivered += read;
+        return read;
+    }
+}
+
+/// <summary>
+/// The decompressed content of a gzip source, read once from its start. With <c>provenLength</c> its members were
+/// proved complete before (<see cref="GzipMember.ToZipItemAsync"/>) and the length is the core's to check; without, the
+/// source is read only now, so it must be one member: at its end the content's CRC-32 and length must be its last 8
+/// bytes', or reading fails (and with it the archive), since the runtime's inflater ends quietly at a truncated input.
+/// </summary>
+internal sealed class GunzipSource(EntrySource gzip, string name, long? provenLength) : EntrySource
+{
+    public override long? Length => provenLength;
+
     public override DateTimeOffset? LastModified => gzip.LastModified;
 
     public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
@@ -231,6 +332,112 @@ internal sealed class GunzipSource(EntrySource gzip) : EntrySource
             throw new NotSupportedException("decompressed gzip content is read from its start only");
         }
 
-        return new GZipStream(await gzip.OpenAsync(0, cancellationToken).ConfigureAwait(false), CompressionMode.Decompress, leaveOpen: false);
+        var compressed = await gzip.OpenAsync(0, cancellationToken).ConfigureAwait(false);
+        if (provenLength is not null)
+        {
+            return new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: false);
+        }
+
+        var tail = new TailKeepingStream(compressed);
+        return new TrailerCheckingStream(new GZipStream(tail, CompressionMode.Decompress, leaveOpen: false), tail, name);
+    }
+}
+
+/// <summary>Passes reads through and keeps the last 8 bytes read: a gzip file's trailer, once it has ended.</summary>
+internal sealed class TailKeepingStream(Stream inner) : ReadOnlyStreamBase
+{
+    private readonly byte[] _tail = new byte[GzipMemberTrailer.FixedLength];
+    private long _total;
+
+    /// <summary>The last 8 bytes read, or null when fewer were read.</summary>
+    public ReadOnlySpan<byte> Tail => _total < _tail.Length ? default : _tail;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var span = buffer.Span[..read];
+        if (span.Length >= _tail.Length)
+        {
+            span[^_tail.Length..].CopyTo(_tail);
+        }
+        else if (span.Length > 0)
+        {
+            // Shift the kept bytes left by what came in, and append it.
+            _tail.AsSpan(span.Length).CopyTo(_tail);
+            span.CopyTo(_tail.AsSpan(_tail.Length - span.Length));
+        }
+
+        _total += read;
+        return read;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>The inflated content of a gzip read once, checked at its end against the trailer its source ended with.</summary>
+internal sealed class TrailerCheckingStream(Stream inflater, TailKeepingStream tail, string name) : ReadOnlyStreamBase
+{
+    private readonly Crc32Accumulator _crc = new();
+    private long _length;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (read > 0)
+        {
+            _crc.Append(buffer.Span[..read]);
+            _length += read;
+            return read;
+        }
+
+        var trailer = tail.Tail;
+        if (trailer.IsEmpty
+            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[GzipMemberTrailer.FieldLocations.Crc32..]) != _crc.Value
+            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[GzipMemberTrailer.FieldLocations.InputSize..]) != (uint)_length)
+        {
+            throw new InvalidDataException($"gzip source '{name}' is truncated, corrupt or of several members: its {_length} inflated bytes are not what its last 8 bytes say (a gzip read once must be one complete member)");
+        }
+
+        return 0;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inflater.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await inflater.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -98,6 +98,19 @@ public sealed class ZipSourceArchive
         return new ZipSourceArchive(stream, entries, comment);
     }
 
+    /// <summary>
+    /// What names and comments without flag bit 11 are in (APPNOTE appendix D: IBM code page 437), as Windows and most
+    /// other writers have them.
+    /// </summary>
+    private static System.Text.Encoding Cp437
+    {
+        get
+        {
+            System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+            return System.Text.Encoding.GetEncoding(437);
+        }
+    }
+
     private static ZipSourceEntry ReadCentralHeader(byte[] directory, ref int position)
     {
         var start = position;
@@ -112,6 +125,11 @@ public sealed class ZipSourceArchive
         var nameLength = U16(CentralDirectoryHeader.FieldLocations.FileNameLength);
         var extraLength = U16(CentralDirectoryHeader.FieldLocations.ExtraFieldLength);
         var commentLength = U16(CentralDirectoryHeader.FieldLocations.FileCommentLength);
+        if (h.Length < CentralDirectoryHeader.FixedLength + nameLength + extraLength + commentLength)
+        {
+            throw new ArchiveException(null, $"source zip's central directory header at its byte {start} declares {nameLength + extraLength + commentLength} bytes of name, extra field and comment, past the directory's end");
+        }
+
         var nameBytes = h.Slice(CentralDirectoryHeader.FixedLength, nameLength);
         var extra = h.Slice(CentralDirectoryHeader.FixedLength + nameLength, extraLength);
         var commentBytes = h.Slice(CentralDirectoryHeader.FixedLength + nameLength + extraLength, commentLength);
@@ -143,7 +161,7 @@ public sealed class ZipSourceArchive
 
         var flags = U16(CentralDirectoryHeader.FieldLocations.GeneralPurposeBitFlag);
         var utf8 = (flags & ZipConstants.FlagUtf8) != 0;
-        var name = utf8 ? System.Text.Encoding.UTF8.GetString(nameBytes) : System.Text.Encoding.Latin1.GetString(nameBytes);
+        var name = utf8 ? System.Text.Encoding.UTF8.GetString(nameBytes) : Cp437.GetString(nameBytes);
         var madeByUnix = U16(CentralDirectoryHeader.FieldLocations.VersionMadeBy) >> 8 == 3;
         var attributes = U32(CentralDirectoryHeader.FieldLocations.ExternalFileAttributes);
         var fileType = madeByUnix ? (int)(attributes >> 16) & 0xF000 : 0;
@@ -162,7 +180,7 @@ public sealed class ZipSourceArchive
             Length = length,
             LastModified = time ?? dos.ToDateTimeOffset(),
             Mode = madeByUnix && (attributes >> 16 & 0xFFF) != 0 ? (UnixFileMode)(attributes >> 16 & 0xFFF) : null,
-            Comment = commentLength == 0 ? null : utf8 ? System.Text.Encoding.UTF8.GetString(commentBytes) : System.Text.Encoding.Latin1.GetString(commentBytes),
+            Comment = commentLength == 0 ? null : utf8 ? System.Text.Encoding.UTF8.GetString(commentBytes) : Cp437.GetString(commentBytes),
             LocalHeaderOffset = offset,
         };
     }
