@@ -334,6 +334,7 @@ public sealed class ArchiveResult : IResult
         GroupId = e.GroupId,
         UserName = e.UserName,
         GroupName = e.GroupName,
+        Comment = e.Comment,
     };
 
     private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
