@@ -185,6 +185,35 @@ public sealed class ArchiveResultTests
     }
 
     [Fact]
+    public async Task Encrypted_zip_is_sent_chunked_without_validators_or_ranges_and_7zip_decrypts_it()
+    {
+        // Every member gets a random salt, so no two responses are the same: no length, ETag or ranges to promise.
+        await using var upstream = await Upstream.StartAsync();
+        await using var server = await ServeAsync(_ => new ArchiveResult(Items(upstream), ArchiveFormat.Zip, "x")
+        {
+            ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, Encryption = ZipEncryption.Aes256("correct horse") },
+        });
+        using var response = await GetAsync(server, r => r.Headers.Range = new RangeHeaderValue(0, 9));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(response.Headers.TransferEncodingChunked);
+        Assert.Null(response.Headers.ETag);
+        Assert.Empty(response.Headers.AcceptRanges);
+        var path = Path.Combine(Path.GetTempPath(), $"formats-encrypted-{Guid.NewGuid():N}.zip");
+        try
+        {
+            await File.WriteAllBytesAsync(path, await response.Content.ReadAsByteArrayAsync());
+            var test = await ExternalTool.RunAsync("7zz", ["t", "-pcorrect horse", path]);
+            Assert.True(test.ExitCode == 0, test.Text + test.Stderr);
+            var wrong = await ExternalTool.RunAsync("7zz", ["t", "-pwrong", path]);
+            Assert.NotEqual(0, wrong.ExitCode);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Deflated_zip_is_sent_chunked_without_range_support_and_a_stored_zip_without_crcs_resumes()
     {
         await using var upstream = await Upstream.StartAsync();
