@@ -20,6 +20,27 @@ public sealed class ArchiveEntry
         Kind = kind;
     }
 
+    /// <summary>
+    /// A copy of every field of <paramref name="other"/>, under <paramref name="name"/> when given: for the library's own
+    /// variations of an entry, which then set what differs with <c>init</c>, so that no field is forgotten.
+    /// </summary>
+    internal ArchiveEntry(ArchiveEntry other, string? name = null)
+        : this(name ?? other.Name, other.Kind)
+    {
+        Length = other.Length;
+        Crc32 = other.Crc32;
+        LastModified = other.LastModified;
+        Mode = other.Mode;
+        LinkTarget = other.LinkTarget;
+        DeviceMajor = other.DeviceMajor;
+        DeviceMinor = other.DeviceMinor;
+        UserId = other.UserId;
+        GroupId = other.GroupId;
+        UserName = other.UserName;
+        GroupName = other.GroupName;
+        Comment = other.Comment;
+    }
+
     /// <summary>The name as given by the caller, before the name policy normalises it.</summary>
     public string Name { get; }
 

@@ -321,20 +321,10 @@ public sealed class ArchiveResult : IResult
     };
 
     /// <summary>The entry with no content: what a check of names alone lays out.</summary>
-    private static ArchiveEntry Empty(ArchiveEntry e) => new(e.Name, e.Kind)
+    private static ArchiveEntry Empty(ArchiveEntry e) => new(e)
     {
         Length = e.Kind == EntryKind.File ? 0 : e.Length,
         Crc32 = e.Kind == EntryKind.File ? 0 : e.Crc32,
-        LastModified = e.LastModified,
-        Mode = e.Mode,
-        LinkTarget = e.LinkTarget,
-        DeviceMajor = e.DeviceMajor,
-        DeviceMinor = e.DeviceMinor,
-        UserId = e.UserId,
-        GroupId = e.GroupId,
-        UserName = e.UserName,
-        GroupName = e.GroupName,
-        Comment = e.Comment,
     };
 
     private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());

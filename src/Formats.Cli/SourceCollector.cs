@@ -169,11 +169,7 @@ internal static class SourceCollector
     private static ArchiveEntry Copy(ArchiveEntry e, uint? crc, DateTimeOffset? time, Owner? owner = null)
     {
         var (userId, groupId, userName, groupName) = owner ?? new Owner(e.UserId, e.GroupId, e.UserName, e.GroupName);
-        return new(e.Name, e.Kind)
-        {
-            Length = e.Length, Crc32 = crc, LastModified = time, Mode = e.Mode, LinkTarget = e.LinkTarget,
-            DeviceMajor = e.DeviceMajor, DeviceMinor = e.DeviceMinor, UserId = userId, GroupId = groupId, UserName = userName, GroupName = groupName,
-        };
+        return new(e) { Crc32 = crc, LastModified = time, UserId = userId, GroupId = groupId, UserName = userName, GroupName = groupName };
     }
 
     /// <summary>A file's entry; with --sparse, read as a sparse file (only its data regions, when it has holes).</summary>

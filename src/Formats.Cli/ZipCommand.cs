@@ -145,16 +145,7 @@ internal static class ZipCommand
             }
 
             // The plain content's entry: what the file's entry says but its length and CRC-32, which were the .gz file's.
-            var plain = new ArchiveEntry(entry.Name[..^GzipSuffix.Length])
-            {
-                LastModified = entry.LastModified,
-                Mode = entry.Mode,
-                UserId = entry.UserId,
-                GroupId = entry.GroupId,
-                UserName = entry.UserName,
-                GroupName = entry.GroupName,
-                Comment = entry.Comment,
-            };
+            var plain = new ArchiveEntry(entry, entry.Name[..^GzipSuffix.Length]) { Length = null, Crc32 = null };
             result.Add(await GzipMember.ToZipItemAsync(plain, source, cancellationToken));
         }
 
