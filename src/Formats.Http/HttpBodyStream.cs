@@ -134,9 +134,6 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         _windowBytes = 0;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read HTTP bodies asynchronously");
 
     public override async ValueTask DisposeAsync()

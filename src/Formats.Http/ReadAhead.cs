@@ -269,9 +269,6 @@ public sealed class ReadAhead : IAsyncDisposable
             return _source is null ? 0 : await _source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read prefetched content asynchronously");
 
         public override async ValueTask DisposeAsync()

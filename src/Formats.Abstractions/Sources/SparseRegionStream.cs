@@ -49,9 +49,6 @@ internal sealed class SparseRegionStream : ReadOnlyStreamBase, IEntrySourceMetad
         return Advance(await RandomAccess.ReadAsync(_handle, buffer[..count], fileOffset, cancellationToken).ConfigureAwait(false));
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override int Read(byte[] buffer, int offset, int count)
     {
         if (!NextRead(count, out var fileOffset, out var take))

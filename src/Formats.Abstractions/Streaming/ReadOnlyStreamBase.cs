@@ -21,6 +21,12 @@ internal abstract class ReadOnlyStreamBase : Stream
     {
     }
 
+    /// <summary>What every such stream implements: reads go through here, whichever overload a caller uses.</summary>
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+
+    public sealed override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public sealed override void SetLength(long value) => throw new NotSupportedException();

@@ -44,16 +44,17 @@ internal sealed class CompressAhead(ZipMemberWriter members)
         {
             // Cheaper to compress now than to hand to a worker; it goes out once the members before it have.
             member.Encode(members.Buffers);
-            return WriteAsync(keep: 2 * parallelism * BatchMembers, cancellationToken, keepBytes: 2L * parallelism * DeflateChunks.ChunkSize);
         }
-
-        _unsubmitted.Add(member);
-        _unsubmittedBytes += member.Length;
-        if (_unsubmitted.Count >= BatchMembers || _unsubmittedBytes >= BatchBytes || _batches.Count == 0 || _batches[^1].IsCompleted)
+        else
         {
-            // A full batch, or workers with nothing to do: a slow producer's members go out as soon as they are
-            // compressed instead of waiting for a batch to fill, and a fast one's batches grow with the workers' backlog.
-            SubmitBatch();
+            _unsubmitted.Add(member);
+            _unsubmittedBytes += member.Length;
+            if (_unsubmitted.Count >= BatchMembers || _unsubmittedBytes >= BatchBytes || _batches.Count == 0 || _batches[^1].IsCompleted)
+            {
+                // A full batch, or workers with nothing to do: a slow producer's members go out as soon as they are
+                // compressed instead of waiting for a batch to fill, and a fast one's batches grow with the workers' backlog.
+                SubmitBatch();
+            }
         }
 
         return WriteAsync(keep: 2 * parallelism * BatchMembers, cancellationToken, keepBytes: 2L * parallelism * DeflateChunks.ChunkSize);
