@@ -27,7 +27,7 @@ namespace Formats.AspNetCore;
 /// error; a later one aborts the connection, so the client sees a broken transfer, never a clean end. A client that
 /// goes away cancels the work and disposes open sources.</para>
 /// </remarks>
-public sealed class ArchiveResult : IResult
+public sealed partial class ArchiveResult : IResult
 {
     /// <summary>An archive of <paramref name="items"/> in <paramref name="format"/>, offered as <paramref name="fileName"/> plus the format's extension.</summary>
     public ArchiveResult(IEnumerable<ArchiveItem> items, ArchiveFormat format, string fileName)
@@ -157,144 +157,6 @@ public sealed class ArchiveResult : IResult
     }
 
     /// <summary>
-    /// Status and headers: type, disposition, and where the length is known, Content-Length, validators and the range
-    /// answered. Returns the bytes to send ([0, long.MaxValue) for the whole archive of unknown length), or null when
-    /// nothing is to be sent (416).
-    /// </summary>
-    private (long Start, long End)? WriteHeaders(HttpContext httpContext, ArchivePlan plan, LengthPrediction rangeable, LengthPrediction length, ILogger logger)
-    {
-        var response = httpContext.Response;
-
-        // The archive goes out as it is made: no response buffering, and no response compression, which would break
-        // the promised Content-Length and ranges (and gains nothing on compressed or stored-media archives).
-        httpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        if (httpContext.Features.Get<IHttpsCompressionFeature>() is { } compression)
-        {
-            compression.Mode = HttpsCompressionMode.DoNotCompress;
-        }
-
-        response.ContentType = Format.ContentType();
-        response.Headers.ContentDisposition = ContentDispositionValue ?? ContentDisposition.Attachment(FileName + Format.Extension());
-        foreach (var (name, value) in ExtraHeaders)
-        {
-            response.Headers[name] = value;
-        }
-
-        if (length.Length is not { } total)
-        {
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                logger.LogDebug("archive {FileName} is sent chunked: {Reason}", FileName, length.Reason);
-            }
-
-            return (0, long.MaxValue);
-        }
-
-        // The plan's ETag follows from metadata alone. Only when the layout does (a rangeable plan: stored or plain
-        // tar) is it strong; a compressed archive has a length the metadata does not fix, so its tag is weak.
-        var etag = rangeable.IsKnown ? plan.ETag : "W/" + plan.ETag;
-
-        // RFC 9110 §8.8.2.1: Last-Modified is never later than Date; a later time (a file dated in the future) is
-        // replaced by Date. Only a time at least a second before Date is a strong validator (§8.8.2.2), so a
-        // replaced or too recent one never makes an If-Range date match.
-        var clock = httpContext.RequestServices?.GetService<TimeProvider>() ?? TimeProvider.System;
-        var headers = response.GetTypedHeaders();
-        var now = Seconds(clock.GetUtcNow());
-        var latest = LastModified(plan);
-        var lastModified = latest > now ? now : latest;
-        headers.Date = now;
-        response.Headers.ETag = etag;
-        headers.LastModified = lastModified;
-        response.ContentLength = total;
-        if (!rangeable.IsKnown)
-        {
-            return (0, total);
-        }
-
-        response.Headers.AcceptRanges = "bytes";
-        switch (HttpRange.Select(httpContext.Request.GetTypedHeaders(), etag, lastModified < now ? lastModified : null, total))
-        {
-            case HttpRange.Outcome.Unsatisfiable:
-                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-                response.Headers.ContentRange = $"bytes */{total}";
-                response.ContentLength = null;
-                return null;
-            case HttpRange.Outcome.Partial partial:
-                response.StatusCode = StatusCodes.Status206PartialContent;
-                response.Headers.ContentRange = $"bytes {partial.Start}-{partial.End - 1}/{total}";
-                response.ContentLength = partial.End - partial.Start;
-                return (partial.Start, partial.End);
-            default:
-                return (0, total);
-        }
-    }
-
-    /// <summary>
-    /// Writes the bytes of <paramref name="window"/> (the whole archive, or a range) from the plan over read-ahead
-    /// sources, which know the same lengths and times, so the bytes are those that were measured and validated.
-    /// </summary>
-    private async Task SendAsync(HttpContext httpContext, ArchivePlan plan, (long Start, long End) window, ILogger logger)
-    {
-        var response = httpContext.Response;
-        var cancellationToken = httpContext.RequestAborted;
-        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes);
-        await using var readAheadScope = readAhead.ConfigureAwait(false);
-        var sending = plan.WithItems(readAhead.Items);
-        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes);
-        var format = Format.Extension()[1..];
-        var partial = response.StatusCode == StatusCodes.Status206PartialContent;
-        var completed = false;
-        ArchiveMetrics.Start(format);
-        try
-        {
-            if (partial)
-            {
-                await sending.WriteRangeAsync(body, window.Start, window.End, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await sending.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-            }
-
-            await body.ReleaseAndFlushAsync(cancellationToken).ConfigureAwait(false);
-            completed = true;
-            Report = (partial ? "complete range" : "complete", body.Written);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client went away; the writer has disposed the open sources.
-            Report = ("client went away", body.Released ? body.Written : 0);
-        }
-        catch (Exception ex) when (ex is ArchiveException or IOException or HttpRequestException or InvalidEntryNameException)
-        {
-            logger.LogError(ex, "archive {FileName} failed", FileName);
-            if (!body.Released && !response.HasStarted)
-            {
-                // Nothing of the archive reached the response: the held bytes are dropped and the error goes alone.
-                Report = ("failed before the first byte: 502", 0);
-                await WriteErrorAsync(response, StatusCodes.Status502BadGateway, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
-                return;
-            }
-
-            // Headers (and perhaps Content-Length) are out: only a broken connection tells the client.
-            Report = ("failed after the first byte: connection aborted", body.Written);
-            httpContext.Abort();
-        }
-        finally
-        {
-            ArchiveMetrics.End(format, Report.BytesSent, completed);
-        }
-    }
-
-    private static async Task WriteErrorAsync(HttpResponse response, int status, string message)
-    {
-        response.Headers.Clear();
-        response.StatusCode = status;
-        response.ContentType = "text/plain; charset=utf-8";
-        await response.WriteAsync(message + "\n", CancellationToken.None).ConfigureAwait(false);
-    }
-
-    /// <summary>
     /// Lays out the entries' metadata alone (no source is opened, every file as if empty) through the format's own
     /// writer and name policy, so a name it would refuse halfway through the archive is refused before the first byte.
     /// </summary>
@@ -326,12 +188,4 @@ public sealed class ArchiveResult : IResult
         Length = e.Kind == EntryKind.File ? 0 : e.Length,
         Crc32 = e.Kind == EntryKind.File ? 0 : e.Crc32,
     };
-
-    private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
-
-    private static DateTimeOffset LastModified(ArchivePlan plan)
-    {
-        var latest = plan.Items.Select(i => i.Entry.LastModified ?? i.Source?.LastModified ?? plan.DefaultLastModified).DefaultIfEmpty(plan.DefaultLastModified).Max();
-        return Seconds(latest);
-    }
 }

@@ -17,7 +17,7 @@ namespace Formats.AspNetCore;
 /// discarded unsent and the request is asked again as it came, so pages and files pass through as if nothing stood
 /// between.
 /// </summary>
-internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveResponseOptions options, ILogger logger)
+internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, ArchiveResponseOptions options, ILogger logger)
 {
     /// <summary>The request headers an app never sees on a GET or HEAD: the archive answers them, not the manifest.</summary>
     private static readonly string[] Conditional =
@@ -25,19 +25,6 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
 
     /// <summary>Headers of the app's response that the archive keeps; the rest describe the manifest.</summary>
     private static readonly string[] Kept = [HeaderNames.CacheControl, HeaderNames.SetCookie, HeaderNames.Expires, HeaderNames.Vary];
-
-    // Members come through one pool of connections; redirects are followed by the sources (each hop checked), and
-    // cookies are the user's, never kept here.
-    private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = System.Net.DecompressionMethods.None,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    });
 
     private int _inFlight;
 
@@ -198,126 +185,6 @@ internal sealed class ArchiveResponseMiddleware(RequestDelegate next, ArchiveRes
                     context.TraceIdentifier, kind, context.Request.Path.Value, members, bytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome);
             }
         }
-    }
-
-    /// <summary>
-    /// The manifest's entries: paths on the member origin fetched with the user's credentials, absolute URLs only in the
-    /// allowed origins and without them. A refused location fails here, before any member is fetched.
-    /// </summary>
-    private async Task<IReadOnlyList<ArchiveItem>> ParseAsync(HttpContext context, ReadOnlyMemory<byte> manifest, string charset, string passHeaders, string contentEncoding)
-    {
-        var request = context.Request;
-        var origin = options.MemberOrigin ?? OwnOrigin(context);
-        var allowed = options.AllowedOrigins;
-        var client = options.HttpClient ?? SharedClient.Value;
-        var http = options.Http;
-
-        bool IsAllowed(Uri url) => allowed.Any(o => HttpEntrySource.SameOrigin(o, url));
-        bool IsMemberOriginOrAllowed(Uri url) => HttpEntrySource.SameOrigin(origin, url) || IsAllowed(url);
-
-        var credentialed = Copy(http, IsMemberOriginOrAllowed, Credentials(request, passHeaders));
-        var anonymous = Copy(http, IsAllowed, []);
-        Encoding? encoding = null;
-        if (charset.Length > 0 && !charset.Equals("native", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                // The code pages (windows-1251, cp866, shift_jis, ...) ship with .NET but are not registered by default.
-                var name = charset.TrimEnd(';').Trim();
-                encoding = CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
-            }
-            catch (ArgumentException)
-            {
-                throw new FormatException($"{ArchiveResponseHeaders.Charset}: '{charset}' is not a character set this server knows");
-            }
-        }
-
-        var parse = new ArchiveManifestOptions
-        {
-            BaseUri = origin,
-            OpenRelativeUrl = (url, size) => EntrySource.FromUrl(client, url, size, credentialed),
-            OpenUrl = (url, size) => EntrySource.FromUrl(client, url, size, anonymous),
-            MaxMembers = options.MaxMembers,
-            MaxBytes = options.MaxManifestBytes,
-            Encoding = encoding,
-        };
-        // The captured bytes as they are (an array behind the capture buffer), not a copy of up to the manifest limit.
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(manifest, out var segment) ? segment : new ArraySegment<byte>(manifest.ToArray());
-        using var stream = Decoded(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), contentEncoding);
-        return await ArchiveManifest.ParseAsync(stream, parse, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>The manifest body as the app sent it, compressed or not (a proxied app may gzip it).</summary>
-    private static Stream Decoded(Stream body, string contentEncoding) => contentEncoding.ToLowerInvariant() switch
-    {
-        "" or "identity" => body,
-        "gzip" or "x-gzip" => new GZipStream(body, CompressionMode.Decompress),
-        "deflate" => new ZLibStream(body, CompressionMode.Decompress),
-        "br" => new BrotliStream(body, CompressionMode.Decompress),
-        _ => throw new FormatException($"Content-Encoding '{contentEncoding}' of the manifest is not gzip, deflate or br"),
-    };
-
-    /// <summary>The user's Cookie and Authorization, and the request headers the app names in X-Archive-Pass-Headers.</summary>
-    private static List<KeyValuePair<string, string>> Credentials(HttpRequest request, string passHeaders)
-    {
-        var names = new List<string> { HeaderNames.Cookie, HeaderNames.Authorization };
-        foreach (var name in passHeaders.Split([':', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            // Never what describes the member request itself, nor what the archive answers.
-            if (!names.Contains(name, StringComparer.OrdinalIgnoreCase) && !NotPassed(name))
-            {
-                names.Add(name);
-            }
-        }
-
-        var headers = new List<KeyValuePair<string, string>>();
-        foreach (var name in names)
-        {
-            foreach (var value in request.Headers[name])
-            {
-                if (value is not null)
-                {
-                    headers.Add(new(name, value));
-                }
-            }
-        }
-
-        return headers;
-    }
-
-    private static bool NotPassed(string name) =>
-        Conditional.Contains(name, StringComparer.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.AcceptEncoding, StringComparison.OrdinalIgnoreCase);
-
-    private static HttpSourceOptions Copy(HttpSourceOptions http, Func<Uri, bool> allow, IReadOnlyList<KeyValuePair<string, string>> headers) => new()
-    {
-        ResponseTimeout = http.ResponseTimeout,
-        IdleTimeout = http.IdleTimeout,
-        MinimumBytesPerSecond = http.MinimumBytesPerSecond,
-        RateWindow = http.RateWindow,
-        MaxRedirects = http.MaxRedirects,
-        AllowUrl = allow,
-        RequestHeaders = headers,
-    };
-
-    /// <summary>
-    /// This server as the connection reached it (its local address and port, never the client's Host header, which
-    /// would let a client send the members' requests, credentials included, anywhere).
-    /// </summary>
-    private static Uri OwnOrigin(HttpContext context)
-    {
-        var address = context.Connection.LocalIpAddress ?? System.Net.IPAddress.Loopback;
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        return new Uri($"{context.Request.Scheme}://{host}:{context.Connection.LocalPort}{context.Request.PathBase}/");
     }
 
     /// <summary>The download's name when the app gives no Content-Disposition: the request path's last segment.</summary>
