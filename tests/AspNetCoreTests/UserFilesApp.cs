@@ -7,7 +7,7 @@ namespace Formats.AspNetCoreTests;
 /// <summary>
 /// An app (real Kestrel on 127.0.0.1) answering <c>/archive</c> with a zip manifest of members that declare no CRC-32,
 /// and serving each member <c>/m/{i}</c> with content that depends on the user's <c>user</c> cookie: same size and the
-/// same Last-Modified for every user (so the member has an identity), different bytes. Ranges <c>bytes=N-</c> honoured.
+/// same Last-Modified for every user (so the member has an identity, also to HEAD), different bytes. Ranges <c>bytes=N-</c> honoured.
 /// </summary>
 public sealed class UserFilesApp : IAsyncDisposable
 {
@@ -47,7 +47,7 @@ public sealed class UserFilesApp : IAsyncDisposable
                 context.Response.Headers["X-Archive-Files"] = "zip";
                 return Results.Text(string.Concat(Enumerable.Range(0, members).Select(i => line(self!.BaseUri, i) + "\n")));
             });
-            app.MapGet("/m/{i:int}", async (HttpContext context, int i) =>
+            app.MapMethods("/m/{i:int}", ["GET", "HEAD"], async (HttpContext context, int i) =>
             {
                 var user = context.Request.Cookies["user"] ?? "";
                 var start = 0L;
@@ -61,6 +61,11 @@ public sealed class UserFilesApp : IAsyncDisposable
                 context.Response.Headers.LastModified = Modified.ToString("R", CultureInfo.InvariantCulture);
                 context.Response.Headers.AcceptRanges = "bytes";
                 context.Response.ContentLength = memberSize - start;
+                if (HttpMethods.IsHead(context.Request.Method))
+                {
+                    return;
+                }
+
                 var body = new byte[memberSize - start];
                 for (var at = 0; at < body.Length; at++)
                 {
