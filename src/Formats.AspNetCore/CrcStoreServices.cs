@@ -14,14 +14,17 @@ public static class CrcStoreServices
     /// <summary>
     /// Registers <paramref name="store"/>: a health check named <see cref="HealthCheckName"/> that reports
     /// <see cref="HealthStatus.Degraded"/> while the store fails (archives go on without it), the host's logger for
-    /// its warning and information (category <c>Formats.AspNetCore.ResilientCrcStore</c>), and, when the host stops,
-    /// the queued writes given their chance to reach the store. Map the checks with <c>MapHealthChecks</c>.
+    /// its warning and information (category <c>Formats.AspNetCore.ResilientCrcStore</c>), and, when the host stops or
+    /// is disposed, the queued writes given their chance to reach the store (the store is disposed with the host). Map
+    /// the checks with <c>MapHealthChecks</c>.
     /// </summary>
     public static IServiceCollection AddResilientCrcStore(this IServiceCollection services, ResilientCrcStore store)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(store);
-        services.AddSingleton(store);
+        // Made by a factory, so that the container disposes it (its queued writes flushed) when the host is disposed
+        // without being stopped first.
+        services.AddSingleton(_ => store);
         services.AddHostedService(provider => new Lifetime(store, provider.GetRequiredService<ILogger<ResilientCrcStore>>()));
         services.AddHealthChecks().AddCheck(HealthCheckName, new HealthCheck(store), HealthStatus.Degraded);
         return services;

@@ -16,7 +16,7 @@ namespace Formats.AspNetCore;
 /// information when the store answers again; <see cref="IsDegraded"/> tells health checks in between.
 /// <c>formats serve</c> and <c>formats gateway</c> wrap every store in one.
 /// </summary>
-public sealed class ResilientCrcStore : ICrcStore, IAsyncDisposable
+public sealed class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDisposable
 {
     /// <summary>The most writes waiting for the store; more are dropped (a later resume reads those members).</summary>
     public const int QueueCapacity = 4096;
@@ -185,6 +185,9 @@ public sealed class ResilientCrcStore : ICrcStore, IAsyncDisposable
             // The store hangs: what is still queued is lost, as a crash would lose it.
         }
     }
+
+    /// <summary>Stops taking writes without waiting for the queued ones (<see cref="DisposeAsync"/> waits).</summary>
+    public void Dispose() => _writes.Writer.TryComplete();
 
     /// <summary>The logger of the outage's warning and the recovery's information, given once the host has one.</summary>
     internal void UseLogger(ILogger logger) => _logger = logger;
