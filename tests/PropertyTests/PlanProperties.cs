@@ -52,7 +52,7 @@ public sealed class PlanProperties
             {
                 opens?.Add((e.Name, offset));
                 return ValueTask.FromResult<Stream>(new MemoryStream(content, (int)offset, content.Length - (int)offset));
-            }, content.Length), CrcStoreKeys.For($"id:{e.Name}"));
+            }, content.Length), $"id:{e.Name}");
             return new ArchiveItem(entry, source);
         });
         return c.Format == "zip"
