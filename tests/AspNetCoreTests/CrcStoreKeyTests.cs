@@ -148,4 +148,41 @@ public sealed class CrcStoreKeyTests : IDisposable
         Assert.Equal(Members, keys.Count);
         Assert.All(keys, key => Assert.Matches("^formats:crc:[0-9a-f]{64}$", key));
     }
+
+    [Fact]
+    public async Task A_sqlite_file_of_an_earlier_version_loses_its_clear_text_keys_when_opened()
+    {
+        var database = Path.Combine(_folder, "old.db");
+        await using (var connection = new SqliteConnection($"Data Source={database}"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = "PRAGMA journal_mode=WAL; CREATE TABLE crc (identity TEXT PRIMARY KEY, crc INTEGER NOT NULL) WITHOUT ROWID;"
+                + "INSERT INTO crc VALUES ('url:http://alice:SECRETPASS@media.example/a?X-Amz-Signature=SIGNATURETOKEN|5|modified 1', 7);";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        _ = new SqliteCrcStore(database);
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(_folder, "old.db*"))
+        {
+            var text = Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
+            Assert.DoesNotContain("SECRETPASS", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("SIGNATURETOKEN", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_credentials_part_of_an_identity_is_the_same_for_one_user_and_differs_between_users()
+    {
+        KeyValuePair<string, string>[] bob = [new("Cookie", "session=bob"), new("Authorization", "Bearer b")];
+        KeyValuePair<string, string>[] bobAgain = [new("authorization", "Bearer b"), new("Cookie", "session=bob")];
+        KeyValuePair<string, string>[] alice = [new("Cookie", "session=alice"), new("Authorization", "Bearer b")];
+        KeyValuePair<string, string>[] shifted = [new("Cookie", "session=bo"), new("Authorization", "bBearer b")];
+        Assert.Equal(Formats.Http.HttpEntrySource.CredentialsHash(bob), Formats.Http.HttpEntrySource.CredentialsHash(bobAgain));
+        Assert.NotEqual(Formats.Http.HttpEntrySource.CredentialsHash(bob), Formats.Http.HttpEntrySource.CredentialsHash(alice));
+        Assert.NotEqual(Formats.Http.HttpEntrySource.CredentialsHash(bob), Formats.Http.HttpEntrySource.CredentialsHash(shifted));
+        Assert.DoesNotContain("bob", Formats.Http.HttpEntrySource.CredentialsHash(bob), StringComparison.Ordinal);
+    }
 }
