@@ -7,7 +7,9 @@ namespace Formats.AspNetCore;
 /// An <see cref="ICrcStore"/> on any <see cref="IDistributedCache"/> (Redis through
 /// Microsoft.Extensions.Caching.StackExchangeRedis, SQL Server, ...): replicas behind a load balancer share the CRC-32s
 /// any of them computed, so a download cut on one resumes on another without reading what precedes the cut. Keys are
-/// the identities with <see cref="KeyPrefix"/>; each entry expires after <see cref="SlidingExpiration"/> unused.
+/// the keys the writers ask with (SHA-256s of identities, never a URL) after <see cref="KeyPrefix"/>; each entry
+/// expires after <see cref="SlidingExpiration"/> unused. Wrap it in <see cref="ResilientCrcStore"/> so that a cache
+/// that hangs or fails costs an archive at most one short timeout.
 /// </summary>
 public sealed class DistributedCrcStore(IDistributedCache cache) : ICrcStore
 {

@@ -135,9 +135,9 @@ public sealed class PlanProperties
         var random = new Random(c.StoreSeed);
         foreach (var e in c.Entries.Where(e => e.Kind == EntryKind.File))
         {
-            if ((c.Store == "warm" || random.Next(2) == 0) && await everything.GetAsync($"id:{e.Name}", default) is { } crc)
+            if ((c.Store == "warm" || random.Next(2) == 0) && await everything.GetAsync(CrcStoreKeys.For($"id:{e.Name}"), default) is { } crc)
             {
-                await store.SetAsync($"id:{e.Name}", crc, default);
+                await store.SetAsync(CrcStoreKeys.For($"id:{e.Name}"), crc, default);
             }
         }
 
