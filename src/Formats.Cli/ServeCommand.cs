@@ -196,7 +196,7 @@ internal static class ServeCommand
                 var info = new FileInfo(real!);
                 items.Add(new ArchiveItem(
                     new ArchiveEntry(Path.GetRelativePath(root, path).Replace('\\', '/')) { Length = info.Length, LastModified = info.LastWriteTimeUtc },
-                    EntrySource.FromFile(real!)));
+                    new ServeFileSource(realRoot, real!)));
             }
 
             return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions };
