@@ -94,7 +94,7 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     /// <summary>
     /// Refuses a file (or link) where earlier names imply a folder, and a name below an earlier file (or link): the two
     /// cannot both be extracted, and below a symbolic link the content would land wherever the link points. Returns the
-    /// folders this name implies that are not known yet, deepest first.
+    /// folders this name implies that are not known yet.
     /// </summary>
     private List<NamePrefix>? CheckFolders(string name, string normalized, string key, EntryKind kind)
     {

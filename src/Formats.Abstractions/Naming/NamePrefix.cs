@@ -7,8 +7,15 @@ namespace Formats.Naming;
 /// walking the text once: a name's folders are looked up without making a string of each, so a name of n characters
 /// costs O(n) time and memory however deep it is.
 /// </summary>
-internal readonly record struct NamePrefix(string Text, int Length, long Hash)
+internal readonly struct NamePrefix(string text, int length, long hash)
 {
+    public string Text { get; } = text;
+
+    public int Length { get; } = length;
+
+    /// <summary>The <see cref="PrefixHash"/> of the prefix.</summary>
+    public long Hash { get; } = hash;
+
     public ReadOnlySpan<char> Span => Text.AsSpan(0, Length);
 
     /// <summary>The whole of <paramref name="text"/>.</summary>
