@@ -49,7 +49,7 @@ internal sealed class ServeFileSource : EntrySource
     /// <summary>Elsewhere than Linux: the checks of the request again, just before the open (a narrower window, not none).</summary>
     private OpenedFileStream OpenChecked()
     {
-        var path = Path.Join(_realRoot, _relative);
+        var path = Path.GetFullPath(Path.Join(_realRoot, _relative));
         var real = RealPath.Resolve(path);
         if (real != path || !RealPath.IsRegularFile(real))
         {
