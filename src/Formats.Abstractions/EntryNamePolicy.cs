@@ -18,7 +18,8 @@ public sealed class EntryNamePolicy
     /// <summary>
     /// False (the default): refuse names that would overwrite each other where the archive is extracted, though they
     /// differ as text: names that differ only in case or Unicode normalization (one file on Windows and macOS,
-    /// "Photo.jpg" and "photo.jpg"; "é" written as one code point or as "e" and a combining accent), and a file or link
+    /// "Photo.jpg" and "photo.jpg"; "é" written as one code point or as "e" and a combining accent), in final sigma
+    /// ("ς" and "σ"), or in a segment's trailing dots and spaces ("a.txt" and "a.txt.": one file on Windows), and a file or link
     /// with the name of a folder that other names lie in ("a" beside "a/b"). True: allow them, for archives that mirror
     /// a case-sensitive source exactly and are extracted only where that holds.
     /// </summary>
@@ -69,8 +70,9 @@ public enum EntryNameRule
     LinkEscapesArchive,
 
     /// <summary>
-    /// The name would overwrite an earlier one where the archive is extracted: it differs only in case or Unicode
-    /// normalization, or a file and a folder of other entries have the same name (<see cref="EntryNamePolicy.AllowCollidingNames"/>).
+    /// The name would overwrite an earlier one where the archive is extracted: it differs only in case, Unicode
+    /// normalization, final sigma or a segment's trailing dots and spaces, or a file and a folder of other entries
+    /// have the same name (<see cref="EntryNamePolicy.AllowCollidingNames"/>).
     /// </summary>
     Collision,
 }

@@ -241,7 +241,7 @@ public sealed class ServeCommandLineTests
     {
         var output = new StringWriter();
         Assert.Equal(0, await ServeCommand.RunAsync(["--help"], Io(output), CancellationToken.None));
-        foreach (var flag in new[] { "--allow-origin", "--max-members", "--max-manifest-bytes", "--min-rate", "--rate-window" })
+        foreach (var flag in new[] { "--allow-origin", "--allowed-host", "--max-members", "--max-manifest-bytes", "--min-rate", "--rate-window" })
         {
             Assert.Contains(flag, output.ToString(), StringComparison.Ordinal);
         }
@@ -251,6 +251,8 @@ public sealed class ServeCommandLineTests
     [InlineData("--allow-origin", "ftp://127.0.0.1")]
     [InlineData("--allow-origin", "http://user:pw@127.0.0.1")]
     [InlineData("--allow-origin", "http://127.0.0.1/path")]
+    [InlineData("--allowed-host", "http://files.example")]
+    [InlineData("--allowed-host", "files.example:8080")]
     [InlineData("--max-members", "many")]
     [InlineData("--max-manifest-bytes", "-1")]
     [InlineData("--rate-window", "0")]

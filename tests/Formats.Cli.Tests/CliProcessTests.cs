@@ -10,7 +10,7 @@ public sealed class CliProcessTests : CliTestBase
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
-    private static ProcessStartInfo Formats(params string[] args)
+    internal static ProcessStartInfo Formats(params string[] args)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "formats"))
         {

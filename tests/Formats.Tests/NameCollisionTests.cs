@@ -25,6 +25,14 @@ public sealed class NameCollisionTests
         { "\ud55c.txt", "\u1112\u1161\u11ab.txt" },
         { "a\u0323\u0307.txt", "a\u0307\u0323.txt" },
         { "\u1e69", "s\u0307\u0323" },
+        { "\u03bb\u03cc\u03b3\u03bf\u03c2.txt", "\u03bb\u03cc\u03b3\u03bf\u03c3.txt" },
+        { "\u039b\u039f\u0393\u039f\u03a3.txt", "\u03bb\u03bf\u03b3\u03bf\u03c2.txt" },
+        { "a.txt", "a.txt." },
+        { "a.txt.", "a.txt" },
+        { "a.txt", "a.txt " },
+        { "a.txt", "A.TXT. . " },
+        { "d/a.txt", "d./a.txt" },
+        { "d /a.txt", "D/a.txt" },
     };
 
     [Theory]
@@ -48,6 +56,32 @@ public sealed class NameCollisionTests
         await using var tar = new TarArchiveWriter(new AsyncOnlyStream());
         var ex = await RefusedAsync(tar, new ArchiveEntry(first), new ArchiveEntry(second));
         Assert.Equal(EntryNameRule.Collision, ex.Rule);
+    }
+
+    [Theory]
+    [InlineData("d.", "d/f.txt")]
+    [InlineData("d/f.txt", "d ")]
+    public async Task File_named_like_a_folder_but_for_trailing_dots_or_spaces_is_refused(string first, string second)
+    {
+        await using var tar = new TarArchiveWriter(new AsyncOnlyStream());
+        var ex = await RefusedAsync(tar, new ArchiveEntry(first), new ArchiveEntry(second));
+        Assert.Equal(EntryNameRule.Collision, ex.Rule);
+    }
+
+    [Fact]
+    public async Task A_trailing_dot_or_space_alone_is_kept_as_given()
+    {
+        var output = new AsyncOnlyStream();
+        await using (var zip = new ZipArchiveWriter(output))
+        {
+            await zip.AddEntryAsync(new ArchiveEntry("notes."), EntrySource.FromBytes("1"u8.ToArray()));
+            await zip.AddEntryAsync(new ArchiveEntry("dir /a.txt"), EntrySource.FromBytes("2"u8.ToArray()));
+            await zip.AddEntryAsync(new ArchiveEntry("notes.txt"), EntrySource.FromBytes("3"u8.ToArray()));
+            await zip.AddEntryAsync(new ArchiveEntry("\u03c3.txt"), EntrySource.FromBytes("4"u8.ToArray()));
+            await zip.CompleteAsync();
+        }
+
+        Assert.Equal(["notes.", "dir /a.txt", "notes.txt", "\u03c3.txt"], ZipTestHelpers.ReadWithSystemIoCompression(output.ToArray()).Keys);
     }
 
     [Fact]

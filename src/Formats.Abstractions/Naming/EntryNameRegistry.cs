@@ -6,11 +6,13 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     // Every name used; the collision keys (CanonicalDecomposition.FoldKey) of the names that differ from their key (a
     // plain lower-case ASCII name is its own key and costs nothing more); apart, the few names a hard link may not point
     // at (directories, symbolic links), and the folders that names imply. Sets keep the bytes retained per entry low
-    // in archives of millions of files.
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _otherKeys = new(StringComparer.Ordinal);
+    // in archives of millions of files. Folders are prefixes of a key (no string of their own), and every lookup of
+    // a name's folders uses prefix hashes found in one walk of the key: checking a name costs time and memory linear
+    // in its length, however many levels deep it is.
+    private readonly HashSet<string> _used = new(PrefixHash.Instance);
+    private readonly HashSet<string> _otherKeys = new(PrefixHash.Instance);
     private readonly HashSet<string> _notLinkable = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _folders = new(StringComparer.Ordinal);
+    private readonly HashSet<NamePrefix> _folders = new(PrefixHash.Instance);
 
     /// <summary>
     /// Returns the normalised name ('/' separators, no trailing '/'), registered as used. Throws
@@ -31,7 +33,7 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
         {
             throw earlier == normalized
                 ? new InvalidEntryNameException(name, EntryNameRule.Duplicate, "an earlier entry has the same name")
-                : new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{earlier}' differs only in case or Unicode normalization, so one would overwrite the other where they are extracted on Windows or macOS");
+                : new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{earlier}' differs only in case, Unicode normalization, final sigma or trailing dots and spaces, so one would overwrite the other where they are extracted on Windows or macOS");
         }
 
         var slash = normalized.LastIndexOf('/');
@@ -83,7 +85,8 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     }
 
     /// <summary>True when an earlier entry has the collision key <paramref name="key"/>.</summary>
-    private bool Taken(string key) => _used.Contains(key) || _otherKeys.Contains(key);
+    private bool Taken(NamePrefix key) =>
+        _used.GetAlternateLookup<NamePrefix>().Contains(key) || _otherKeys.GetAlternateLookup<NamePrefix>().Contains(key);
 
     /// <summary>The earlier name with collision key <paramref name="key"/>, for a refusal's message (a search: refusals are rare).</summary>
     private string EarlierWithKey(string key) => _used.Contains(key) ? key : _used.First(n => Key(n) == key);
@@ -91,41 +94,50 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
     /// <summary>
     /// Refuses a file (or link) where earlier names imply a folder, and a name below an earlier file (or link): the two
     /// cannot both be extracted, and below a symbolic link the content would land wherever the link points. Returns the
-    /// folders this name implies that are not known yet, deepest first.
+    /// folders this name implies that are not known yet.
     /// </summary>
-    private List<string>? CheckFolders(string name, string normalized, string key, EntryKind kind)
+    private List<NamePrefix>? CheckFolders(string name, string normalized, string key, EntryKind kind)
     {
         if (policy.AllowCollidingNames)
         {
             return null;
         }
 
-        if (kind != EntryKind.Directory && _folders.Contains(key))
+        // The key's folders with their hashes, from one walk of the key; then looked up deepest first, up to the
+        // first folder already known (its own folders are known too).
+        var folders = new List<NamePrefix>(key.AsSpan().Count('/'));
+        long hash = 0;
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == '/')
+            {
+                folders.Add(new NamePrefix(key, i, hash));
+            }
+
+            hash = PrefixHash.Step(hash, key[i]);
+        }
+
+        if (kind != EntryKind.Directory && _folders.Contains(new NamePrefix(key, key.Length, hash)))
         {
             throw new InvalidEntryNameException(name, EntryNameRule.Collision, $"earlier entries lie in a folder '{normalized}', so a {kind} of that name cannot be extracted beside them");
         }
 
-        List<string>? newFolders = null;
-        for (var slash = key.LastIndexOf('/'); slash > 0; slash = key.LastIndexOf('/', slash - 1))
+        var known = folders.Count;
+        while (known > 0 && !_folders.Contains(folders[known - 1]))
         {
-            var folder = key[..slash];
-            if (_folders.Contains(folder))
+            if (Taken(folders[known - 1]))
             {
-                break;
+                throw new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{EarlierWithKey(folders[known - 1].Span.ToString())}' is not a folder, so nothing can be extracted below it");
             }
 
-            if (Taken(folder))
-            {
-                throw new InvalidEntryNameException(name, EntryNameRule.Collision, $"the earlier entry '{EarlierWithKey(folder)}' is not a folder, so nothing can be extracted below it");
-            }
-
-            (newFolders ??= []).Add(folder);
+            known--;
         }
 
-        return newFolders;
+        folders.RemoveRange(0, known);
+        return folders;
     }
 
-    private void AddFolders(List<string>? newFolders, string key, EntryKind kind)
+    private void AddFolders(List<NamePrefix>? newFolders, string key, EntryKind kind)
     {
         if (policy.AllowCollidingNames)
         {
@@ -134,7 +146,7 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
 
         if (kind == EntryKind.Directory)
         {
-            _folders.Add(key);
+            _folders.Add(NamePrefix.Of(key));
         }
 
         foreach (var folder in newFolders ?? [])
