@@ -67,7 +67,7 @@ internal static class ServeCommand
             throw new UsageException($"serve takes no SOURCE ('{line.Operands[0]}'); use --root");
         }
 
-        var root = line.Value("root") ?? (Directory.Exists("docs") ? "docs" : ".");
+        var root = line.Path("root") ?? (Directory.Exists("docs") ? "docs" : ".");
         if (!Directory.Exists(root))
         {
             throw new UsageException($"--root: '{root}' is not a folder");
@@ -79,7 +79,7 @@ internal static class ServeCommand
             AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
-            CrcStore = CrcStores.Open(line.Value("crc-store")),
+            CrcStore = CrcStores.Open(line.Path("crc-store")),
             Http = new HttpSourceOptions
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
