@@ -125,6 +125,7 @@ internal static class GatewayCommand
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        CliApp.LeaveStartFailureToTheErrorLine(builder.Logging);
         builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", logArchives ? LogLevel.Information : LogLevel.Warning);
         builder.Services.AddHttpForwarder();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

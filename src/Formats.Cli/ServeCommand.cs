@@ -139,6 +139,7 @@ internal static class ServeCommand
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        CliApp.LeaveStartFailureToTheErrorLine(builder.Logging);
 
         // Redirects are followed by the entry sources, which check every hop's origin.
         builder.Services.AddHttpClient("formats").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
