@@ -122,6 +122,10 @@ internal static class GatewayCommand
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
+
+        // Header bytes pass through as the app sent them (HttpClient reads them as Latin-1, one char per byte): an app's
+        // Latin-1 file name must not turn a download into an empty 502. Archives re-encode the app's name as ASCII.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
