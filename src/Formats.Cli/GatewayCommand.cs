@@ -41,6 +41,9 @@ internal static class GatewayCommand
           --min-rate N              a member slower than N bytes/s over a window fails the archive (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          --max-member-bytes N      the most bytes one member may have (default 68719476736, 64 GiB): a larger
+                                    declared size gives 502 naming the line; a body that grows past it (no size
+                                    in the manifest) aborts the download
         {{CrcStores.Help}}
           -h, --help                this help
 
@@ -58,6 +61,7 @@ internal static class GatewayCommand
         ["--member-timeout"] = "member-timeout",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--max-member-bytes"] = "max-member-bytes",
         ["--crc-store"] = "crc-store",
     };
 
@@ -99,6 +103,7 @@ internal static class GatewayCommand
                 IdleTimeout = timeout,
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
                 RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
+                MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
             },
         };
 

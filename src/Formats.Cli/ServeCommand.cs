@@ -37,6 +37,8 @@ internal static class ServeCommand
           --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          --max-member-bytes N      the most bytes one manifest URL may give (default 68719476736, 64 GiB): a
+                                    larger declared size is refused, a body that grows past it fails its entry
         {{CrcStores.Help}}
           -h, --help                this help
         """;
@@ -49,6 +51,7 @@ internal static class ServeCommand
         ["--max-manifest-bytes"] = "max-manifest-bytes",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--max-member-bytes"] = "max-member-bytes",
         ["--crc-store"] = "crc-store",
     };
 
@@ -84,6 +87,7 @@ internal static class ServeCommand
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
                 RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
+                MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
             },
         };
         await using var app = Build(Path.GetFullPath(root), line.Value("urls") ?? "http://127.0.0.1:5000", options);
@@ -151,6 +155,7 @@ internal static class ServeCommand
             MinimumBytesPerSecond = options.Http.MinimumBytesPerSecond,
             RateWindow = options.Http.RateWindow,
             MaxRedirects = options.Http.MaxRedirects,
+            MaxMemberBytes = options.Http.MaxMemberBytes,
             AllowUrl = options.Allows,
         };
 
