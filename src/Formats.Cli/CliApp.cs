@@ -25,8 +25,8 @@ internal static class CliApp
           -h, --help     this help
           --version      the version
 
-        Exit status: 0 on success, 1 when the archive could not be written (the error names the entry), 2 for a
-        wrong command line.
+        Exit status: 0 on success, 1 when the archive could not be written (the error names the entry) or a server
+        could not start (its port in use), 2 for a wrong command line.
         """;
 
     public static async Task<int> RunAsync(string[] args, StandardStreams io, CancellationToken cancellationToken)

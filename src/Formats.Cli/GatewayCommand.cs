@@ -107,7 +107,7 @@ internal static class GatewayCommand
             },
         };
 
-        await using var app = Build(upstream, line.Value("urls") ?? "http://127.0.0.1:5000", prefix, options);
+        await using var app = Build(upstream, line.Urls("http://127.0.0.1:5000"), prefix, options);
         await app.StartAsync(cancellationToken);
         await io.Error.WriteLineAsync($"formats: gateway to {upstream} at {string.Join(", ", app.Urls)}; health and metrics under {prefix} (Ctrl-C stops)");
         try

@@ -90,7 +90,7 @@ internal static class ServeCommand
                 MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
             },
         };
-        await using var app = Build(Path.GetFullPath(root), line.Value("urls") ?? "http://127.0.0.1:5000", options);
+        await using var app = Build(Path.GetFullPath(root), line.Urls("http://127.0.0.1:5000"), options);
         await app.StartAsync(cancellationToken);
         await io.Out.WriteLineAsync($"formats: serving {Path.GetFullPath(root)} at {string.Join(", ", app.Urls)} (Ctrl-C stops)");
         try

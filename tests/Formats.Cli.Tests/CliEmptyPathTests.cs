@@ -1,6 +1,6 @@
 namespace Formats.Cli.Tests;
 
-/// <summary>An empty path-valued option is a wrong command line (exit 2) naming the option as typed, never an internal error.</summary>
+/// <summary>An empty path-valued option (or an empty --urls) is a wrong command line (exit 2) naming the option as typed, never an internal error.</summary>
 public sealed class CliEmptyPathTests : CliTestBase
 {
     [Theory]
@@ -30,5 +30,18 @@ public sealed class CliEmptyPathTests : CliTestBase
         var (code, _, stderr, _) = await Run(null, args);
         Assert.True(code == 2, stderr);
         Assert.Equal($"formats: {named}: the path is empty ('')\n", stderr);
+    }
+
+    [Theory]
+    [InlineData("serve", "--urls", "")]
+    [InlineData("serve", "--urls", "nonsense")]
+    [InlineData("gateway", "--upstream", "http://127.0.0.1:9", "--urls", "")]
+    [InlineData("gateway", "--upstream", "http://127.0.0.1:9", "--urls=127.0.0.1:5000")]
+    public async Task Empty_or_schemeless_urls_is_a_usage_error_before_the_server_listens(params string[] args)
+    {
+        var (code, _, stderr, _) = await Run(null, [.. args, "--crc-store", "memory"]);
+        Assert.True(code == 2, stderr);
+        Assert.StartsWith("formats: --urls: '", stderr, StringComparison.Ordinal);
+        Assert.Contains("is not a URL such as http://127.0.0.1:5000", stderr, StringComparison.Ordinal);
     }
 }
