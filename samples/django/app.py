@@ -5,13 +5,18 @@
     open http://127.0.0.1:5000/
 
 Its views answer archive requests with a manifest and the header X-Archive-Files; the gateway in front streams the
-archive. The files themselves are served only to a logged-in session, and the gateway fetches them with the user's
-cookie. The gateway's tests run this same file (FILES_ROOT, REQUEST_LOG and FORBIDDEN_ORIGIN set by them).
+archive. Archives and files are for a logged-in session only (anonymous users are sent to the login page), and the
+gateway fetches the files with the user's cookie. What makes resumes cheap (docs/gateway.md, "What the upstream
+should send"): each file's CRC-32 is computed once and cached by (path, size, mtime), and the file view sends a strong
+ETag, Last-Modified and Accept-Ranges and answers a single Range (206, or 416) with If-Range honoured.
+The gateway's tests run this same file (FILES_ROOT, REQUEST_LOG and FORBIDDEN_ORIGIN set by them).
 """
 import os
+import re
 import sys
 import threading
 import zlib
+from functools import wraps
 from urllib.parse import quote
 
 from django.conf import settings
@@ -36,28 +41,44 @@ settings.configure(
     LOGGING_CONFIG=None,
 )
 
-from django.http import FileResponse, HttpResponse, HttpResponseForbidden, HttpResponseRedirect  # noqa: E402
+from django.http import (  # noqa: E402
+    FileResponse, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, StreamingHttpResponse)
 from django.urls import path  # noqa: E402
+from django.utils.http import http_date, url_has_allowed_host_and_scheme  # noqa: E402
 
 lock = threading.Lock()
+
+
+def log(line):
+    """With REQUEST_LOG set (the tests), one line appended to it."""
+    if LOG:
+        with lock, open(LOG, "a") as f:
+            f.write(line + "\n")
 
 
 def log_requests(get_response):
     """With REQUEST_LOG set, one line per request: what the app saw of Range, If-* and the session."""
     def middleware(request):
-        if LOG:
-            meta = request.META
-            line = " ".join([
-                request.method, request.get_full_path(),
-                "range=" + meta.get("HTTP_RANGE", "-"), "if-range=" + meta.get("HTTP_IF_RANGE", "-"),
-                "if-none-match=" + meta.get("HTTP_IF_NONE_MATCH", "-"),
-                "session=" + ("yes" if "sessionid" in request.COOKIES else "no"),
-                "pass=" + meta.get("HTTP_X_TENANT", "-"),
-            ])
-            with lock, open(LOG, "a") as log:
-                log.write(line + "\n")
+        meta = request.META
+        log(" ".join([
+            request.method, request.get_full_path(),
+            "range=" + meta.get("HTTP_RANGE", "-"), "if-range=" + meta.get("HTTP_IF_RANGE", "-"),
+            "if-none-match=" + meta.get("HTTP_IF_NONE_MATCH", "-"),
+            "session=" + ("yes" if "sessionid" in request.COOKIES else "no"),
+            "pass=" + meta.get("HTTP_X_TENANT", "-"),
+        ]))
         return get_response(request)
     return middleware
+
+
+def login_required(view):
+    """Anonymous users go to the login page (a real app: django.contrib.auth's @login_required)."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.session.get("user") is None:
+            return HttpResponseRedirect("/login/?next=" + quote(request.get_full_path()))
+        return view(request, *args, **kwargs)
+    return wrapper
 
 
 def files_in_root():
@@ -76,27 +97,121 @@ def index(request):
 
 def login(request):
     request.session["user"] = "alice"
-    if request.GET.get("next") == "none":
+    target = request.GET.get("next", "/")
+    if target == "none":
         return HttpResponse("logged in\n", content_type="text/plain")
-    return HttpResponseRedirect("/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        target = "/"
+    return HttpResponseRedirect(target)
+
+
+# CRC-32s by (path, size, mtime in ns): a file is read for its CRC-32 once, not on every archive request. A real app
+# stores the CRC-32 with the file when it is uploaded; "-" in the manifest works too (the gateway computes and
+# remembers it when the file view sends validators).
+crcs = {}
+
+
+def crc32_of(full):
+    stat = os.stat(full)
+    key = (full, stat.st_size, stat.st_mtime_ns)
+    with lock:
+        if key in crcs:
+            return crcs[key], stat.st_size
+    log("crc-read " + os.path.basename(full))
+    crc = 0
+    with open(full, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            crc = zlib.crc32(chunk, crc)
+    with lock:
+        crcs[key] = crc
+    return crc, stat.st_size
+
+
+def validators(stat):
+    """A strong ETag and Last-Modified from the file's size and mtime: they change whenever its bytes may have."""
+    return '"%x-%x"' % (stat.st_mtime_ns, stat.st_size), http_date(stat.st_mtime)
+
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def byte_range(request, size, etag, last_modified):
+    """The one range (first, last) a Range header asks for; None for the whole file; "unsatisfiable" for a 416.
+
+    Several ranges, a malformed header, or an If-Range that no longer matches get the whole file, as RFC 9110 allows.
+    """
+    header = request.META.get("HTTP_RANGE")
+    if not header or request.method != "GET":
+        return None
+    if_range = request.META.get("HTTP_IF_RANGE")
+    if if_range is not None and if_range != etag and if_range != last_modified:
+        return None
+    match = RANGE.match(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if first == "":
+        suffix = int(last)
+        if suffix == 0:
+            return "unsatisfiable"
+        return max(size - suffix, 0), size - 1
+    first = int(first)
+    last = size - 1 if last == "" else min(int(last), size - 1)
+    if first > last:
+        return "unsatisfiable" if first >= size else None
+    return first, last
+
+
+def file_part(full, first, length):
+    with open(full, "rb") as f:
+        f.seek(first)
+        while length > 0:
+            chunk = f.read(min(length, 1 << 16))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
 
 
 def files(request, name):
+    # Fetched by the gateway with the user's cookie: a refusal, not a login page, when it has none.
     if request.session.get("user") is None:
         return HttpResponseForbidden("log in first\n")
     if name not in files_in_root():
         return HttpResponse("no such file\n", status=404, content_type="text/plain")
-    return FileResponse(open(os.path.join(ROOT, name), "rb"))
+    full = os.path.join(ROOT, name)
+    stat = os.stat(full)
+    etag, last_modified = validators(stat)
+    wanted = byte_range(request, stat.st_size, etag, last_modified)
+    if wanted == "unsatisfiable":
+        response = HttpResponse(status=416)
+        response["Content-Range"] = "bytes */%d" % stat.st_size
+    elif wanted is None:
+        response = FileResponse(open(full, "rb"))
+    else:
+        first, last = wanted
+        response = StreamingHttpResponse(file_part(full, first, last - first + 1), status=206,
+                                         content_type="application/octet-stream")
+        response["Content-Length"] = str(last - first + 1)
+        response["Content-Range"] = "bytes %d-%d/%d" % (first, last, stat.st_size)
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    response["Accept-Ranges"] = "bytes"
+    return response
 
 
 # The view of docs/gateway.md: one manifest line per file the user may have, and the header that makes it an archive.
+@login_required
 def archive(request, fmt):
     lines = []
     for name in files_in_root():
-        with open(os.path.join(ROOT, name), "rb") as f:
-            data = f.read()
-        crc = "-" if request.GET.get("crc") == "no" else "%08x" % zlib.crc32(data)
-        lines.append("%s %d /files/%s photos/%s\n" % (crc, len(data), quote(name), name))
+        full = os.path.join(ROOT, name)
+        if request.GET.get("crc") == "no":
+            crc, size = "-", os.path.getsize(full)
+        else:
+            value, size = crc32_of(full)
+            crc = "%08x" % value
+        lines.append("%s %d /files/%s photos/%s\n" % (crc, size, quote(name), name))
     lines.append("0 0 @directory photos/empty\n")
     if request.GET.get("missing") == "yes":
         lines.append("- 5 /files/missing.txt photos/missing.txt\n")
@@ -110,6 +225,7 @@ def archive(request, fmt):
     return response
 
 
+@login_required
 def external(request):
     """A manifest naming another origin (the gateway refuses it unless allowed with --allow-origin)."""
     origin = FORBIDDEN or "http://127.0.0.1:9"
@@ -118,6 +234,7 @@ def external(request):
     return response
 
 
+@login_required
 def charset(request):
     """A manifest in windows-1251, as older apps write them; the gateway re-encodes the names to UTF-8."""
     first = files_in_root()[0]

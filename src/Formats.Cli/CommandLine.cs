@@ -12,6 +12,9 @@ internal sealed class CommandLine
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
+    /// <summary>How each valued option was spelled on the command line ("-o" or "--output"), to name it in errors.</summary>
+    private readonly Dictionary<string, string> _spelling = new(StringComparer.Ordinal);
+
     private CommandLine(List<string> operands) => Operands = operands;
 
     public List<string> Operands { get; }
@@ -56,6 +59,7 @@ internal sealed class CommandLine
                 }
 
                 result._values[name] = value;
+                result._spelling[name] = key;
             }
             else if (flags.TryGetValue(key, out var flag) && eq < 0)
             {
@@ -72,6 +76,28 @@ internal sealed class CommandLine
 
     public string? Value(string name) => _values.GetValueOrDefault(name);
 
+    /// <summary>The path option <paramref name="name"/> gives (null when not given); an empty one is a usage error naming the option as spelled.</summary>
+    public string? Path(string name) => Value(name) is { Length: 0 }
+        ? throw new UsageException($"{_spelling[name]}: the path is empty ('')")
+        : Value(name);
+
+    /// <summary>
+    /// --urls: where a server listens, one or more http(s) URLs separated by ';' (Kestrel's forms, such as
+    /// http://0.0.0.0:8080); <paramref name="fallback"/> when not given. An empty one, or one without the scheme, is a usage error.
+    /// </summary>
+    public string Urls(string fallback)
+    {
+        if (Value("urls") is not { } text)
+        {
+            return fallback;
+        }
+
+        var urls = text.Split(';', StringSplitOptions.TrimEntries);
+        return urls.All(IsListenUrl)
+            ? text
+            : throw new UsageException($"{_spelling["urls"]}: '{text}' is not a URL such as http://127.0.0.1:5000 (several separated by ';')");
+    }
+
     /// <summary>The whole number option <paramref name="name"/> gives, from <paramref name="minimum"/> to <paramref name="maximum"/>; null when not given.</summary>
     public long? Number(string name, long minimum, long maximum)
     {
@@ -83,6 +109,15 @@ internal sealed class CommandLine
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
             ? value
             : throw new UsageException($"--{name}: '{text}' is not a whole number from {minimum} to {maximum}");
+    }
+
+    /// <summary>http:// or https:// and a host after it; the rest Kestrel checks.</summary>
+    private static bool IsListenUrl(string url)
+    {
+        var scheme = url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? "http://".Length
+            : url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? "https://".Length
+            : 0;
+        return scheme > 0 && url.Length > scheme;
     }
 
     public bool Flag(string name) => _flags.Contains(name);

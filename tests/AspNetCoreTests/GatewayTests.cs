@@ -138,7 +138,7 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
     }
 
     [Fact]
-    public async Task Member_requests_carry_the_session_and_passed_headers_and_without_a_session_the_answer_is_502_naming_the_entry()
+    public async Task Member_requests_carry_the_session_and_passed_headers_and_an_anonymous_archive_request_is_sent_to_the_login_page()
     {
         using (var client = await fixture.ClientAsync())
         {
@@ -152,12 +152,14 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
             Assert.All(members, l => Assert.Contains("session=yes", l, StringComparison.Ordinal));
         }
 
+        // The app refuses an anonymous archive itself (a redirect to its login page): no manifest, no member fetched,
+        // no 502 naming the app's URLs.
+        fixture.Django.ClearRequests();
         using var anonymous = await fixture.ClientAsync(login: false);
         using var refused = await anonymous.GetAsync("archive/zip/");
-        var message = await refused.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
-        Assert.Contains("photos/a.txt", message, StringComparison.Ordinal);
-        Assert.Contains("403", message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Found, refused.StatusCode);
+        Assert.Equal("/login/?next=/archive/zip/", refused.Headers.Location?.OriginalString);
+        Assert.DoesNotContain(fixture.Django.Requests(), l => l.StartsWith("GET /files/", StringComparison.Ordinal));
     }
 
     [Theory]
