@@ -55,6 +55,22 @@ public sealed class ArchiveResponseOptions
     } = 256;
 
     /// <summary>
+    /// The most manifest bytes answered at once (default 64 MiB): an archive whose manifest would take the sum of those
+    /// being answered past it gets 503 with <c>Retry-After</c>, as one past <see cref="MaxConcurrentArchives"/> does;
+    /// one alone is always let in. Each member costs its manifest line and some 300 bytes more while its archive is
+    /// made, so this bounds memory where a count of archives cannot.
+    /// </summary>
+    public long MaxManifestBytesInFlight
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Timeouts and the minimum rate of member fetches. Its <see cref="HttpSourceOptions.AllowUrl"/> and
     /// <see cref="HttpSourceOptions.RequestHeaders"/> are not used: the origins and credentials above decide.
     /// </summary>
