@@ -41,14 +41,19 @@ internal static class GatewayCommand
           --min-rate N              a member slower than N bytes/s over a window fails the archive (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          --max-manifest-bytes-in-flight N
+                                    the most manifest bytes answered at once (default 67108864, 64 MiB); an
+                                    archive past it gets 503, one alone always gets in
+        {{ReadAheadLimits.Help}}
         {{CrcStores.Help}}
           -h, --help                this help
 
         Logs one JSON line per archive to standard output: request id, members, bytes, duration and outcome.
         """;
 
-    private static readonly Dictionary<string, string> Valued = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Valued = ReadAheadLimits.With(new(StringComparer.Ordinal)
     {
+        ["--max-manifest-bytes-in-flight"] = "max-manifest-bytes-in-flight",
         ["--upstream"] = "upstream",
         ["--urls"] = "urls",
         ["--prefix"] = "prefix",
@@ -59,7 +64,7 @@ internal static class GatewayCommand
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
         ["--crc-store"] = "crc-store",
-    };
+    });
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
@@ -92,6 +97,8 @@ internal static class GatewayCommand
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
+            MaxManifestBytesInFlight = line.Number("max-manifest-bytes-in-flight", 0, long.MaxValue) ?? defaults.MaxManifestBytesInFlight,
+            ReadAheadBudget = ReadAheadLimits.Budget(line),
             ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Value("crc-store")) },
             Http = new HttpSourceOptions
             {

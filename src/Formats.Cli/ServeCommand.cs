@@ -37,11 +37,12 @@ internal static class ServeCommand
           --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+        {{ReadAheadLimits.Help}}
         {{CrcStores.Help}}
           -h, --help                this help
         """;
 
-    private static readonly Dictionary<string, string> Valued = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Valued = ReadAheadLimits.With(new(StringComparer.Ordinal)
     {
         ["--root"] = "root",
         ["--urls"] = "urls",
@@ -50,7 +51,7 @@ internal static class ServeCommand
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
         ["--crc-store"] = "crc-store",
-    };
+    });
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
@@ -80,6 +81,7 @@ internal static class ServeCommand
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             CrcStore = CrcStores.Open(line.Value("crc-store")),
+            ReadAheadBudget = ReadAheadLimits.Budget(line),
             Http = new HttpSourceOptions
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
@@ -191,7 +193,7 @@ internal static class ServeCommand
                     EntrySource.FromFile(real!)));
             }
 
-            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions };
+            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions, ReadAheadBudget = options.ReadAheadBudget };
         });
         app.MapPost("/manifest", async (HttpRequest request, IHttpClientFactory clients) =>
         {
@@ -226,7 +228,7 @@ internal static class ServeCommand
                     MaxMembers = options.MaxMembers,
                     MaxBytes = options.MaxManifestBytes,
                 }, request.HttpContext.RequestAborted);
-                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions };
+                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions, ReadAheadBudget = options.ReadAheadBudget };
             }
             catch (ManifestLimitException ex)
             {
