@@ -34,14 +34,11 @@ public readonly record struct LengthPrediction(long? Length, string? Reason)
 /// reads it (without sending it) when a record inside the range holds its checksum, unless the zip options' CRC store
 /// remembers it. Anything else says why.
 /// </remarks>
-public abstract class ArchivePlan
+public abstract partial class ArchivePlan
 {
     private string? _etag;
     private StrongBox<LengthPrediction>? _length;
     private StrongBox<LengthPrediction>? _rangeableLength;
-
-    /// <summary>Where each entry's content lies in the archive, noted by the measuring run of ranges.</summary>
-    private (long Start, long Length)[]? _contentSpans;
 
     private protected ArchivePlan(IEnumerable<ArchiveItem> items)
     {
@@ -119,24 +116,6 @@ public abstract class ArchivePlan
         ArgumentOutOfRangeException.ThrowIfLessThan(end, start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(end, length);
         await RunAsync(Writer(window()), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Which entries have content inside archive bytes [<paramref name="start"/>, <paramref name="end"/>) (by index in
-    /// <see cref="Items"/>): the sources a range write opens where the range needs their bytes. A zip entry without a
-    /// CRC-32 may also be read for its checksum; that one is opened on its turn. Null until the plan was measured for
-    /// ranges (<see cref="PredictRangeableLengthAsync"/>).
-    /// </summary>
-    internal Func<int, bool>? ContentInside(long start, long end)
-    {
-        if (_contentSpans is not { } spans)
-        {
-            return null;
-        }
-
-        return index => (uint)index < (uint)spans.Length
-            && spans[index] is var (at, length)
-            && length > 0 && at < end && at + length > start;
     }
 
     /// <summary>The writer's options (compression, names): they enter the ETag.</summary>
