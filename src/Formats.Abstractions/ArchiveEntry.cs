@@ -86,36 +86,36 @@ public sealed class ArchiveEntry
     /// The target of a link, required for links and refused otherwise: for a <see cref="EntryKind.SymbolicLink"/>, a path
     /// relative to the link's folder; for a <see cref="EntryKind.HardLink"/>, the name of an earlier entry.
     /// </summary>
-    public string? LinkTarget { get; init; }
+    public string? LinkTarget { get => _rare?.LinkTarget; init => Rare(value is not null).LinkTarget = value; }
 
     /// <summary>
     /// A <see cref="EntryKind.CharacterDevice"/>'s or <see cref="EntryKind.BlockDevice"/>'s major number (the driver),
     /// required for devices and refused otherwise. Tar's ustar field holds up to 2097151 (7 octal digits), more than
     /// Linux's 12-bit majors; a larger value fails the archive.
     /// </summary>
-    public int? DeviceMajor { get; init => field = NonNegative(value, nameof(DeviceMajor)); }
+    public int? DeviceMajor { get => _rare?.DeviceMajor; init => Rare(value is not null).DeviceMajor = NonNegative(value, nameof(DeviceMajor)); }
 
     /// <summary>A device's minor number (the unit), required for devices and refused otherwise; up to 2097151 in tar, as <see cref="DeviceMajor"/>.</summary>
-    public int? DeviceMinor { get; init => field = NonNegative(value, nameof(DeviceMinor)); }
+    public int? DeviceMinor { get => _rare?.DeviceMinor; init => Rare(value is not null).DeviceMinor = NonNegative(value, nameof(DeviceMinor)); }
 
     /// <summary>Owner's numeric user id (tar); when null, 0.</summary>
-    public int? UserId { get; init => field = NonNegative(value, nameof(UserId)); }
+    public int? UserId { get => _rare?.UserId; init => Rare(value is not null).UserId = NonNegative(value, nameof(UserId)); }
 
     /// <summary>Owner's numeric group id (tar); when null, 0.</summary>
-    public int? GroupId { get; init => field = NonNegative(value, nameof(GroupId)); }
+    public int? GroupId { get => _rare?.GroupId; init => Rare(value is not null).GroupId = NonNegative(value, nameof(GroupId)); }
 
     /// <summary>Owner's user name (tar); when null, none.</summary>
-    public string? UserName { get; init; }
+    public string? UserName { get => _rare?.UserName; init => Rare(value is not null).UserName = value; }
 
     /// <summary>Owner's group name (tar); when null, none.</summary>
-    public string? GroupName { get; init; }
+    public string? GroupName { get => _rare?.GroupName; init => Rare(value is not null).GroupName = value; }
 
     /// <summary>
     /// A comment on the entry, or null (the default) for none. Zip writes it in UTF-8 in the member's central directory
     /// header (at most 65,535 bytes; the UTF-8 flag is set when it or the name is not ASCII), tar as a pax
     /// <c>comment</c> record, which readers skip.
     /// </summary>
-    public string? Comment { get; init; }
+    public string? Comment { get => _rare?.Comment; init => Rare(value is not null).Comment = value; }
 
     /// <summary>A regular file entry.</summary>
     public static ArchiveEntry File(string name, long? length = null, DateTimeOffset? lastModified = null) =>
@@ -147,6 +147,37 @@ public sealed class ArchiveEntry
 
     /// <inheritdoc/>
     public override string ToString() => $"{Kind} '{Name}'";
+
+    /// <summary>
+    /// The fields most entries leave unset (links, devices, owners, comments), kept apart so that an entry without them
+    /// costs no room for them: a manifest of 100,000 members holds 100,000 entries.
+    /// </summary>
+    private RareFields? _rare;
+
+    /// <summary>Where a rare field is set: a null needs no room unless others are set (the shared discard takes it).</summary>
+    private RareFields Rare(bool set) => !set && _rare is null ? RareFields.Discard : _rare ??= new RareFields();
+
+    private sealed class RareFields
+    {
+        /// <summary>Takes nulls assigned to an entry that has no rare field, and keeps none of them.</summary>
+        public static readonly RareFields Discard = new();
+
+        public string? LinkTarget { get; set; }
+
+        public int? DeviceMajor { get; set; }
+
+        public int? DeviceMinor { get; set; }
+
+        public int? UserId { get; set; }
+
+        public int? GroupId { get; set; }
+
+        public string? UserName { get; set; }
+
+        public string? GroupName { get; set; }
+
+        public string? Comment { get; set; }
+    }
 
     private static T? NonNegative<T>(T? value, string name)
         where T : struct, System.Numerics.INumber<T>

@@ -34,7 +34,7 @@ public readonly record struct LengthPrediction(long? Length, string? Reason)
 /// reads it (without sending it) when a record inside the range holds its checksum, unless the zip options' CRC store
 /// remembers it. Anything else says why.
 /// </remarks>
-public abstract class ArchivePlan
+public abstract partial class ArchivePlan
 {
     private string? _etag;
     private StrongBox<LengthPrediction>? _length;
@@ -151,12 +151,18 @@ public abstract class ArchivePlan
 
         var output = mode == WriteMode.Range ? ArchiveOutput.CreateRange(Stream.Null, 0, 0) : ArchiveOutput.CreateMeasure();
         var writer = Writer(output);
+        var spans = mode == WriteMode.Range ? new List<(long Start, long Length)>(Items.Count) : null;
+        writer.ContentSpans = spans;
         LengthPrediction result;
         try
         {
             writer.CheckPlannable();
             await RunAsync(writer, cancellationToken).ConfigureAwait(false);
             result = new LengthPrediction(output.Position, null);
+            if (spans is not null && spans.Count == Items.Count)
+            {
+                _contentSpans = [.. spans];
+            }
         }
         catch (ArchiveException ex)
         {

@@ -44,14 +44,19 @@ internal static class GatewayCommand
           --max-member-bytes N      the most bytes one member may have (default 68719476736, 64 GiB): a larger
                                     declared size gives 502 naming the line; a body that grows past it (no size
                                     in the manifest) aborts the download
+          --max-manifest-bytes-in-flight N
+                                    the most manifest bytes answered at once (default 67108864, 64 MiB); an
+                                    archive past it gets 503, one alone always gets in
+        {{ReadAheadLimits.Help}}
         {{CrcStores.Help}}
           -h, --help                this help
 
         Logs one JSON line per archive to standard output: request id, members, bytes, duration and outcome.
         """;
 
-    private static readonly Dictionary<string, string> Valued = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Valued = ReadAheadLimits.With(new(StringComparer.Ordinal)
     {
+        ["--max-manifest-bytes-in-flight"] = "max-manifest-bytes-in-flight",
         ["--upstream"] = "upstream",
         ["--urls"] = "urls",
         ["--prefix"] = "prefix",
@@ -63,7 +68,7 @@ internal static class GatewayCommand
         ["--rate-window"] = "rate-window",
         ["--max-member-bytes"] = "max-member-bytes",
         ["--crc-store"] = "crc-store",
-    };
+    });
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
@@ -96,6 +101,8 @@ internal static class GatewayCommand
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
+            MaxManifestBytesInFlight = line.Number("max-manifest-bytes-in-flight", 0, long.MaxValue) ?? defaults.MaxManifestBytesInFlight,
+            ReadAheadBudget = ReadAheadLimits.Budget(line),
             ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Path("crc-store")) },
             Http = new HttpSourceOptions
             {

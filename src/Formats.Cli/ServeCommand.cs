@@ -42,11 +42,12 @@ internal static class ServeCommand
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
           --max-member-bytes N      the most bytes one manifest URL may give (default 68719476736, 64 GiB): a
                                     larger declared size is refused, a body that grows past it fails its entry
+        {{ReadAheadLimits.Help}}
         {{CrcStores.Help}}
           -h, --help                this help
         """;
 
-    private static readonly Dictionary<string, string> Valued = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> Valued = ReadAheadLimits.With(new(StringComparer.Ordinal)
     {
         ["--root"] = "root",
         ["--urls"] = "urls",
@@ -56,7 +57,7 @@ internal static class ServeCommand
         ["--rate-window"] = "rate-window",
         ["--max-member-bytes"] = "max-member-bytes",
         ["--crc-store"] = "crc-store",
-    };
+    });
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
@@ -88,6 +89,7 @@ internal static class ServeCommand
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             CrcStore = CrcStores.Open(line.Path("crc-store")),
+            ReadAheadBudget = ReadAheadLimits.Budget(line),
             Http = new HttpSourceOptions
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
@@ -212,7 +214,7 @@ internal static class ServeCommand
                     new ServeFileSource(realRoot, real!)));
             }
 
-            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions };
+            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions, ReadAheadBudget = options.ReadAheadBudget };
         });
         app.MapPost("/manifest", async (HttpRequest request, IHttpClientFactory clients) =>
         {
@@ -247,7 +249,7 @@ internal static class ServeCommand
                     MaxMembers = options.MaxMembers,
                     MaxBytes = options.MaxManifestBytes,
                 }, request.HttpContext.RequestAborted);
-                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions };
+                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions, ReadAheadBudget = options.ReadAheadBudget };
             }
             catch (ManifestLimitException ex)
             {

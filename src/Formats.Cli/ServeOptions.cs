@@ -20,6 +20,9 @@ internal sealed record ServeOptions
     /// <summary>Where CRC-32s are remembered for resumes (null: the process's shared memory store).</summary>
     public ICrcStore? CrcStore { get; init; }
 
+    /// <summary>What read-ahead may hold across all downloads (default: the process's shared budget).</summary>
+    public ReadAheadBudget ReadAheadBudget { get; init; } = ReadAheadBudget.Shared;
+
     /// <summary>The upstream limits of manifest URLs (timeouts, minimum rate, redirects); <see cref="AllowedOrigins"/> is added.</summary>
     public HttpSourceOptions Http { get; init; } = HttpSourceOptions.Default;
 

@@ -76,7 +76,7 @@ public static class ArchiveManifest
 
             if (line is null)
             {
-                return parser.Items;
+                return [.. parser.Items]; // exactly as many as there are, not the list's room to grow
             }
 
             parser.Add(line);

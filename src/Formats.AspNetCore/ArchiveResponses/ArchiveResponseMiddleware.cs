@@ -133,14 +133,18 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 return;
             }
 
-            if (Interlocked.Increment(ref _inFlight) > options.MaxConcurrentArchives)
+            var manifestBytes = capture.Manifest.Length;
+            var busy = Interlocked.Increment(ref _inFlight) > options.MaxConcurrentArchives ? $"{options.MaxConcurrentArchives} archives are being made (the limit)"
+                : !TryAdmitManifest(manifestBytes) ? ManifestBytesBusy(manifestBytes)
+                : null;
+            if (busy is not null)
             {
                 Interlocked.Decrement(ref _inFlight);
                 outcome = "busy: 503";
                 response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 response.Headers.RetryAfter = "1";
                 response.ContentType = "text/plain; charset=utf-8";
-                await response.WriteAsync($"{options.MaxConcurrentArchives} archives are being made (the limit); try again\n", CancellationToken.None).ConfigureAwait(false);
+                await response.WriteAsync($"{busy}; try again\n", CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 
@@ -165,6 +169,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                     DefaultLastModified = lastModified,
                     ReadAheadDepth = options.ReadAheadDepth,
                     ReadAheadBufferBytes = options.ReadAheadBufferBytes,
+                    ReadAheadBudget = options.ReadAheadBudget,
                     ContentDispositionValue = contentDisposition,
                     ExtraHeaders = kept,
                 };
@@ -174,6 +179,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
+                ReleaseManifest(manifestBytes);
             }
         }
         finally

@@ -55,6 +55,22 @@ public sealed class ArchiveResponseOptions
     } = 256;
 
     /// <summary>
+    /// The most manifest bytes answered at once (default 64 MiB): an archive whose manifest would take the sum of those
+    /// being answered past it gets 503 with <c>Retry-After</c>, as one past <see cref="MaxConcurrentArchives"/> does;
+    /// one alone is always let in. Each member costs its manifest line and some 300 bytes more while its archive is
+    /// made, so this bounds memory where a count of archives cannot.
+    /// </summary>
+    public long MaxManifestBytesInFlight
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Timeouts and the minimum rate of member fetches. Its <see cref="HttpSourceOptions.AllowUrl"/> and
     /// <see cref="HttpSourceOptions.RequestHeaders"/> are not used: the origins and credentials above decide.
     /// </summary>
@@ -80,4 +96,11 @@ public sealed class ArchiveResponseOptions
 
     /// <summary>The read-ahead buffer of each member (default 256 KiB).</summary>
     public int ReadAheadBufferBytes { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// The upstream connections and bytes read-ahead may hold at once across every archive (default
+    /// <see cref="Http.ReadAheadBudget.Shared"/>: 64 connections and 16 MiB for the whole process); past it, members
+    /// are fetched when their turn comes.
+    /// </summary>
+    public ReadAheadBudget ReadAheadBudget { get; init; } = ReadAheadBudget.Shared;
 }
