@@ -143,7 +143,6 @@ public sealed partial class ArchiveResult : IResult
         var range = WriteHeaders(httpContext, plan, rangeable, length, logger);
         if (range is not { } window)
         {
-            Report = ("range not satisfiable", 0);
             return;
         }
 
