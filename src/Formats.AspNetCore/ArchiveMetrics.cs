@@ -20,7 +20,7 @@ internal static class ArchiveMetrics
 
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502 before the first byte or an aborted connection after it (not a client that went away)");
 
-    private static readonly Counter<long> Ended = Meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, client_gone");
+    private static readonly Counter<long> Ended = Meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, client_gone, client_too_slow");
 
     private static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("formats.archive.bytes_sent", "By", "Archive bytes handed to the response, counted as they go");
 
@@ -61,6 +61,7 @@ internal static class ArchiveMetrics
         {
             ArchiveEnd.Complete => "complete",
             ArchiveEnd.Failed => "failed",
+            ArchiveEnd.ClientTooSlow => "client_too_slow",
             _ => "client_gone",
         }));
     }
@@ -79,4 +80,7 @@ internal enum ArchiveEnd
 
     /// <summary>The client went away (closed or reset the connection, or stopped reading) before the end.</summary>
     ClientGone,
+
+    /// <summary>The client took the archive more slowly than the minimum rate, and its connection was aborted.</summary>
+    ClientTooSlow,
 }

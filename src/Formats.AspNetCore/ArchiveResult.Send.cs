@@ -21,7 +21,8 @@ public sealed partial class ArchiveResult
         await using var readAheadScope = readAhead.ConfigureAwait(false);
         var sending = plan.WithItems(readAhead.Items);
         var format = Format.Extension()[1..];
-        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes, sent => ArchiveMetrics.Sent(format, sent));
+        using var rate = StartClientRate(httpContext);
+        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes, sent => ArchiveMetrics.Sent(format, sent), rate);
         var partial = response.StatusCode == StatusCodes.Status206PartialContent;
         var end = ArchiveEnd.Failed;
         ArchiveMetrics.Start(format);
@@ -44,12 +45,13 @@ public sealed partial class ArchiveResult
         {
             // The client closed, reset or stopped reading: no failure of this side, so no error and no trace. The writer
             // has disposed the open sources.
-            end = ArchiveEnd.ClientGone;
-            Report = ("client went away", body.Released ? body.Written : 0);
-            Reason = ex.Message;
+            var tooSlow = _tooSlow is not null;
+            end = tooSlow ? ArchiveEnd.ClientTooSlow : ArchiveEnd.ClientGone;
+            Report = (tooSlow ? "client too slow: connection aborted" : "client went away", body.Released ? body.Written : 0);
+            Reason = _tooSlow ?? ex.Message;
             if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("archive {RequestId} {FileName}: the client went away after {Bytes} bytes ({Reason})", httpContext.TraceIdentifier, FileName, Report.BytesSent, ex.Message);
+                logger.LogInformation("archive {RequestId} {FileName}: {Outcome} after {Bytes} bytes ({Reason})", httpContext.TraceIdentifier, FileName, Report.Outcome, Report.BytesSent, Reason);
             }
         }
         catch (Exception ex) when (ex is ArchiveException or IOException or HttpRequestException or InvalidEntryNameException)

@@ -7,9 +7,10 @@ namespace Formats.AspNetCore;
 /// Holds the first bytes of a response in a buffer of its own (up to <c>holdBytes</c>, then the writer's next flush
 /// releases them to <c>inner</c>), so that a failure while they are held can still be answered with an error that
 /// carries only the error: Kestrel keeps unflushed body bytes and would send them ahead of any later body, and they
-/// cannot be taken back once handed to it. Bytes handed to the response are told to <c>sent</c> at each flush, as they go.
+/// cannot be taken back once handed to it. Bytes handed to the response are told to <c>sent</c> at each flush, as they go,
+/// and each flush to <c>rate</c>, which measures how fast the client takes them.
 /// </summary>
-internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes, Action<long>? sent = null) : PipeWriter
+internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes, Action<long>? sent = null, ClientRate? rate = null) : PipeWriter
 {
     private ArrayBufferWriter<byte>? _held = new();
 
@@ -55,8 +56,9 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes, Action<
             Release();
         }
 
+        var bytes = _untold;
         Tell();
-        return Watch(inner.FlushAsync(cancellationToken));
+        return Watch(inner.FlushAsync(cancellationToken), bytes);
     }
 
     /// <summary>Tells <c>sent</c> the bytes handed to the response since it was last told.</summary>
@@ -69,22 +71,31 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes, Action<
         }
     }
 
-    /// <summary>A flush of the response, noting a reader that is gone.</summary>
-    private ValueTask<FlushResult> Watch(ValueTask<FlushResult> flush)
+    /// <summary>A flush of <paramref name="bytes"/> to the response: tells the rate whether it waited, and notes a reader that is gone.</summary>
+    private ValueTask<FlushResult> Watch(ValueTask<FlushResult> flush, long bytes)
     {
         if (flush.IsCompletedSuccessfully)
         {
+            rate?.Took(bytes);
             ReaderGone |= flush.Result.IsCompleted;
             return flush;
         }
 
+        rate?.Waiting(bytes);
         return WatchAsync(flush);
 
         async ValueTask<FlushResult> WatchAsync(ValueTask<FlushResult> pending)
         {
-            var result = await pending.ConfigureAwait(false);
-            ReaderGone |= result.IsCompleted;
-            return result;
+            try
+            {
+                var result = await pending.ConfigureAwait(false);
+                ReaderGone |= result.IsCompleted;
+                return result;
+            }
+            finally
+            {
+                rate?.Taken();
+            }
         }
     }
 
@@ -103,8 +114,9 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes, Action<
     public async ValueTask ReleaseAndFlushAsync(CancellationToken cancellationToken)
     {
         Release();
+        var bytes = _untold;
         Tell();
-        await Watch(inner.FlushAsync(cancellationToken)).ConfigureAwait(false);
+        await Watch(inner.FlushAsync(cancellationToken), bytes).ConfigureAwait(false);
     }
 
     /// <summary>Once released, a piece goes to the response's own WriteAsync (one copy into its blocks, and a flush).</summary>
@@ -115,7 +127,7 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes, Action<
             Written += source.Length;
             _untold += source.Length;
             Tell();
-            return Watch(inner.WriteAsync(source, cancellationToken));
+            return Watch(inner.WriteAsync(source, cancellationToken), source.Length);
         }
 
         var span = GetSpan(source.Length);

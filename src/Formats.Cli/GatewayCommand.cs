@@ -41,6 +41,9 @@ internal static class GatewayCommand
           --min-rate N              a member slower than N bytes/s over a window fails the archive (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
+                                    window, is disconnected and frees its place (default 2048; 0: no minimum)
+          --client-rate-window SECONDS  the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
           -h, --help                this help
 
@@ -58,6 +61,8 @@ internal static class GatewayCommand
         ["--member-timeout"] = "member-timeout",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--client-min-rate"] = "client-min-rate",
+        ["--client-rate-window"] = "client-rate-window",
         ["--crc-store"] = "crc-store",
     };
 
@@ -93,6 +98,8 @@ internal static class GatewayCommand
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
             ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Value("crc-store")) },
+            MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
+            ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
             Http = new HttpSourceOptions
             {
                 ResponseTimeout = timeout,

@@ -37,6 +37,9 @@ internal static class ServeCommand
           --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
+                                    window, is disconnected (default 2048; 0: no minimum)
+          --client-rate-window SECONDS  the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
           -h, --help                this help
         """;
@@ -49,6 +52,8 @@ internal static class ServeCommand
         ["--max-manifest-bytes"] = "max-manifest-bytes",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--client-min-rate"] = "client-min-rate",
+        ["--client-rate-window"] = "client-rate-window",
         ["--crc-store"] = "crc-store",
     };
 
@@ -80,6 +85,8 @@ internal static class ServeCommand
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             CrcStore = CrcStores.Open(line.Value("crc-store")),
+            MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
+            ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
             Http = new HttpSourceOptions
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
@@ -191,7 +198,7 @@ internal static class ServeCommand
                     EntrySource.FromFile(real!)));
             }
 
-            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions };
+            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions, MinimumClientBytesPerSecond = options.MinimumClientBytesPerSecond, ClientRateWindow = options.ClientRateWindow };
         });
         app.MapPost("/manifest", async (HttpRequest request, IHttpClientFactory clients) =>
         {
@@ -226,7 +233,7 @@ internal static class ServeCommand
                     MaxMembers = options.MaxMembers,
                     MaxBytes = options.MaxManifestBytes,
                 }, request.HttpContext.RequestAborted);
-                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions };
+                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions, MinimumClientBytesPerSecond = options.MinimumClientBytesPerSecond, ClientRateWindow = options.ClientRateWindow };
             }
             catch (ManifestLimitException ex)
             {

@@ -167,6 +167,8 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                     DefaultLastModified = lastModified,
                     ReadAheadDepth = options.ReadAheadDepth,
                     ReadAheadBufferBytes = options.ReadAheadBufferBytes,
+                    MinimumClientBytesPerSecond = options.MinimumClientBytesPerSecond,
+                    ClientRateWindow = options.ClientRateWindow,
                     ContentDispositionValue = contentDisposition.Length > 0 ? contentDisposition : null,
                     ExtraHeaders = kept,
                 };
