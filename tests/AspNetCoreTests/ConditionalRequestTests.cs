@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Formats.AspNetCore;
+using Formats.Cli;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -162,5 +163,36 @@ public sealed class ConditionalRequestTests : IAsyncLifetime
         using var any = await SendAsync(h => h.IfMatch.Add(EntityTagHeaderValue.Any), path: "archive/tar.gz", range: false);
         Assert.Equal(HttpStatusCode.OK, any.StatusCode);
         Assert.Null(any.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task Serve_answers_if_none_match_with_304_and_a_failed_if_match_with_412()
+    {
+        var root = Directory.CreateTempSubdirectory("formats-conditions-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(root, "a.txt"), "first");
+            await using var app = ServeCommand.Build(root, "http://127.0.0.1:0");
+            await app.StartAsync();
+            using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First() + "/") };
+            using var full = await client.GetAsync("download?format=zip&file=a.txt");
+            var etag = full.Headers.ETag!;
+
+            using var again = new HttpRequestMessage(HttpMethod.Get, "download?format=zip&file=a.txt");
+            again.Headers.IfNoneMatch.Add(etag);
+            using var notModified = await client.SendAsync(again);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Equal(etag, notModified.Headers.ETag);
+
+            using var other = new HttpRequestMessage(HttpMethod.Get, "download?format=zip&file=a.txt");
+            other.Headers.IfMatch.Add(new EntityTagHeaderValue("\"nope\""));
+            other.Headers.Range = new RangeHeaderValue(10, null);
+            using var failed = await client.SendAsync(other);
+            Assert.Equal(HttpStatusCode.PreconditionFailed, failed.StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 }
