@@ -17,7 +17,8 @@ namespace Formats.AspNetCore;
 /// <para>When the archive's length can be known in advance (stored zip, plain tar; see docs/ranges.md) the response has
 /// <c>Content-Length</c>, <c>ETag</c> and <c>Last-Modified</c>, answers <c>HEAD</c> with the same headers, and, when
 /// ranges are possible, <c>Accept-Ranges: bytes</c> with single <c>Range</c> requests answered 206 (416 when
-/// unsatisfiable) and <c>If-Range</c> honoured. Otherwise it is sent chunked and claims no ranges. Nothing comes from
+/// unsatisfiable) and <c>If-Range</c> honoured, after <c>If-Match</c>, <c>If-Unmodified-Since</c> (412),
+/// <c>If-None-Match</c> and <c>If-Modified-Since</c> (304) in RFC 9110 §13.2.2's order. Otherwise it is sent chunked and claims no ranges. Nothing comes from
 /// the clock: the same items give the same bytes and ETag in every request and process. The ETag is strong only when
 /// ranges are possible (every byte follows from the entries' metadata), weak otherwise. <c>Last-Modified</c> is the
 /// latest entry time, never later than <c>Date</c> (a future time is replaced by <c>Date</c>), and an <c>If-Range</c>
@@ -107,6 +108,9 @@ public sealed partial class ArchiveResult : IResult
     /// <summary>What the last <see cref="ExecuteAsync"/> did: its outcome and the archive bytes it handed to the response.</summary>
     internal (string Outcome, long BytesSent) Report { get; private set; } = ("not run", 0);
 
+    /// <summary>Why the last <see cref="ExecuteAsync"/> did not complete (the error's message), or null.</summary>
+    internal string? Reason { get; private set; }
+
     /// <summary>How many bytes of the response are held back until the writer flushes past them: a failure inside them still gets a clean 502.</summary>
     internal const int HeldResponseBytes = 128 * 1024;
 
@@ -143,6 +147,7 @@ public sealed partial class ArchiveResult : IResult
         catch (InvalidEntryNameException ex)
         {
             Report = ("refused name", 0);
+            Reason = ex.Message;
             await WriteErrorAsync(response, StatusCodes.Status400BadRequest, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
             return;
         }
@@ -150,7 +155,6 @@ public sealed partial class ArchiveResult : IResult
         var range = WriteHeaders(httpContext, plan, rangeable, length, logger);
         if (range is not { } window)
         {
-            Report = ("range not satisfiable", 0);
             return;
         }
 

@@ -48,6 +48,9 @@ internal static class GatewayCommand
                                     the most manifest bytes answered at once (default 67108864, 64 MiB); an
                                     archive past it gets 503, one alone always gets in
         {{ReadAheadLimits.Help}}
+          --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
+                                    window, is disconnected and frees its place (default 2048; 0: no minimum)
+          --client-rate-window SECONDS  the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
           -h, --help                this help
 
@@ -67,6 +70,8 @@ internal static class GatewayCommand
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
         ["--max-member-bytes"] = "max-member-bytes",
+        ["--client-min-rate"] = "client-min-rate",
+        ["--client-rate-window"] = "client-rate-window",
         ["--crc-store"] = "crc-store",
     });
 
@@ -104,6 +109,8 @@ internal static class GatewayCommand
             MaxManifestBytesInFlight = line.Number("max-manifest-bytes-in-flight", 0, long.MaxValue) ?? defaults.MaxManifestBytesInFlight,
             ReadAheadBudget = ReadAheadLimits.Budget(line),
             ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Path("crc-store")) },
+            MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
+            ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
             Http = new HttpSourceOptions
             {
                 ResponseTimeout = timeout,
@@ -163,6 +170,11 @@ internal static class GatewayCommand
         var app = builder.Build();
         app.MapHealthChecks(prefix + "/healthz");
         app.MapPrometheusScrapingEndpoint(prefix + "/metrics");
+
+        // Nothing else under the prefix reaches the app (an app's catch-all route would answer it, manifests included):
+        // the prefix and every path under it that is not one of the gateway's own endpoints is a 404, for any method.
+        app.Map(prefix, () => Results.NotFound());
+        app.Map(prefix + "/{**rest}", () => Results.NotFound());
         app.UseWhen(context => !context.Request.Path.StartsWithSegments(prefix, StringComparison.Ordinal), branch => branch.UseArchiveResponses(options));
         app.MapForwarder("/{**path}", upstream.GetLeftPart(UriPartial.Path).TrimEnd('/'), ForwarderRequestConfig.Empty, new GatewayTransformer());
         return app;

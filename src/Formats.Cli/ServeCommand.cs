@@ -43,6 +43,9 @@ internal static class ServeCommand
           --max-member-bytes N      the most bytes one manifest URL may give (default 68719476736, 64 GiB): a
                                     larger declared size is refused, a body that grows past it fails its entry
         {{ReadAheadLimits.Help}}
+          --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
+                                    window, is disconnected (default 2048; 0: no minimum)
+          --client-rate-window SECONDS  the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
           -h, --help                this help
         """;
@@ -56,6 +59,8 @@ internal static class ServeCommand
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
         ["--max-member-bytes"] = "max-member-bytes",
+        ["--client-min-rate"] = "client-min-rate",
+        ["--client-rate-window"] = "client-rate-window",
         ["--crc-store"] = "crc-store",
     });
 
@@ -90,6 +95,8 @@ internal static class ServeCommand
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             CrcStore = CrcStores.Open(line.Path("crc-store")),
             ReadAheadBudget = ReadAheadLimits.Budget(line),
+            MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
+            ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
             Http = new HttpSourceOptions
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
@@ -179,6 +186,14 @@ internal static class ServeCommand
         // Stored members (sized, ranged), with CRC-32s remembered where the options say, so resumes need not read the
         // members before the cut.
         var zipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = crcStore };
+        ArchiveResult Result(IEnumerable<ArchiveItem> items, ArchiveFormat format, string name) => new(items, format, name)
+        {
+            ZipOptions = zipOptions,
+            ReadAheadBudget = options.ReadAheadBudget,
+            MinimumClientBytesPerSecond = options.MinimumClientBytesPerSecond,
+            ClientRateWindow = options.ClientRateWindow,
+        };
+
         app.MapGet("/", () => Results.Content(ServePage.Render(root, realRoot), "text/html; charset=utf-8"));
         app.MapMethods("/download", ["GET", "HEAD"], (HttpRequest request) =>
         {
@@ -214,7 +229,7 @@ internal static class ServeCommand
                     new ServeFileSource(realRoot, real!)));
             }
 
-            return items.Count == 0 ? BadRequest("choose at least one file") : new ArchiveResult(items, format, Path.GetFileName(root)) { ZipOptions = zipOptions, ReadAheadBudget = options.ReadAheadBudget };
+            return items.Count == 0 ? BadRequest("choose at least one file") : Result(items, format, Path.GetFileName(root));
         });
         app.MapPost("/manifest", async (HttpRequest request, IHttpClientFactory clients) =>
         {
@@ -249,7 +264,7 @@ internal static class ServeCommand
                     MaxMembers = options.MaxMembers,
                     MaxBytes = options.MaxManifestBytes,
                 }, request.HttpContext.RequestAborted);
-                return new ArchiveResult(items, format, name) { ZipOptions = zipOptions, ReadAheadBudget = options.ReadAheadBudget };
+                return Result(items, format, name);
             }
             catch (ManifestLimitException ex)
             {

@@ -26,6 +26,12 @@ internal sealed record ServeOptions
     /// <summary>The upstream limits of manifest URLs (timeouts, minimum rate, redirects); <see cref="AllowedOrigins"/> is added.</summary>
     public HttpSourceOptions Http { get; init; } = HttpSourceOptions.Default;
 
+    /// <summary>The least a client must take per second of waiting for it (0: no minimum); see <c>ArchiveResult.MinimumClientBytesPerSecond</c>.</summary>
+    public long MinimumClientBytesPerSecond { get; init; } = Formats.AspNetCore.ArchiveResult.DefaultMinimumClientBytesPerSecond;
+
+    /// <summary>The window of <see cref="MinimumClientBytesPerSecond"/>.</summary>
+    public TimeSpan ClientRateWindow { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>True when <paramref name="url"/> is in one of <see cref="AllowedOrigins"/>.</summary>
     public bool Allows(Uri url) => AllowedOrigins.Any(origin => HttpEntrySource.SameOrigin(origin, url));
 

@@ -148,6 +148,10 @@ public sealed partial class ReadAhead : IAsyncDisposable
 
         public override DateTimeOffset? LastModified => inner.LastModified;
 
+        public override string? Location => inner.Location;
+
+        public override SparseMap? SparseMap => inner.SparseMap;
+
         public override ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => inner.GetIdentityAsync(cancellationToken);
 
         public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)

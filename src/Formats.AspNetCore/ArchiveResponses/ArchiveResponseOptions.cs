@@ -91,6 +91,32 @@ public sealed class ArchiveResponseOptions
     /// <summary>Tar options: the compression level of tar.gz and tar.zst, and the name policy.</summary>
     public TarWriterOptions TarOptions { get; init; } = TarWriterOptions.Default;
 
+    /// <summary>
+    /// The least a client must take per second of waiting for it (default 2 KiB/s; 0: no minimum), measured over each
+    /// <see cref="ClientRateWindow"/>: a slower client's connection is aborted, freeing its place among
+    /// <see cref="MaxConcurrentArchives"/> and its member requests (see <see cref="ArchiveResult.MinimumClientBytesPerSecond"/>).
+    /// </summary>
+    public long MinimumClientBytesPerSecond
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = ArchiveResult.DefaultMinimumClientBytesPerSecond;
+
+    /// <summary>The window of <see cref="MinimumClientBytesPerSecond"/> (default 60 s).</summary>
+    public TimeSpan ClientRateWindow
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(60);
+
     /// <summary>How many members ahead are fetched while one streams (default 4).</summary>
     public int ReadAheadDepth { get; init; } = 4;
 
