@@ -39,7 +39,7 @@ public sealed partial class ArchiveResult
     } = TimeSpan.FromSeconds(60);
 
     /// <summary>Why the client was dropped for being too slow, once it was; null otherwise.</summary>
-    private string? _tooSlow;
+    private volatile string? _tooSlow;
 
     /// <summary>The rate check of one sending (null when there is no minimum): a client below it is aborted.</summary>
     private ClientRate? StartClientRate(HttpContext httpContext)
