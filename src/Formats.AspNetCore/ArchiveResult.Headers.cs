@@ -94,7 +94,7 @@ public sealed partial class ArchiveResult
     /// </summary>
     private bool EndsByConditions(HttpContext httpContext, string? etag, DateTimeOffset? lastModified)
     {
-        var outcome = HttpConditions.Evaluate(httpContext.Request.GetTypedHeaders(), etag, lastModified);
+        var outcome = HttpConditions.Evaluate(httpContext.Request.Method, httpContext.Request.GetTypedHeaders(), etag, lastModified);
         if (outcome == HttpConditions.Outcome.Proceed)
         {
             return false;

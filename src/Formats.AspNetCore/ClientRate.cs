@@ -33,6 +33,9 @@ internal sealed class ClientRate : IDisposable
     private long _pendingBytes;
     private bool _dropped;
 
+    /// <summary>The sending ended: a late tick must not abort the connection, which may serve another request by now.</summary>
+    private bool _disposed;
+
     public ClientRate(long bytesPerSecond, TimeSpan window, TimeProvider clock, Action<string> drop)
     {
         _bytesPerSecond = bytesPerSecond;
@@ -82,10 +85,9 @@ internal sealed class ClientRate : IDisposable
 
     private void Check()
     {
-        string? reason = null;
         lock (_lock)
         {
-            if (_dropped)
+            if (_dropped || _disposed)
             {
                 return;
             }
@@ -98,24 +100,27 @@ internal sealed class ClientRate : IDisposable
             }
 
             var needed = (long)(_bytesPerSecond * _window.TotalSeconds);
-            if (_taken < needed)
-            {
-                _dropped = true;
-                reason = $"the client took {_taken} bytes in {_window.TotalSeconds:0.#} s of waiting for it; the minimum is {_bytesPerSecond} bytes/s";
-            }
-            else
+            if (_taken >= needed)
             {
                 // A new window; a flush still pending waits on in it.
                 (_waited, _taken) = (TimeSpan.Zero, 0);
                 _pendingSince = _pendingSince is null ? null : now;
+                return;
             }
-        }
 
-        if (reason is not null)
-        {
-            _drop(reason);
+            // Under the lock, so that a sending that has ended (disposed) is never aborted.
+            _dropped = true;
+            _drop($"the client took {_taken} bytes in {_window.TotalSeconds:0.#} s of waiting for it; the minimum is {_bytesPerSecond} bytes/s");
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+        }
+
+        _timer.Dispose();
+    }
 }

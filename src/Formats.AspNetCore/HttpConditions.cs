@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 namespace Formats.AspNetCore;
 
 /// <summary>
-/// The preconditions of RFC 9110 §13.1 on a GET or HEAD of a generated archive, evaluated in §13.2.2's order:
+/// The preconditions of RFC 9110 §13.1 on a request for a generated archive, evaluated in §13.2.2's order:
 /// If-Match (else If-Unmodified-Since) may end in 412, then If-None-Match (else If-Modified-Since) in 304; If-Range
 /// and Range come after (<see cref="HttpRange"/>).
 /// </summary>
@@ -27,8 +27,9 @@ internal static class HttpConditions
     /// The outcome for a representation with <paramref name="etag"/> (quoted, "W/" first when weak; null when the
     /// archive has none, its length being unknown) and <paramref name="lastModified"/> (null when it has none).
     /// </summary>
-    public static Outcome Evaluate(RequestHeaders request, string? etag, DateTimeOffset? lastModified)
+    public static Outcome Evaluate(string method, RequestHeaders request, string? etag, DateTimeOffset? lastModified)
     {
+        var read = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
         var current = etag is null ? null : EntityTagHeaderValue.Parse(etag);
 
         // §13.2.2 step 1: If-Match, strong comparison (§13.1.1); "*" matches any current representation, and an archive
@@ -46,14 +47,16 @@ internal static class HttpConditions
             return Outcome.PreconditionFailed;
         }
 
-        // Step 3: If-None-Match, weak comparison (§13.1.2): a GET or HEAD of a matching representation gets 304.
+        // Step 3: If-None-Match, weak comparison (§13.1.2): a GET or HEAD of a matching representation gets 304, any
+        // other method (a POSTed manifest) 412.
         if (request.Headers.IfNoneMatch.Count > 0)
         {
-            return Matches(request.IfNoneMatch, current, strong: false) ? Outcome.NotModified : Outcome.Proceed;
+            return !Matches(request.IfNoneMatch, current, strong: false) ? Outcome.Proceed
+                : read ? Outcome.NotModified : Outcome.PreconditionFailed;
         }
 
-        // Step 4: If-Modified-Since, only without If-None-Match (§13.1.3).
-        if (request.IfModifiedSince is { } modifiedSince && lastModified is { } last && last <= modifiedSince)
+        // Step 4: If-Modified-Since, only without If-None-Match and only on GET and HEAD (§13.1.3).
+        if (read && request.IfModifiedSince is { } modifiedSince && lastModified is { } last && last <= modifiedSince)
         {
             return Outcome.NotModified;
         }

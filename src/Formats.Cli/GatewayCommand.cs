@@ -32,7 +32,7 @@ internal static class GatewayCommand
           --urls URL                where to listen (default: http://127.0.0.1:5000; only this machine can connect)
           --allow-origin URL        an http(s) origin that absolute member URLs and redirects may name; repeatable
           --prefix PATH             where the gateway's own endpoints live: PATH/healthz and PATH/metrics
-                                    (Prometheus text); default /_formats, never forwarded
+                                    (Prometheus text); default /_formats; nothing under it is forwarded (404)
           --max-manifest-bytes N    the most bytes a manifest may have (default 16777216); more gives 502
           --max-members N           the most entries a manifest may have (default 100000); more gives 502
           --max-archives N          the most archives made at once (default 256); one more gets 503
@@ -50,7 +50,8 @@ internal static class GatewayCommand
         {{ReadAheadLimits.Help}}
           --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
                                     window, is disconnected and frees its place (default 2048; 0: no minimum)
-          --client-rate-window SECONDS  the window of --client-min-rate (default 60)
+          --client-rate-window SECONDS
+                                    the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
           -h, --help                this help
 

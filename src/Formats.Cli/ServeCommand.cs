@@ -45,7 +45,8 @@ internal static class ServeCommand
         {{ReadAheadLimits.Help}}
           --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
                                     window, is disconnected (default 2048; 0: no minimum)
-          --client-rate-window SECONDS  the window of --client-min-rate (default 60)
+          --client-rate-window SECONDS
+                                    the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
           -h, --help                this help
         """;

@@ -166,7 +166,7 @@ public sealed class ConditionalRequestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Serve_answers_if_none_match_with_304_and_a_failed_if_match_with_412()
+    public async Task Serve_answers_if_none_match_with_304_a_failed_if_match_with_412_and_a_matching_post_with_412()
     {
         var root = Directory.CreateTempSubdirectory("formats-conditions-").FullName;
         try
@@ -189,6 +189,16 @@ public sealed class ConditionalRequestTests : IAsyncLifetime
             other.Headers.Range = new RangeHeaderValue(10, null);
             using var failed = await client.SendAsync(other);
             Assert.Equal(HttpStatusCode.PreconditionFailed, failed.StatusCode);
+
+            // Not a GET or HEAD: a matching If-None-Match is 412, and If-Modified-Since is not looked at.
+            using var post = new HttpRequestMessage(HttpMethod.Post, "manifest?format=zip") { Content = new StringContent("") };
+            post.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+            using var posted = await client.SendAsync(post);
+            Assert.Equal(HttpStatusCode.PreconditionFailed, posted.StatusCode);
+            using var dated = new HttpRequestMessage(HttpMethod.Post, "manifest?format=zip") { Content = new StringContent("") };
+            dated.Headers.IfModifiedSince = DateTimeOffset.UtcNow;
+            using var postedDated = await client.SendAsync(dated);
+            Assert.Equal(HttpStatusCode.OK, postedDated.StatusCode);
         }
         finally
         {

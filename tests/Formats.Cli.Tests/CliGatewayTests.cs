@@ -8,7 +8,7 @@ public sealed class CliGatewayTests : CliTestBase
     {
         var (code, _, _, output) = await Run(null, "gateway", "--help");
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--upstream", "--urls", "--allow-origin", "--prefix", "--max-manifest-bytes", "--max-members", "--max-archives", "--member-timeout", "--min-rate", "--rate-window", "--max-manifest-bytes-in-flight", "--read-ahead-connections", "--read-ahead-bytes", "X-Archive-Files" })
+        foreach (var option in new[] { "--upstream", "--urls", "--allow-origin", "--prefix", "--max-manifest-bytes", "--max-members", "--max-archives", "--member-timeout", "--min-rate", "--rate-window", "--max-manifest-bytes-in-flight", "--read-ahead-connections", "--read-ahead-bytes", "--client-min-rate", "--client-rate-window", "--max-member-bytes", "X-Archive-Files" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }
@@ -23,6 +23,8 @@ public sealed class CliGatewayTests : CliTestBase
     [InlineData("--max-archives", "--upstream", "http://127.0.0.1:8000", "--max-archives", "0")]
     [InlineData("--read-ahead-connections", "--upstream", "http://127.0.0.1:8000", "--read-ahead-connections", "-1")]
     [InlineData("--max-manifest-bytes-in-flight", "--upstream", "http://127.0.0.1:8000", "--max-manifest-bytes-in-flight", "x")]
+    [InlineData("--client-min-rate", "--upstream", "http://127.0.0.1:8000", "--client-min-rate", "-1")]
+    [InlineData("--client-rate-window", "--upstream", "http://127.0.0.1:8000", "--client-rate-window", "0")]
     [InlineData("gateway takes no SOURCE", "--upstream", "http://127.0.0.1:8000", "file.txt")]
     public async Task A_wrong_command_line_exits_2_naming_the_option(string message, params string[] args)
     {
