@@ -22,15 +22,17 @@ public static class CrcStoreServices
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(store);
-        // Made by a factory, so that the container disposes it (its queued writes flushed) when the host is disposed
-        // without being stopped first.
-        services.AddSingleton(_ => store);
+        services.AddSingleton(store);
         services.AddHostedService(provider => new Lifetime(store, provider.GetRequiredService<ILogger<ResilientCrcStore>>()));
         services.AddHealthChecks().AddCheck(HealthCheckName, new HealthCheck(store), HealthStatus.Degraded);
         return services;
     }
 
-    private sealed class Lifetime(ResilientCrcStore store, ILogger<ResilientCrcStore> logger) : IHostedService
+    /// <summary>
+    /// Made by the container when the host starts, and so disposed by it: the queued writes are flushed when the host
+    /// stops, and also when it is disposed without being stopped first.
+    /// </summary>
+    private sealed class Lifetime(ResilientCrcStore store, ILogger<ResilientCrcStore> logger) : IHostedService, IAsyncDisposable
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -39,6 +41,8 @@ public static class CrcStoreServices
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => store.DisposeAsync().AsTask();
+
+        public ValueTask DisposeAsync() => store.DisposeAsync();
     }
 
     private sealed class HealthCheck(ResilientCrcStore store) : IHealthCheck

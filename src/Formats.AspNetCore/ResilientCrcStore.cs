@@ -56,6 +56,20 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
         }
     } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The longest a queued write may take before it counts as a failure (default 5 s). Writes are off every request's
+    /// path, so they may wait longer than lookups: a store's first call, which opens its connection, is often a write.
+    /// </summary>
+    public TimeSpan WriteTimeout
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long after a failure no call reaches the store (default 30 s).</summary>
     public TimeSpan BreakDuration
     {
@@ -86,7 +100,7 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
 
         try
         {
-            var crc = await CallAsync(token => _inner.GetAsync(identity, token), cancellationToken).ConfigureAwait(false);
+            var crc = await CallAsync(token => _inner.GetAsync(identity, token), Timeout, cancellationToken).ConfigureAwait(false);
             Succeeded();
             return crc;
         }
@@ -126,7 +140,7 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
         {
             try
             {
-                await CallAsync(token => _inner.GetAsync("formats:health", token), cancellationToken).ConfigureAwait(false);
+                await CallAsync(token => _inner.GetAsync("formats:health", token), Timeout, cancellationToken).ConfigureAwait(false);
                 Succeeded();
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -143,13 +157,13 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
         return !IsDegraded;
     }
 
-    /// <summary>Stops taking writes and waits up to <see cref="Timeout"/> times 4 for the queued ones to reach the store.</summary>
+    /// <summary>Stops taking writes and waits up to <see cref="WriteTimeout"/> times 2 for the queued ones to reach the store.</summary>
     public async ValueTask DisposeAsync()
     {
         _writes.Writer.TryComplete();
         try
         {
-            await _writer.WaitAsync(Timeout * 4, _time).ConfigureAwait(false);
+            await _writer.WaitAsync(WriteTimeout * 2, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -175,7 +189,7 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
                     {
                         await _inner.SetAsync(key, crc, token).ConfigureAwait(false);
                         return true;
-                    }, CancellationToken.None).ConfigureAwait(false);
+                    }, WriteTimeout, CancellationToken.None).ConfigureAwait(false);
                     Succeeded();
                 }
                 catch (Exception ex)
@@ -193,18 +207,18 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
         }
     }
 
-    /// <summary>Runs <paramref name="call"/> off the caller's thread and gives it up after <see cref="Timeout"/>.</summary>
-    private async Task<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="call"/> off the caller's thread and gives it up after <paramref name="timeout"/>.</summary>
+    private async Task<T> CallAsync<T>(Func<CancellationToken, ValueTask<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var task = Task.Run(() => call(abandon.Token).AsTask(), CancellationToken.None);
         try
         {
-            return await task.WaitAsync(Timeout, _time, cancellationToken).ConfigureAwait(false);
+            return await task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"no answer within {Timeout.TotalMilliseconds:0} ms");
+            throw new TimeoutException($"no answer within {timeout.TotalMilliseconds:0} ms");
         }
         finally
         {

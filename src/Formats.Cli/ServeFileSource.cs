@@ -28,6 +28,9 @@ internal sealed class ServeFileSource : EntrySource
 
     public override DateTimeOffset? LastModified => _lastModified;
 
+    /// <summary>The file's real path when the request was checked: it enters the ETag, so another file under the same name is another archive.</summary>
+    public override string? Location => "file:" + Path.Join(_realRoot, _relative);
+
     private string Identity => string.Create(CultureInfo.InvariantCulture, $"file:{Path.Join(_realRoot, _relative)}|{_length}|{_lastModified.UtcTicks}");
 
     public override ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => ValueTask.FromResult<string?>(Identity);

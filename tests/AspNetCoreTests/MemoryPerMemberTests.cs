@@ -8,6 +8,7 @@ namespace Formats.AspNetCoreTests;
 /// What an archive of a large manifest holds while it is answered: the parsed members, the result and its plan with
 /// its length and validator, measured as bytes still reachable per member beyond the manifest's own text.
 /// </summary>
+[Collection(nameof(MeasuredAlone))]
 public sealed class MemoryPerMemberTests(ITestOutputHelper output)
 {
     private const int Members = 100_000;

@@ -42,7 +42,7 @@ public sealed class ResilientCrcStoreTests
         var inner = new FakeStore { Mode = FakeMode.Hang };
         var time = new MovableTime();
         var log = new ListLogger();
-        await using var store = new ResilientCrcStore(inner, log, time) { Timeout = TimeSpan.FromMilliseconds(100), BreakDuration = TimeSpan.FromSeconds(30) };
+        await using var store = new ResilientCrcStore(inner, log, time) { Timeout = TimeSpan.FromMilliseconds(100), WriteTimeout = TimeSpan.FromMilliseconds(100), BreakDuration = TimeSpan.FromSeconds(30) };
 
         // A resume near the end needs the CRC-32 of all 40 members: the first lookup hangs and is given up, the breaker
         // opens, and the other 39 are read without asking.
@@ -109,7 +109,7 @@ public sealed class ResilientCrcStoreTests
     public async Task A_write_never_waits_for_the_store_and_a_lookup_right_after_it_finds_the_value()
     {
         var inner = new FakeStore { Mode = FakeMode.Hang };
-        await using var store = new ResilientCrcStore(inner, timeProvider: new MovableTime()) { Timeout = TimeSpan.FromMilliseconds(100) };
+        await using var store = new ResilientCrcStore(inner, timeProvider: new MovableTime()) { Timeout = TimeSpan.FromMilliseconds(100), WriteTimeout = TimeSpan.FromMilliseconds(100) };
         var write = store.SetAsync("k", 42, CancellationToken.None);
         Assert.True(write.IsCompletedSuccessfully);
         Assert.Equal(42u, await store.GetAsync("k", CancellationToken.None));

@@ -4,6 +4,7 @@ using Formats.Tar;
 namespace Formats.Tests;
 
 /// <summary>Read-ahead lets go of each member's buffer and copier as the member ends, not when the whole archive does.</summary>
+[Collection(nameof(MeasuredAlone))]
 public sealed class ReadAheadMemoryTests
 {
     [Fact]
