@@ -112,7 +112,9 @@ public static class ArchiveManifest
             catch (Exception ex) when (ex is FormatException or JsonException or UriFormatException or OverflowException or ArgumentException or InvalidOperationException)
             {
                 var entry = name is null ? "" : $" (entry '{Printable(name)}')";
-                throw new FormatException($"manifest line {LineNumber}{entry}: {ex.Message}", ex);
+                // An ArgumentException's message ends in "(Parameter 'x')", a name of our code that tells the app's author nothing.
+                var message = ex is ArgumentException { ParamName: { } parameter } ? ex.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : ex.Message;
+                throw new FormatException($"manifest line {LineNumber}{entry}: {message}", ex);
             }
         }
 
