@@ -67,7 +67,10 @@ public abstract class ArchivePlan
     /// </summary>
     public DateTimeOffset DefaultLastModified { get; init; } = ArchiveEntry.DefaultLastModified;
 
-    /// <summary>A strong validator of the archive's bytes (quoted, as an HTTP ETag), derived from the entries and options alone.</summary>
+    /// <summary>
+    /// A strong validator of the archive's bytes (quoted, as an HTTP ETag), derived from the entries, the options and
+    /// where each source reads from (<see cref="EntrySource.Location"/>), never from the content.
+    /// </summary>
     public string ETag => _etag ??= ComputeETag();
 
     /// <summary>The exact length of the archive, computed without opening any source; or the reason it cannot be known.</summary>
@@ -213,8 +216,9 @@ public abstract class ArchivePlan
     internal string LayoutText()
     {
         // Everything that decides a byte: the library's layout version, the format and options, each entry's metadata
-        // (with the length a source knows), and the default time. Not the content: a plan promises its declared lengths
-        // and CRCs, and a source that breaks them fails the archive.
+        // (with the length a source knows), where its content is read from, and the default time. Not the content: a
+        // plan promises its declared lengths and CRCs, and a source that breaks them fails the archive; but two members
+        // of the same metadata read from different places are different content, so the place enters too.
         var text = new StringBuilder("formats-layout-2\n").Append(WriterOptions.Describe()).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"default-time {DefaultLastModified.UtcTicks}\n");
         foreach (var item in Items)
@@ -227,6 +231,12 @@ public abstract class ArchivePlan
             {
                 // Free text, which may hold NUL and line feeds: its length first, so that no comment reads as other fields.
                 text.Append(CultureInfo.InvariantCulture, $"\0comment {e.Comment.Length}:{e.Comment}");
+            }
+
+            if (source?.Location is { } location)
+            {
+                // A path or URL, which may hold anything: its length first, as a comment's.
+                text.Append(CultureInfo.InvariantCulture, $"\0location {location.Length}:{location}");
             }
 
             if (e.DeviceMajor is not null || e.DeviceMinor is not null)

@@ -18,6 +18,15 @@ public abstract class EntrySource
     public virtual DateTimeOffset? LastModified => null;
 
     /// <summary>
+    /// Where the content comes from, as it enters an <see cref="ArchivePlan"/>'s ETag: a file's full path, a URL whole,
+    /// a hash of bytes in memory. Two plans that differ only in where a member is read from then never share a
+    /// validator, so a resume with <c>If-Range</c> never joins bytes of one to bytes of the other. Null (the default,
+    /// and for streams and delegates) when the source cannot say: its entry's ETag then rests on the entry's metadata
+    /// alone, so the caller promises that the same metadata means the same content (give a CRC-32 to make it so).
+    /// </summary>
+    public virtual string? Location => null;
+
+    /// <summary>
     /// A key that changes whenever the content does, for an <see cref="ICrcStore"/>: a file's path, length and
     /// modification time as the source saw them; a URL with its length and the server's strong ETag or Last-Modified
     /// (asked with HEAD). Null when the source has none (the default), and then nothing is remembered for it. What it

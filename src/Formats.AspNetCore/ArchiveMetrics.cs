@@ -3,9 +3,10 @@ using System.Diagnostics.Metrics;
 namespace Formats.AspNetCore;
 
 /// <summary>
-/// The meter <c>Formats.AspNetCore</c>: archives started, completed and failed, bytes sent and archives in flight, each
-/// tagged with the format ("zip", "tar", "tar.gz", "tar.zst"). Export it with any System.Diagnostics.Metrics listener
-/// (OpenTelemetry's <c>AddMeter("Formats.AspNetCore")</c>; the gateway serves it in Prometheus text).
+/// The meter <c>Formats.AspNetCore</c>: archives started, completed and failed, archives ended by outcome, bytes sent
+/// (counted as they go) and archives in flight, each tagged with the format ("zip", "tar", "tar.gz", "tar.zst").
+/// Export it with any System.Diagnostics.Metrics listener (OpenTelemetry's <c>AddMeter("Formats.AspNetCore")</c>; the
+/// gateway serves it in Prometheus text).
 /// </summary>
 internal static class ArchiveMetrics
 {
@@ -17,9 +18,11 @@ internal static class ArchiveMetrics
 
     private static readonly Counter<long> Completed = Meter.CreateCounter<long>("formats.archives.completed", "{archive}", "Archives sent to their end");
 
-    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed: a 502 before the first byte or an aborted connection after it");
+    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502 before the first byte or an aborted connection after it (not a client that went away)");
 
-    private static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("formats.archive.bytes_sent", "By", "Archive bytes handed to the response");
+    private static readonly Counter<long> Ended = Meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, client_gone");
+
+    private static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("formats.archive.bytes_sent", "By", "Archive bytes handed to the response, counted as they go");
 
     private static readonly UpDownCounter<long> InFlight = Meter.CreateUpDownCounter<long>("formats.archives.in_flight", "{archive}", "Archives being sent now");
 
@@ -30,14 +33,50 @@ internal static class ArchiveMetrics
         InFlight.Add(1, tag);
     }
 
-    /// <summary>The end of an archive that was started: <paramref name="bytes"/> handed to the response.</summary>
-    public static void End(string format, long bytes, bool completed)
+    /// <summary><paramref name="bytes"/> more of an archive handed to the response.</summary>
+    public static void Sent(string format, long bytes)
+    {
+        if (bytes > 0)
+        {
+            BytesSent.Add(bytes, Tag(format));
+        }
+    }
+
+    /// <summary>The end of an archive that was started, and how it ended.</summary>
+    public static void End(string format, ArchiveEnd end)
     {
         var tag = Tag(format);
         InFlight.Add(-1, tag);
-        BytesSent.Add(bytes, tag);
-        (completed ? Completed : Failed).Add(1, tag);
+        switch (end)
+        {
+            case ArchiveEnd.Complete:
+                Completed.Add(1, tag);
+                break;
+            case ArchiveEnd.Failed:
+                Failed.Add(1, tag);
+                break;
+        }
+
+        Ended.Add(1, tag, new KeyValuePair<string, object?>("outcome", end switch
+        {
+            ArchiveEnd.Complete => "complete",
+            ArchiveEnd.Failed => "failed",
+            _ => "client_gone",
+        }));
     }
 
     private static KeyValuePair<string, object?> Tag(string format) => new("format", format);
+}
+
+/// <summary>How an archive that began to be sent ended.</summary>
+internal enum ArchiveEnd
+{
+    /// <summary>Sent to its end.</summary>
+    Complete,
+
+    /// <summary>A failure on this side (a member, a name): a 502 before the first byte, an aborted connection after it.</summary>
+    Failed,
+
+    /// <summary>The client went away (closed or reset the connection, or stopped reading) before the end.</summary>
+    ClientGone,
 }

@@ -11,7 +11,7 @@ public sealed partial class ArchiveResult
     /// <summary>
     /// Status and headers: type, disposition, and where the length is known, Content-Length, validators and the range
     /// answered. Returns the bytes to send ([0, long.MaxValue) for the whole archive of unknown length), or null when
-    /// nothing is to be sent (416).
+    /// nothing is to be sent (304, 412, 416; <see cref="Report"/> says which).
     /// </summary>
     private (long Start, long End)? WriteHeaders(HttpContext httpContext, ArchivePlan plan, LengthPrediction rangeable, LengthPrediction length, ILogger logger)
     {
@@ -39,7 +39,8 @@ public sealed partial class ArchiveResult
                 logger.LogDebug("archive {FileName} is sent chunked: {Reason}", FileName, length.Reason);
             }
 
-            return (0, long.MaxValue);
+            // Without validators If-Match fails and a date condition is ignored (RFC 9110 §13.1).
+            return EndsByConditions(httpContext, null, null) ? null : (0, long.MaxValue);
         }
 
         // The plan's ETag follows from metadata alone. Only when the layout does (a rangeable plan: stored or plain
@@ -58,6 +59,11 @@ public sealed partial class ArchiveResult
         response.Headers.ETag = etag;
         headers.LastModified = lastModified;
         response.ContentLength = total;
+        if (EndsByConditions(httpContext, etag, lastModified))
+        {
+            return null;
+        }
+
         if (!rangeable.IsKnown)
         {
             return (0, total);
@@ -67,6 +73,7 @@ public sealed partial class ArchiveResult
         switch (HttpRange.Select(httpContext.Request.GetTypedHeaders(), etag, lastModified < now ? lastModified : null, total))
         {
             case HttpRange.Outcome.Unsatisfiable:
+                Report = ("range not satisfiable", 0);
                 response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
                 response.Headers.ContentRange = $"bytes */{total}";
                 response.ContentLength = null;
@@ -79,6 +86,23 @@ public sealed partial class ArchiveResult
             default:
                 return (0, total);
         }
+    }
+
+    /// <summary>
+    /// Evaluates If-Match, If-Unmodified-Since, If-None-Match and If-Modified-Since (before If-Range and Range, as RFC
+    /// 9110 §13.2.2 orders them) and answers 412 or 304 when one ends the request.
+    /// </summary>
+    private bool EndsByConditions(HttpContext httpContext, string? etag, DateTimeOffset? lastModified)
+    {
+        var outcome = HttpConditions.Evaluate(httpContext.Request.GetTypedHeaders(), etag, lastModified);
+        if (outcome == HttpConditions.Outcome.Proceed)
+        {
+            return false;
+        }
+
+        HttpConditions.Answer(httpContext.Response, outcome);
+        Report = (outcome == HttpConditions.Outcome.NotModified ? "not modified: 304" : "precondition failed: 412", 0);
+        return true;
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());

@@ -20,10 +20,10 @@ public sealed partial class ArchiveResult
         var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes);
         await using var readAheadScope = readAhead.ConfigureAwait(false);
         var sending = plan.WithItems(readAhead.Items);
-        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes);
         var format = Format.Extension()[1..];
+        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes, sent => ArchiveMetrics.Sent(format, sent));
         var partial = response.StatusCode == StatusCodes.Status206PartialContent;
-        var completed = false;
+        var end = ArchiveEnd.Failed;
         ArchiveMetrics.Start(format);
         try
         {
@@ -37,17 +37,25 @@ public sealed partial class ArchiveResult
             }
 
             await body.ReleaseAndFlushAsync(cancellationToken).ConfigureAwait(false);
-            completed = true;
+            end = ArchiveEnd.Complete;
             Report = (partial ? "complete range" : "complete", body.Written);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ClientWentAway(httpContext, body, ex))
         {
-            // The client went away; the writer has disposed the open sources.
+            // The client closed, reset or stopped reading: no failure of this side, so no error and no trace. The writer
+            // has disposed the open sources.
+            end = ArchiveEnd.ClientGone;
             Report = ("client went away", body.Released ? body.Written : 0);
+            Reason = ex.Message;
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("archive {RequestId} {FileName}: the client went away after {Bytes} bytes ({Reason})", httpContext.TraceIdentifier, FileName, Report.BytesSent, ex.Message);
+            }
         }
         catch (Exception ex) when (ex is ArchiveException or IOException or HttpRequestException or InvalidEntryNameException)
         {
-            logger.LogError(ex, "archive {FileName} failed", FileName);
+            Reason = ex.Message;
+            logger.LogError(ex, "archive {RequestId} {FileName} failed: {Reason}", httpContext.TraceIdentifier, FileName, ex.Message);
             if (!body.Released && !response.HasStarted)
             {
                 // Nothing of the archive reached the response: the held bytes are dropped and the error goes alone.
@@ -62,8 +70,31 @@ public sealed partial class ArchiveResult
         }
         finally
         {
-            ArchiveMetrics.End(format, Report.BytesSent, completed);
+            body.Tell();
+            ArchiveMetrics.End(format, end);
         }
+    }
+
+    /// <summary>
+    /// Whether a failure is the client's going away rather than this side's: the request was aborted, a flush found
+    /// the response's reader gone, or the exception (or one inside it) is a reset or aborted connection.
+    /// </summary>
+    private static bool ClientWentAway(HttpContext httpContext, HoldingPipeWriter body, Exception ex)
+    {
+        if (httpContext.RequestAborted.IsCancellationRequested || body.ReaderGone)
+        {
+            return true;
+        }
+
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task WriteErrorAsync(HttpResponse response, int status, string message)

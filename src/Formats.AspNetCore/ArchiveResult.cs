@@ -100,6 +100,9 @@ public sealed partial class ArchiveResult : IResult
     /// <summary>What the last <see cref="ExecuteAsync"/> did: its outcome and the archive bytes it handed to the response.</summary>
     internal (string Outcome, long BytesSent) Report { get; private set; } = ("not run", 0);
 
+    /// <summary>Why the last <see cref="ExecuteAsync"/> did not complete (the error's message), or null.</summary>
+    internal string? Reason { get; private set; }
+
     /// <summary>How many bytes of the response are held back until the writer flushes past them: a failure inside them still gets a clean 502.</summary>
     internal const int HeldResponseBytes = 128 * 1024;
 
@@ -136,6 +139,7 @@ public sealed partial class ArchiveResult : IResult
         catch (InvalidEntryNameException ex)
         {
             Report = ("refused name", 0);
+            Reason = ex.Message;
             await WriteErrorAsync(response, StatusCodes.Status400BadRequest, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
             return;
         }
@@ -143,7 +147,6 @@ public sealed partial class ArchiveResult : IResult
         var range = WriteHeaders(httpContext, plan, rangeable, length, logger);
         if (range is not { } window)
         {
-            Report = ("range not satisfiable", 0);
             return;
         }
 

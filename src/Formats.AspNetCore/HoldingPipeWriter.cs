@@ -7,11 +7,17 @@ namespace Formats.AspNetCore;
 /// Holds the first bytes of a response in a buffer of its own (up to <c>holdBytes</c>, then the writer's next flush
 /// releases them to <c>inner</c>), so that a failure while they are held can still be answered with an error that
 /// carries only the error: Kestrel keeps unflushed body bytes and would send them ahead of any later body, and they
-/// cannot be taken back once handed to it.
+/// cannot be taken back once handed to it. Bytes handed to the response are told to <c>sent</c> at each flush, as they go.
 /// </summary>
-internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeWriter
+internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes, Action<long>? sent = null) : PipeWriter
 {
     private ArrayBufferWriter<byte>? _held = new();
+
+    /// <summary>Bytes handed to the response and not yet told to <c>sent</c>.</summary>
+    private long _untold;
+
+    /// <summary>True once a flush found the response's reader gone: the client closed or reset the connection.</summary>
+    public bool ReaderGone { get; private set; }
 
     /// <summary>True once any byte went to the response (or the writer was released): from then on, only aborting tells the client.</summary>
     public bool Released => _held is null;
@@ -33,6 +39,7 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
         else
         {
             inner.Advance(bytes);
+            _untold += bytes;
         }
     }
 
@@ -48,7 +55,37 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
             Release();
         }
 
-        return inner.FlushAsync(cancellationToken);
+        Tell();
+        return Watch(inner.FlushAsync(cancellationToken));
+    }
+
+    /// <summary>Tells <c>sent</c> the bytes handed to the response since it was last told.</summary>
+    public void Tell()
+    {
+        if (_untold > 0)
+        {
+            sent?.Invoke(_untold);
+            _untold = 0;
+        }
+    }
+
+    /// <summary>A flush of the response, noting a reader that is gone.</summary>
+    private ValueTask<FlushResult> Watch(ValueTask<FlushResult> flush)
+    {
+        if (flush.IsCompletedSuccessfully)
+        {
+            ReaderGone |= flush.Result.IsCompleted;
+            return flush;
+        }
+
+        return WatchAsync(flush);
+
+        async ValueTask<FlushResult> WatchAsync(ValueTask<FlushResult> pending)
+        {
+            var result = await pending.ConfigureAwait(false);
+            ReaderGone |= result.IsCompleted;
+            return result;
+        }
     }
 
     /// <summary>Hands the held bytes to the response (unflushed).</summary>
@@ -58,6 +95,7 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
         {
             _held = null;
             inner.Write(held.WrittenSpan);
+            _untold += held.WrittenCount;
         }
     }
 
@@ -65,7 +103,8 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
     public async ValueTask ReleaseAndFlushAsync(CancellationToken cancellationToken)
     {
         Release();
-        await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+        Tell();
+        await Watch(inner.FlushAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Once released, a piece goes to the response's own WriteAsync (one copy into its blocks, and a flush).</summary>
@@ -74,7 +113,9 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
         if (_held is null)
         {
             Written += source.Length;
-            return inner.WriteAsync(source, cancellationToken);
+            _untold += source.Length;
+            Tell();
+            return Watch(inner.WriteAsync(source, cancellationToken));
         }
 
         var span = GetSpan(source.Length);
@@ -90,6 +131,7 @@ internal sealed class HoldingPipeWriter(PipeWriter inner, int holdBytes) : PipeW
         if (exception is null)
         {
             Release();
+            Tell();
         }
 
         inner.Complete(exception);

@@ -134,6 +134,11 @@ internal static class GatewayCommand
         var app = builder.Build();
         app.MapGet(prefix + "/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
         app.MapPrometheusScrapingEndpoint(prefix + "/metrics");
+
+        // Nothing else under the prefix reaches the app (an app's catch-all route would answer it, manifests included):
+        // the prefix and every path under it that is not one of the gateway's own endpoints is a 404, for any method.
+        app.Map(prefix, () => Results.NotFound());
+        app.Map(prefix + "/{**rest}", () => Results.NotFound());
         app.UseWhen(context => !context.Request.Path.StartsWithSegments(prefix, StringComparison.Ordinal), branch => branch.UseArchiveResponses(options));
         app.MapForwarder("/{**path}", upstream.GetLeftPart(UriPartial.Path).TrimEnd('/'), ForwarderRequestConfig.Empty, new GatewayTransformer());
         return app;

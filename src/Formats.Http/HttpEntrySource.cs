@@ -18,6 +18,9 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
 
     public override long? Length => length;
 
+    /// <summary>The URL whole (query included): it enters only a hash, the ETag.</summary>
+    public override string? Location => "url:" + url.AbsoluteUri;
+
     public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();

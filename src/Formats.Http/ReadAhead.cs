@@ -80,6 +80,10 @@ public sealed class ReadAhead : IAsyncDisposable
 
         public override DateTimeOffset? LastModified => inner.LastModified;
 
+        public override string? Location => inner.Location;
+
+        public override SparseMap? SparseMap => inner.SparseMap;
+
         public override ValueTask<string?> GetIdentityAsync(CancellationToken cancellationToken) => inner.GetIdentityAsync(cancellationToken);
 
         public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)

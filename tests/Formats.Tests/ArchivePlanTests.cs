@@ -242,6 +242,39 @@ public sealed class ArchivePlanTests
         Assert.NotEqual(Plan().ETag, new TarArchivePlan(Plan().Items) { DefaultLastModified = Time }.ETag);
     }
 
+    [Fact]
+    public async Task ETag_changes_with_where_each_member_is_read_from_and_read_ahead_keeps_it()
+    {
+        ArchivePlan Plan(EntrySource source, uint? crc = null) =>
+            new ZipArchivePlan([new ArchiveItem(new ArchiveEntry("report.bin") { Length = 4, LastModified = Time, Crc32 = crc }, source)], Stored) { DefaultLastModified = Time };
+        var dir = Directory.CreateTempSubdirectory("formats-etag-").FullName;
+        try
+        {
+            var (one, two) = (Path.Combine(dir, "v1"), Path.Combine(dir, "v2"));
+            await File.WriteAllBytesAsync(one, "abcd"u8.ToArray());
+            await File.WriteAllBytesAsync(two, "wxyz"u8.ToArray());
+            File.SetLastWriteTimeUtc(one, Time.UtcDateTime);
+            File.SetLastWriteTimeUtc(two, Time.UtcDateTime);
+            Assert.NotEqual(Plan(EntrySource.FromFile(one)).ETag, Plan(EntrySource.FromFile(two)).ETag);
+            Assert.Equal(Plan(EntrySource.FromFile(one)).ETag, Plan(EntrySource.FromFile(one)).ETag);
+            Assert.NotEqual(Plan(EntrySource.FromBytes("abcd"u8.ToArray())).ETag, Plan(EntrySource.FromBytes("wxyz"u8.ToArray())).ETag);
+            Assert.Equal(Plan(EntrySource.FromBytes("abcd"u8.ToArray())).ETag, Plan(EntrySource.FromBytes("abcd"u8.ToArray())).ETag);
+            Assert.NotEqual(Plan(EntrySource.FromBytes("abcd"u8.ToArray())).ETag, Plan(EntrySource.FromBytes("abcd"u8.ToArray()), crc: 0xED82CD11).ETag);
+
+            // A stream or a delegate cannot say where its bytes come from: its entry's metadata alone is the ETag's.
+            Assert.Equal(Plan(EntrySource.FromStream(new MemoryStream("abcd"u8.ToArray()))).ETag, Plan(EntrySource.FromStream(new MemoryStream("wxyz"u8.ToArray()))).ETag);
+
+            // Read-ahead sources tell their inner source's location, so a plan over them has the same ETag.
+            var items = Plan(EntrySource.FromFile(two)).Items;
+            await using var readAhead = Formats.Http.ReadAhead.Create(items);
+            Assert.Equal(Plan(EntrySource.FromFile(two)).ETag, new ZipArchivePlan(readAhead.Items, Stored) { DefaultLastModified = Time }.ETag);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(65_534)]
     [InlineData(65_535)]

@@ -22,6 +22,8 @@ internal sealed class FileEntrySource : EntrySource
 
     public override DateTimeOffset? LastModified => _lastModified;
 
+    public override string? Location => "file:" + Path.GetFullPath(_path);
+
     /// <summary>The file as this source saw it when made (the values its plan's ETag holds too).</summary>
     private string Identity => string.Create(CultureInfo.InvariantCulture, $"file:{Path.GetFullPath(_path)}|{_length}|{_lastModified.UtcTicks}");
 

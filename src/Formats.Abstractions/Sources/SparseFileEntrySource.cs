@@ -41,6 +41,8 @@ internal sealed class SparseFileEntrySource : EntrySource
 
     public override SparseMap? SparseMap => _map;
 
+    public override string? Location => "file:" + Path.GetFullPath(_path);
+
     public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -25,5 +25,7 @@ internal sealed class SparseRegionsEntrySource : EntrySource
 
     public override SparseMap? SparseMap => _map;
 
+    public override string? Location => _regions.Location;
+
     public override ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken) => _regions.OpenAsync(offset, cancellationToken);
 }

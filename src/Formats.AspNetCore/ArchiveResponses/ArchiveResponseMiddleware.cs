@@ -119,17 +119,18 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         response.Clear();
 
         var (outcome, members, bytes) = ("manifest refused: 502", 0, 0L);
+        string? reason = null;
         try
         {
             if (!ArchiveFormats.TryParse(kind, out var format))
             {
-                await FailAsync(response, $"{ArchiveResponseHeaders.Files}: '{kind}' is not zip, tar, tar.gz or tar.zst").ConfigureAwait(false);
+                reason = await FailAsync(response, $"{ArchiveResponseHeaders.Files}: '{kind}' is not zip, tar, tar.gz or tar.zst").ConfigureAwait(false);
                 return;
             }
 
             if (capture.Overflowed)
             {
-                await FailAsync(response, $"the app's manifest is larger than {options.MaxManifestBytes} bytes (the limit)").ConfigureAwait(false);
+                reason = await FailAsync(response, $"the app's manifest is larger than {options.MaxManifestBytes} bytes (the limit)").ConfigureAwait(false);
                 return;
             }
 
@@ -137,6 +138,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
             {
                 Interlocked.Decrement(ref _inFlight);
                 outcome = "busy: 503";
+                reason = $"{options.MaxConcurrentArchives} archives in flight (the limit)";
                 response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 response.Headers.RetryAfter = "1";
                 response.ContentType = "text/plain; charset=utf-8";
@@ -153,7 +155,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 }
                 catch (Exception ex) when (ex is FormatException or ManifestLimitException or InvalidDataException)
                 {
-                    await FailAsync(response, $"the app's manifest could not be read: {ex.Message}").ConfigureAwait(false);
+                    reason = await FailAsync(response, $"the app's manifest could not be read: {ex.Message}").ConfigureAwait(false);
                     return;
                 }
 
@@ -170,6 +172,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 };
                 await result.ExecuteAsync(context).ConfigureAwait(false);
                 (outcome, bytes) = result.Report;
+                reason = result.Reason;
             }
             finally
             {
@@ -180,9 +183,21 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         {
             if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation(
-                    "archive {RequestId} {Format} {Path}: {Members} members, {Bytes} bytes in {DurationMs:0} ms, {Outcome}",
-                    context.TraceIdentifier, kind, context.Request.Path.Value, members, bytes, Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome);
+                // The reason (an error's message, naming the entry) when the archive did not complete.
+                var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var query = context.Request.QueryString.Value;
+                if (reason is null)
+                {
+                    logger.LogInformation(
+                        "archive {RequestId} {Format} {Path}{Query}: {Members} members, {Bytes} bytes in {DurationMs:0} ms, {Outcome}",
+                        context.TraceIdentifier, kind, context.Request.Path.Value, query, members, bytes, duration, outcome);
+                }
+                else
+                {
+                    logger.LogInformation(
+                        "archive {RequestId} {Format} {Path}{Query}: {Members} members, {Bytes} bytes in {DurationMs:0} ms, {Outcome}: {Reason}",
+                        context.TraceIdentifier, kind, context.Request.Path.Value, query, members, bytes, duration, outcome, reason);
+                }
             }
         }
     }
@@ -195,10 +210,12 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         return last.Length == 0 ? "archive" : last;
     }
 
-    private static async Task FailAsync(HttpResponse response, string message)
+    /// <summary>Answers 502 with <paramref name="message"/>, and returns it for the archive's log line.</summary>
+    private static async Task<string> FailAsync(HttpResponse response, string message)
     {
         response.StatusCode = StatusCodes.Status502BadGateway;
         response.ContentType = "text/plain; charset=utf-8";
         await response.WriteAsync(message + "\n", CancellationToken.None).ConfigureAwait(false);
+        return message;
     }
 }

@@ -322,6 +322,8 @@ internal sealed class GunzipSource(EntrySource gzip, string name, long? provenLe
 
     public override DateTimeOffset? LastModified => gzip.LastModified;
 
+    public override string? Location => gzip.Location is { } compressed ? "gunzip of " + compressed : null;
+
     public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
         if (offset != 0)

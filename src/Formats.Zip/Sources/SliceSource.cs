@@ -12,6 +12,8 @@ internal sealed class SliceSource(EntrySource inner, long start, long length) : 
 
     public override DateTimeOffset? LastModified => inner.LastModified;
 
+    public override string? Location => inner.Location is { } whole ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"slice {start}+{length} of {whole}") : null;
+
     public override async ValueTask<Stream> OpenAsync(long offset, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, length);
