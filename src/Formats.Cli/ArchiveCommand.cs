@@ -133,7 +133,7 @@ internal static class ArchiveCommand
                 throw new UsageException("--range needs sources that can be opened at an offset; standard input cannot");
             }
 
-            var crcStore = line.Value("crc-store") is { } store ? CrcStores.Open(store) : null;
+            await using var crcStore = line.Value("crc-store") is { } store ? CrcStores.Open(store) : null;
             var plan = format.CreatePlan(await format.RewriteAsync(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken, crcStore: crcStore) : Items(entries), cancellationToken));
             var length = await plan.PredictLengthAsync(cancellationToken);
             if (!length.IsKnown)
@@ -228,7 +228,7 @@ internal static class ArchiveCommand
             }
 
             // A CRC-32 remembered for this content (a file's path, length and mtime) is not computed again.
-            var identity = crcStore is null ? null : await source.GetIdentityAsync(cancellationToken);
+            var identity = crcStore is null ? null : await source.GetIdentityAsync(cancellationToken) is { } known ? CrcStoreKeys.For(known) : null;
             if (identity is not null && await crcStore!.GetAsync(identity, cancellationToken) is { } remembered)
             {
                 items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, remembered), source));

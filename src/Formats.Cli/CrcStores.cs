@@ -13,8 +13,13 @@ internal static class CrcStores
                                     memory
         """;
 
-    /// <summary>The store named by <paramref name="text"/>, or the default SQLite file when null.</summary>
-    public static ICrcStore Open(string? text)
+    /// <summary>
+    /// The store named by <paramref name="text"/>, or the default SQLite file when null, behind a
+    /// <see cref="ResilientCrcStore"/>: a store that fails or hangs costs an archive at most one short timeout.
+    /// </summary>
+    public static ResilientCrcStore Open(string? text) => new(OpenStore(text));
+
+    private static ICrcStore OpenStore(string? text)
     {
         if (text is null)
         {

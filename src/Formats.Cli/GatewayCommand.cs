@@ -126,13 +126,25 @@ internal static class GatewayCommand
         builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", logArchives ? LogLevel.Information : LogLevel.Warning);
+        builder.Logging.AddFilter("Formats.AspNetCore.ResilientCrcStore", LogLevel.Information);
         builder.Services.AddHttpForwarder();
+
+        // Health: "Healthy", or "Degraded" while the CRC store fails (archives go on without it); 200 either way.
+        if (options.ZipOptions.CrcStore is ResilientCrcStore crcStore)
+        {
+            builder.Services.AddResilientCrcStore(crcStore);
+        }
+        else
+        {
+            builder.Services.AddHealthChecks();
+        }
+
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(ArchiveMeters.AspNetCore, ArchiveMeters.Http)
             .AddPrometheusExporter());
 
         var app = builder.Build();
-        app.MapGet(prefix + "/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
+        app.MapHealthChecks(prefix + "/healthz");
         app.MapPrometheusScrapingEndpoint(prefix + "/metrics");
 
         // Nothing else under the prefix reaches the app (an app's catch-all route would answer it, manifests included):

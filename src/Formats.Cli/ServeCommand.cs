@@ -139,6 +139,11 @@ internal static class ServeCommand
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Formats.AspNetCore.ResilientCrcStore", LogLevel.Information);
+
+        // Every store behind the breaker: a failing one costs a download at most one short timeout.
+        var crcStore = options.CrcStore as ResilientCrcStore ?? new ResilientCrcStore(options.CrcStore ?? ArchiveResult.SharedCrcStore);
+        builder.Services.AddResilientCrcStore(crcStore);
 
         // Redirects are followed by the entry sources, which check every hop's origin.
         builder.Services.AddHttpClient("formats").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
@@ -155,7 +160,7 @@ internal static class ServeCommand
 
         // Stored members (sized, ranged), with CRC-32s remembered where the options say, so resumes need not read the
         // members before the cut.
-        var zipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = options.CrcStore ?? ArchiveResult.SharedCrcStore };
+        var zipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = crcStore };
         app.MapGet("/", () => Results.Content(ServePage.Render(root, realRoot), "text/html; charset=utf-8"));
         app.MapMethods("/download", ["GET", "HEAD"], (HttpRequest request) =>
         {

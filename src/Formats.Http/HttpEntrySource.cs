@@ -91,7 +91,9 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
     }
 
     /// <summary>
-    /// <c>url:URL|LENGTH|VALIDATOR</c> for a response with a strong ETag (else a Last-Modified) and a known length; null
+    /// <c>url:URL|LENGTH|VALIDATOR</c> for a response with a strong ETag (else a Last-Modified) and a known length, and
+    /// <c>|credentials HASH</c> when the request carries <see cref="HttpSourceOptions.RequestHeaders"/>: what a user's
+    /// Cookie or Authorization fetched is the content of that user, never answered from another user's CRC-32. Null
     /// otherwise: a URL without validators is never remembered, since nothing would tell that its content changed.
     /// </summary>
     internal string? IdentityOf(HttpResponseMessage response, long? contentLength)
@@ -99,9 +101,29 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         var validator = response.Headers.ETag is { IsWeak: false } etag ? "etag " + etag.Tag
             : response.Content.Headers.LastModified is { } time ? "modified " + time.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)
             : null;
-        return validator is null || contentLength is not { } known
-            ? null
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"url:{url.AbsoluteUri}|{known}|{validator}");
+        if (validator is null || contentLength is not { } known)
+        {
+            return null;
+        }
+
+        var identity = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"url:{url.AbsoluteUri}|{known}|{validator}");
+        return options.RequestHeaders.Count == 0 ? identity : identity + "|credentials " + CredentialsHash(options.RequestHeaders);
+    }
+
+    /// <summary>
+    /// The SHA-256 of the headers sent with every request (names lowercased, in order of name then value, each name and
+    /// value length-prefixed so that no two lists share a text): equal for the same user's requests, different for
+    /// another user's, and never the credentials themselves.
+    /// </summary>
+    internal static string CredentialsHash(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (name, value) in headers.Select(h => (Name: h.Key.ToLowerInvariant(), h.Value)).OrderBy(h => h.Name, StringComparer.Ordinal).ThenBy(h => h.Value, StringComparer.Ordinal))
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{name.Length}:{name}{value.Length}:{value}");
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>Sends the GET, following redirects within the options' limits; returns the response and the URL that gave it.</summary>

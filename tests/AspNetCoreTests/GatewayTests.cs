@@ -289,7 +289,7 @@ public sealed class GatewayTests(GatewayTests.Fixture fixture) : IClassFixture<G
     {
         using var client = await fixture.ClientAsync();
         (await client.GetAsync("archive/tar/")).EnsureSuccessStatusCode();
-        Assert.Equal("ok\n", await client.GetStringAsync("_formats/healthz"));
+        Assert.Equal("Healthy", await client.GetStringAsync("_formats/healthz"));
 
         // The exporter caches a scrape briefly: ask until the archive shows, within 10 s.
         string metrics = "";

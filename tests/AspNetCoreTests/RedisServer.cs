@@ -74,6 +74,40 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server with SIGSTOP: its sockets stay open and nothing answers, as a hung server.</summary>
+    public async Task FreezeAsync()
+    {
+        using var kill = Process.Start("/bin/kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Kills the server (SIGKILL, which also ends a frozen one): its port refuses connections.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    /// <summary>Every key in the server (KEYS *, spoken in RESP on a socket of its own).</summary>
+    public async Task<List<string>> KeysAsync()
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, Port);
+        using var reader = new StreamReader(client.GetStream(), Encoding.UTF8);
+        await client.GetStream().WriteAsync("*2\r\n$4\r\nKEYS\r\n$1\r\n*\r\n"u8.ToArray());
+        var header = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.StartsWith("*", header, StringComparison.Ordinal);
+        var keys = new List<string>();
+        for (var i = int.Parse(header![1..], System.Globalization.CultureInfo.InvariantCulture); i > 0; i--)
+        {
+            await reader.ReadLineAsync(); // $LENGTH
+            keys.Add((await reader.ReadLineAsync())!);
+        }
+
+        return keys;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -101,7 +101,7 @@ public sealed class ResumeTests : IAsyncDisposable
         foreach (var name in new[] { "a.bin", "b.bin", "c.bin" })
         {
             var identity = await EntrySource.FromFile(Path.Combine(_root, name)).GetIdentityAsync(default);
-            Assert.NotNull(await reopened.GetAsync(identity!, default));
+            Assert.NotNull(await reopened.GetAsync(CrcStoreKeys.For(identity!), default));
         }
 
         await using var second = await StartAsync(reopened);

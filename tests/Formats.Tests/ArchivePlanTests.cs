@@ -211,7 +211,7 @@ public sealed class ArchivePlanTests
         // Partly warm: only c remembered; a is read for its CRC-32 and d from its start (the central directory after the
         // range holds d's too), and the range remembers what it computed.
         var partial = new MemoryCrcStore();
-        await partial.SetAsync("id:c.bin", (await store.GetAsync("id:c.bin", default))!.Value, default);
+        await partial.SetAsync(CrcStoreKeys.For("id:c.bin"), (await store.GetAsync(CrcStoreKeys.For("id:c.bin"), default))!.Value, default);
         var some = new OpenLog();
         Assert.Equal(full[cut..], await Range(NoCrcPlan(some, partial), cut, full.Length));
         Assert.Equal([("a.bin", 0L), ("d.bin", 0L)], some.Opens);
@@ -222,10 +222,10 @@ public sealed class ArchivePlanTests
     public async Task A_wrong_remembered_crc_gives_the_bytes_it_claims_and_a_full_write_never_uses_it()
     {
         var store = new MemoryCrcStore();
-        await store.SetAsync("id:a.bin", 0xDEADBEEF, default);
+        await store.SetAsync(CrcStoreKeys.For("id:a.bin"), 0xDEADBEEF, default);
         var full = await Full(NoCrcPlan(new OpenLog(), store));
         Assert.Equal(await Full(NoCrcPlan(new OpenLog(), store: null)), full);
-        Assert.NotEqual(0xDEADBEEFu, (await store.GetAsync("id:a.bin", default))!.Value);
+        Assert.NotEqual(0xDEADBEEFu, (await store.GetAsync(CrcStoreKeys.For("id:a.bin"), default))!.Value);
     }
 
     [Fact]

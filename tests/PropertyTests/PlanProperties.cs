@@ -52,7 +52,7 @@ public sealed class PlanProperties
             {
                 opens?.Add((e.Name, offset));
                 return ValueTask.FromResult<Stream>(new MemoryStream(content, (int)offset, content.Length - (int)offset));
-            }, content.Length), $"id:{e.Name}");
+            }, content.Length), CrcStoreKeys.For($"id:{e.Name}"));
             return new ArchiveItem(entry, source);
         });
         return c.Format == "zip"
@@ -135,9 +135,9 @@ public sealed class PlanProperties
         var random = new Random(c.StoreSeed);
         foreach (var e in c.Entries.Where(e => e.Kind == EntryKind.File))
         {
-            if ((c.Store == "warm" || random.Next(2) == 0) && await everything.GetAsync($"id:{e.Name}", default) is { } crc)
+            if ((c.Store == "warm" || random.Next(2) == 0) && await everything.GetAsync(CrcStoreKeys.For($"id:{e.Name}"), default) is { } crc)
             {
-                await store.SetAsync($"id:{e.Name}", crc, default);
+                await store.SetAsync(CrcStoreKeys.For($"id:{e.Name}"), crc, default);
             }
         }
 

@@ -187,7 +187,7 @@ internal static class SourcePump
         try
         {
             return await entry.Source!.GetIdentityAsync(cancellationToken).ConfigureAwait(false) is { } identity
-                ? await crcStore.GetAsync(identity, cancellationToken).ConfigureAwait(false)
+                ? await crcStore.GetAsync(CrcStoreKeys.For(identity), cancellationToken).ConfigureAwait(false)
                 : null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -211,7 +211,7 @@ internal static class SourcePump
 
         try
         {
-            await crcStore.SetAsync(identity, crc, cancellationToken).ConfigureAwait(false);
+            await crcStore.SetAsync(CrcStoreKeys.For(identity), crc, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
