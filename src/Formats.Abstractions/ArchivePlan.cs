@@ -40,6 +40,9 @@ public abstract class ArchivePlan
     private StrongBox<LengthPrediction>? _length;
     private StrongBox<LengthPrediction>? _rangeableLength;
 
+    /// <summary>Where each entry's content lies in the archive, noted by the measuring run of ranges.</summary>
+    private (long Start, long Length)[]? _contentSpans;
+
     private protected ArchivePlan(IEnumerable<ArchiveItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -121,6 +124,24 @@ public abstract class ArchivePlan
         await RunAsync(Writer(window()), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Which entries have content inside archive bytes [<paramref name="start"/>, <paramref name="end"/>) (by index in
+    /// <see cref="Items"/>): the sources a range write opens where the range needs their bytes. A zip entry without a
+    /// CRC-32 may also be read for its checksum; that one is opened on its turn. Null until the plan was measured for
+    /// ranges (<see cref="PredictRangeableLengthAsync"/>).
+    /// </summary>
+    internal Func<int, bool>? ContentInside(long start, long end)
+    {
+        if (_contentSpans is not { } spans)
+        {
+            return null;
+        }
+
+        return index => (uint)index < (uint)spans.Length
+            && spans[index] is var (at, length)
+            && length > 0 && at < end && at + length > start;
+    }
+
     /// <summary>The writer's options (compression, names): they enter the ETag.</summary>
     private protected abstract ArchiveWriterOptions WriterOptions { get; }
 
@@ -154,12 +175,18 @@ public abstract class ArchivePlan
 
         var output = mode == WriteMode.Range ? ArchiveOutput.CreateRange(Stream.Null, 0, 0) : ArchiveOutput.CreateMeasure();
         var writer = Writer(output);
+        var spans = mode == WriteMode.Range ? new List<(long Start, long Length)>(Items.Count) : null;
+        writer.ContentSpans = spans;
         LengthPrediction result;
         try
         {
             writer.CheckPlannable();
             await RunAsync(writer, cancellationToken).ConfigureAwait(false);
             result = new LengthPrediction(output.Position, null);
+            if (spans is not null && spans.Count == Items.Count)
+            {
+                _contentSpans = [.. spans];
+            }
         }
         catch (ArchiveException ex)
         {

@@ -38,6 +38,9 @@ public abstract partial class ArchiveWriter : IArchiveSink
     /// </summary>
     internal bool Planned { get; set; }
 
+    /// <summary>Where each entry's content lies in a measure or range run, in the order entries come (null: not noted).</summary>
+    internal List<(long Start, long Length)>? ContentSpans { get; set; }
+
     /// <inheritdoc/>
     public long BytesWritten => Output.Position;
 
@@ -183,6 +186,7 @@ public abstract partial class ArchiveWriter : IArchiveSink
 
         CheckPlannable(prepared);
         var counter = await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false);
+        ContentSpans?.Add((Output.Position, length));
         await SourcePump.PumpWindowAsync(prepared, length, counter, Output, CrcStore, cancellationToken).ConfigureAwait(false);
         await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
     }

@@ -17,7 +17,9 @@ public sealed partial class ArchiveResult
     {
         var response = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;
-        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes);
+        // A range reads ahead only the entries whose content it needs.
+        var needed = response.StatusCode == StatusCodes.Status206PartialContent ? plan.ContentInside(window.Start, window.End) ?? (_ => false) : null;
+        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes, ReadAheadBudget, needed);
         await using var readAheadScope = readAhead.ConfigureAwait(false);
         var sending = plan.WithItems(readAhead.Items);
         var format = Format.Extension()[1..];

@@ -85,6 +85,13 @@ public sealed partial class ArchiveResult : IResult
     /// <summary>The read-ahead buffer of each entry.</summary>
     public int ReadAheadBufferBytes { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// The connections and bytes read-ahead may hold at once across every archive that shares it (default
+    /// <see cref="Http.ReadAheadBudget.Shared"/>: 64 connections, 16 MiB, for the whole process); past it, entries are
+    /// opened when their turn comes.
+    /// </summary>
+    public ReadAheadBudget ReadAheadBudget { get; init; } = ReadAheadBudget.Shared;
+
     /// <summary>The plan this result sends.</summary>
     public ArchivePlan CreatePlan() => CreatePlan(Items);
 

@@ -167,6 +167,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                     DefaultLastModified = lastModified,
                     ReadAheadDepth = options.ReadAheadDepth,
                     ReadAheadBufferBytes = options.ReadAheadBufferBytes,
+                    ReadAheadBudget = options.ReadAheadBudget,
                     ContentDispositionValue = contentDisposition.Length > 0 ? contentDisposition : null,
                     ExtraHeaders = kept,
                 };

@@ -80,4 +80,11 @@ public sealed class ArchiveResponseOptions
 
     /// <summary>The read-ahead buffer of each member (default 256 KiB).</summary>
     public int ReadAheadBufferBytes { get; init; } = 256 * 1024;
+
+    /// <summary>
+    /// The upstream connections and bytes read-ahead may hold at once across every archive (default
+    /// <see cref="Http.ReadAheadBudget.Shared"/>: 64 connections and 16 MiB for the whole process); past it, members
+    /// are fetched when their turn comes.
+    /// </summary>
+    public ReadAheadBudget ReadAheadBudget { get; init; } = ReadAheadBudget.Shared;
 }

@@ -1,0 +1,116 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net;
+using Formats.AspNetCore;
+using Formats.Http;
+using Formats.Tar;
+using Microsoft.AspNetCore.Builder;
+
+namespace Formats.AspNetCoreTests;
+
+/// <summary>
+/// Read-ahead within a budget shared by every archive of the process, and members parked by read-ahead (their buffer
+/// full because the archive's consumer is slow) never taken for idle or slow upstreams. Counted at a real upstream.
+/// </summary>
+public sealed class ReadAheadBudgetTests
+{
+    private static readonly HttpClient Upstreams = new();
+
+    [Fact]
+    public async Task The_budget_caps_connections_opened_ahead_across_several_archives()
+    {
+        const int archives = 3, members = 8, memberBytes = 4 << 20;
+        var budget = new ReadAheadBudget(maxConnections: 2, maxBufferedBytes: 64 << 20);
+        await using var upstream = await Upstream.StartAsync();
+        var items = Enumerable.Range(0, members).Select(i => new ArchiveItem(
+            new ArchiveEntry($"m{i}.bin") { Length = memberBytes },
+            EntrySource.FromUrl(Upstreams, upstream.File($"m{i}", memberBytes, i), memberBytes))).ToList();
+        await using var server = await Server.StartAsync(app => app.MapGet("/download", () =>
+            new ArchiveResult(items, ArchiveFormat.Zip, "x") { ReadAheadDepth = 4, ReadAheadBudget = budget }));
+        using var client = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(120) };
+
+        // Three downloads whose clients read nothing yet: each streams its first member and reads ahead what the budget lets it.
+        var responses = await Task.WhenAll(Enumerable.Range(0, archives).Select(_ => client.GetAsync("download", HttpCompletionOption.ResponseHeadersRead)));
+        for (var wait = 0; (budget.Connections < budget.MaxConnections || upstream.Requests.Count < archives + budget.MaxConnections) && wait < 600; wait++)
+        {
+            await Task.Delay(50); // a failure guard of 30 s, not a synchronisation: the loop ends as soon as the state is reached
+        }
+
+        Assert.Equal(budget.MaxConnections, budget.Connections);
+        foreach (var response in responses)
+        {
+            using (response)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+                Assert.Equal(members, zip.Entries.Count);
+                await using var last = await zip.Entries[^1].OpenAsync();
+                var bytes = new MemoryStream();
+                await last.CopyToAsync(bytes);
+                Assert.Equal(SyntheticStream.Bytes(memberBytes, members - 1, compressible: false), bytes.ToArray());
+            }
+        }
+
+        // One member per archive in its turn, and at most the budget's connections ahead of theirs, at any moment.
+        Assert.InRange(upstream.MaxInFlight, archives + 1, archives + budget.MaxConnections);
+        Assert.Equal(archives * members, upstream.Requests.Count);
+        Assert.Equal(0, budget.Connections);
+        Assert.Equal(0, budget.BufferedBytes);
+    }
+
+    [Fact]
+    public async Task A_member_parked_by_read_ahead_longer_than_the_idle_timeout_is_not_taken_for_an_idle_upstream()
+    {
+        var http = new HttpSourceOptions
+        {
+            IdleTimeout = TimeSpan.FromSeconds(1),
+            ResponseTimeout = TimeSpan.FromSeconds(10),
+            MinimumBytesPerSecond = 256 * 1024,
+            RateWindow = TimeSpan.FromSeconds(1),
+        };
+        await using var upstream = await Upstream.StartAsync();
+        int[] sizes = [512 * 1024, 2 << 20, 1 << 20];
+        var items = sizes.Select((size, i) => new ArchiveItem(
+            new ArchiveEntry($"m{i}.bin") { Length = size },
+            EntrySource.FromUrl(Upstreams, upstream.File($"m{i}", size, i), size, http))).ToList();
+        await using var readAhead = ReadAhead.Create(items, depth: 2, bufferBytesPerEntry: 64 * 1024);
+
+        // The consumer stops for four idle timeouts at its first write, in the middle of m0: m1 and m2 are read ahead
+        // meanwhile, fill their buffers and wait, their upstreams healthy.
+        var output = new SlowConsumer(TimeSpan.FromSeconds(4));
+        await new TarArchivePlan(readAhead.Items).WriteAsync(output);
+        Assert.True(output.Stalled);
+        Assert.Equal(3, upstream.Requests.Count);
+
+        output.Position = 0;
+        await using var tar = new TarReader(output);
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var entry = await tar.GetNextEntryAsync();
+            Assert.Equal($"m{i}.bin", entry!.Name);
+            var bytes = new MemoryStream();
+            await entry.DataStream!.CopyToAsync(bytes);
+            Assert.Equal(SyntheticStream.Bytes(sizes[i], i, compressible: false), bytes.ToArray());
+        }
+    }
+
+    /// <summary>A memory stream whose first write takes <c>stall</c>: a client that stops reading for a while.</summary>
+    private sealed class SlowConsumer(TimeSpan stall) : MemoryStream
+    {
+        public bool Stalled { get; private set; }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!Stalled)
+            {
+                Stalled = true;
+                await Task.Delay(stall, cancellationToken);
+            }
+
+            await base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+}
