@@ -16,7 +16,7 @@ namespace Formats.Cli;
 internal static class ServeCommand
 {
     public static readonly string Help = $$"""
-        Usage: formats serve [--root DIR] [--urls URL] [--allow-origin URL]... [limits]
+        Usage: formats serve [--root DIR] [--urls URL] [--allow-origin URL]... [--allowed-host NAME]... [limits]
 
         Serves a page listing the files under DIR, with checkboxes and "Download as ZIP / TAR / TAR.GZ" buttons:
         the archive is generated while it is sent, with Content-Length and byte ranges where the format allows.
@@ -29,6 +29,9 @@ internal static class ServeCommand
         Options
           --root DIR                the folder to offer (default: ./docs when it exists, else the current folder)
           --urls URL                where to listen (default: http://127.0.0.1:5000; only this machine can connect)
+          --allowed-host NAME       a host name (or address) that requests may name in Host, besides localhost,
+                                    127.0.0.1, [::1] and the hosts of --urls; repeatable. Other names get 400, and a
+                                    POST from another origin's page gets 403
           --allow-origin URL        an http(s) origin (scheme://host[:port]) that manifest URLs may name;
                                     repeatable. Redirects stay within these origins, at most 5. Default: none, so
                                     /manifest fetches nothing until origins are allowed
@@ -54,7 +57,8 @@ internal static class ServeCommand
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var (rest, origins) = TakeRepeated([.. args], "--allow-origin");
+        var (afterOrigins, origins) = TakeRepeated([.. args], "--allow-origin");
+        var (rest, hosts) = TakeRepeated(afterOrigins, "--allowed-host");
         var line = CommandLine.Parse(rest, Valued, ArchiveCommand.Flags);
         if (line.Flag("help"))
         {
@@ -77,6 +81,7 @@ internal static class ServeCommand
         var options = new ServeOptions
         {
             AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
+            AllowedHosts = [.. hosts.Select(ServeRequestGuard.ParseAllowedHost)],
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             CrcStore = CrcStores.Open(line.Value("crc-store")),
@@ -145,9 +150,13 @@ internal static class ServeCommand
         var crcStore = options.CrcStore as ResilientCrcStore ?? new ResilientCrcStore(options.CrcStore ?? ArchiveResult.SharedCrcStore);
         builder.Services.AddResilientCrcStore(crcStore);
 
+        // The web defaults of the slim builder run HostFiltering first; these are its names.
+        ServeRequestGuard.AddHostFilter(builder.Services, ServeRequestGuard.AllowedHosts(urls, options.AllowedHosts));
+
         // Redirects are followed by the entry sources, which check every hop's origin.
         builder.Services.AddHttpClient("formats").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         var app = builder.Build();
+        ServeRequestGuard.UseSameOriginPosts(app);
         var http = new HttpSourceOptions
         {
             ResponseTimeout = options.Http.ResponseTimeout,

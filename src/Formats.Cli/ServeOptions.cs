@@ -8,6 +8,9 @@ internal sealed record ServeOptions
     /// <summary>The http(s) origins (scheme, host, port) that manifest URLs and their redirects may name; none by default.</summary>
     public IReadOnlyList<Uri> AllowedOrigins { get; init; } = [];
 
+    /// <summary>Host names requests may name besides the loopback names and the hosts of the listening URLs (<c>--allowed-host</c>).</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>The most entries a manifest may have.</summary>
     public int MaxMembers { get; init; } = 100_000;
 
