@@ -7,9 +7,12 @@ namespace Formats.AspNetCore;
 /// <c>Content-Disposition: attachment</c> with a plain ASCII <c>filename</c> for old clients and, for a name that is not
 /// plain ASCII, an RFC 5987/6266 <c>filename*</c> with the UTF-8 name percent-encoded.
 /// </summary>
-internal static class ContentDisposition
+internal static partial class ContentDisposition
 {
-    public static string Attachment(string fileName)
+    public static string Attachment(string fileName) => WithFileName("attachment", fileName);
+
+    /// <summary><paramref name="type"/> (attachment, inline) with <paramref name="fileName"/> as ASCII <c>filename</c>, and as <c>filename*</c> when not plain ASCII.</summary>
+    public static string WithFileName(string type, string fileName)
     {
         var fallback = new StringBuilder(fileName.Length);
         var plain = true;
@@ -20,7 +23,7 @@ internal static class ContentDisposition
             fallback.Append(ok ? c : '_');
         }
 
-        var header = $"attachment; filename=\"{fallback}\"";
+        var header = $"{type}; filename=\"{fallback}\"";
         if (plain)
         {
             return header;

@@ -109,7 +109,7 @@ internal static class ArchiveCommand
     }
 
     /// <summary>An archive command: its help when asked, else the SOURCEs written in the format the line configures.</summary>
-    public static async Task<int> RunAsync(CommandLine line, string help, Func<CommandLine, CliFormat> format, StandardStreams io, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandLine line, string help, Func<CommandLine, Task<CliFormat>> format, StandardStreams io, CancellationToken cancellationToken)
     {
         if (line.Flag("help"))
         {
@@ -117,14 +117,14 @@ internal static class ArchiveCommand
             return 0;
         }
 
-        return await WriteAsync(line, io, format(line), cancellationToken);
+        return await WriteAsync(line, io, await format(line), cancellationToken);
     }
 
     /// <summary>Collects the SOURCEs, then writes them (or the --range of them) in <paramref name="format"/> to the output.</summary>
     public static async Task<int> WriteAsync(CommandLine line, StandardStreams io, CliFormat format, CancellationToken cancellationToken)
     {
         var range = ParseRange(line.Value("range"));
-        var outputPath = line.Value("output") ?? "-";
+        var outputPath = line.Path("output") ?? "-";
         var entries = Collect(line, io, format, outputPath);
         if (range is { } r)
         {
@@ -133,7 +133,7 @@ internal static class ArchiveCommand
                 throw new UsageException("--range needs sources that can be opened at an offset; standard input cannot");
             }
 
-            await using var crcStore = line.Value("crc-store") is { } store ? CrcStores.Open(store) : null;
+            await using var crcStore = line.Path("crc-store") is { } store ? CrcStores.Open(store) : null;
             var plan = format.CreatePlan(await format.RewriteAsync(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken, crcStore: crcStore) : Items(entries), cancellationToken));
             var length = await plan.PredictLengthAsync(cancellationToken);
             if (!length.IsKnown)

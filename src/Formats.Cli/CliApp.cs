@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Formats.Cli;
 
 /// <summary>The <c>formats</c> command: dispatch, help, and the one-line error report with its exit status.</summary>
@@ -69,6 +71,17 @@ internal static class CliApp
             return 1;
         }
     }
+
+    /// <summary>
+    /// For serve and gateway: a server that cannot start (its port in use) is reported by <see cref="RunAsync"/> in one
+    /// line on standard error, exit status 1. The host's own Error entry for it (the stack trace, written on standard
+    /// output with the other logs) is left out; its Critical entries stay.
+    /// </summary>
+    public static void LeaveStartFailureToTheErrorLine(ILoggingBuilder logging) =>
+        logging.AddFilter(HostCategory, LogLevel.Critical);
+
+    /// <summary>The category of Microsoft.Extensions.Hosting's "Hosting failed to start".</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

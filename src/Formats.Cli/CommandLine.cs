@@ -12,6 +12,9 @@ internal sealed class CommandLine
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
+    /// <summary>How each valued option was spelled on the command line ("-o" or "--output"), to name it in errors.</summary>
+    private readonly Dictionary<string, string> _spelling = new(StringComparer.Ordinal);
+
     private CommandLine(List<string> operands) => Operands = operands;
 
     public List<string> Operands { get; }
@@ -56,6 +59,7 @@ internal sealed class CommandLine
                 }
 
                 result._values[name] = value;
+                result._spelling[name] = key;
             }
             else if (flags.TryGetValue(key, out var flag) && eq < 0)
             {
@@ -71,6 +75,11 @@ internal sealed class CommandLine
     }
 
     public string? Value(string name) => _values.GetValueOrDefault(name);
+
+    /// <summary>The path option <paramref name="name"/> gives (null when not given); an empty one is a usage error naming the option as spelled.</summary>
+    public string? Path(string name) => Value(name) is { Length: 0 }
+        ? throw new UsageException($"{_spelling[name]}: the path is empty ('')")
+        : Value(name);
 
     /// <summary>The whole number option <paramref name="name"/> gives, from <paramref name="minimum"/> to <paramref name="maximum"/>; null when not given.</summary>
     public long? Number(string name, long minimum, long maximum)

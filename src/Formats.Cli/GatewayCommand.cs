@@ -41,6 +41,9 @@ internal static class GatewayCommand
           --min-rate N              a member slower than N bytes/s over a window fails the archive (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          --max-member-bytes N      the most bytes one member may have (default 68719476736, 64 GiB): a larger
+                                    declared size gives 502 naming the line; a body that grows past it (no size
+                                    in the manifest) aborts the download
         {{CrcStores.Help}}
           -h, --help                this help
 
@@ -58,6 +61,7 @@ internal static class GatewayCommand
         ["--member-timeout"] = "member-timeout",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--max-member-bytes"] = "max-member-bytes",
         ["--crc-store"] = "crc-store",
     };
 
@@ -92,13 +96,14 @@ internal static class GatewayCommand
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
-            ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Value("crc-store")) },
+            ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Path("crc-store")) },
             Http = new HttpSourceOptions
             {
                 ResponseTimeout = timeout,
                 IdleTimeout = timeout,
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
                 RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
+                MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
             },
         };
 
@@ -122,9 +127,14 @@ internal static class GatewayCommand
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
+
+        // Header bytes pass through as the app sent them (HttpClient reads them as Latin-1, one char per byte): an app's
+        // Latin-1 file name must not turn a download into an empty 502. Archives re-encode the app's name as ASCII.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json => json.UseUtcTimestamp = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        CliApp.LeaveStartFailureToTheErrorLine(builder.Logging);
         builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", logArchives ? LogLevel.Information : LogLevel.Warning);
         builder.Logging.AddFilter("Formats.AspNetCore.ResilientCrcStore", LogLevel.Information);
         builder.Services.AddHttpForwarder();

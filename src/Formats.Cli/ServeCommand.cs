@@ -40,6 +40,8 @@ internal static class ServeCommand
           --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
                                     0: no minimum)
           --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
+          --max-member-bytes N      the most bytes one manifest URL may give (default 68719476736, 64 GiB): a
+                                    larger declared size is refused, a body that grows past it fails its entry
         {{CrcStores.Help}}
           -h, --help                this help
         """;
@@ -52,6 +54,7 @@ internal static class ServeCommand
         ["--max-manifest-bytes"] = "max-manifest-bytes",
         ["--min-rate"] = "min-rate",
         ["--rate-window"] = "rate-window",
+        ["--max-member-bytes"] = "max-member-bytes",
         ["--crc-store"] = "crc-store",
     };
 
@@ -71,7 +74,7 @@ internal static class ServeCommand
             throw new UsageException($"serve takes no SOURCE ('{line.Operands[0]}'); use --root");
         }
 
-        var root = line.Value("root") ?? (Directory.Exists("docs") ? "docs" : ".");
+        var root = line.Path("root") ?? (Directory.Exists("docs") ? "docs" : ".");
         if (!Directory.Exists(root))
         {
             throw new UsageException($"--root: '{root}' is not a folder");
@@ -84,11 +87,12 @@ internal static class ServeCommand
             AllowedHosts = [.. hosts.Select(ServeRequestGuard.ParseAllowedHost)],
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
-            CrcStore = CrcStores.Open(line.Value("crc-store")),
+            CrcStore = CrcStores.Open(line.Path("crc-store")),
             Http = new HttpSourceOptions
             {
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
                 RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
+                MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
             },
         };
         await using var app = Build(Path.GetFullPath(root), line.Value("urls") ?? "http://127.0.0.1:5000", options);
@@ -153,6 +157,8 @@ internal static class ServeCommand
         // The web defaults of the slim builder run HostFiltering first; these are its names.
         ServeRequestGuard.AddHostFilter(builder.Services, ServeRequestGuard.AllowedHosts(urls, options.AllowedHosts));
 
+        CliApp.LeaveStartFailureToTheErrorLine(builder.Logging);
+
         // Redirects are followed by the entry sources, which check every hop's origin.
         builder.Services.AddHttpClient("formats").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         var app = builder.Build();
@@ -164,6 +170,7 @@ internal static class ServeCommand
             MinimumBytesPerSecond = options.Http.MinimumBytesPerSecond,
             RateWindow = options.Http.RateWindow,
             MaxRedirects = options.Http.MaxRedirects,
+            MaxMemberBytes = options.Http.MaxMemberBytes,
             AllowUrl = options.Allows,
         };
 

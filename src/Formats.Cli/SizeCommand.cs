@@ -25,20 +25,21 @@ internal static class SizeCommand
 
     public static async Task<int> RunAsync(string[] args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var (line, format) = args switch
+        var (line, zip) = args switch
         {
-            ["zip", .. var rest] when ZipCommand.Parse(rest) is var l => (l, l.Flag("help") ? null : ZipCommand.Format(l)),
-            ["tar", .. var rest] when TarCommand.Parse(rest) is var l => (l, l.Flag("help") ? null : TarCommand.Format(l)),
-            [] or ["-h" or "--help", ..] => (null, null),
+            ["zip", .. var rest] => (ZipCommand.Parse(rest), true),
+            ["tar", .. var rest] => (TarCommand.Parse(rest), false),
+            [] or ["-h" or "--help", ..] => (null, false),
             _ => throw new UsageException("size needs a format first: formats size zip|tar [options] SOURCE..."),
         };
-        if (format is null)
+        if (line is null || line.Flag("help"))
         {
             await io.Out.WriteAsync(Help);
             return line is null && args.Length == 0 ? 2 : 0;
         }
 
-        var entries = ArchiveCommand.Collect(line!, io, format, line!.Value("output") ?? "-");
+        var format = zip ? await ZipCommand.FormatAsync(line, io, cancellationToken) : TarCommand.Format(line);
+        var entries = ArchiveCommand.Collect(line, io, format, line.Path("output") ?? "-");
         var items = format.DeclaresCrcs ? await ArchiveCommand.WithCrcsAsync(entries, cancellationToken, placeholders: true) : ArchiveCommand.Items(entries);
         var prediction = await format.CreatePlan(await format.RewriteAsync(items, cancellationToken)).PredictLengthAsync(cancellationToken);
         if (!prediction.IsKnown)

@@ -8,6 +8,9 @@ internal sealed record StandardStreams(Func<Stream> OpenInput, Func<Stream> Open
     /// <summary>True when standard error is a terminal, where a progress display belongs.</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>Which file descriptor 0 is (st_dev, st_ino), to recognise another name of it; null when unknown (tests).</summary>
+    public (ulong Device, ulong Inode)? InputIdentity { get; init; }
+
     /// <summary>
     /// File descriptors 0 and 1 through the console streams, which call read(2) and write(2) on the shared descriptor:
     /// a FileStream would use pread/pwrite at its own offset when the descriptor is a regular file, so two commands
@@ -17,6 +20,7 @@ internal sealed record StandardStreams(Func<Stream> OpenInput, Func<Stream> Open
     public static StandardStreams Open() => new(Console.OpenStandardInput, OpenStandardOutput, Console.Error, Console.Out)
     {
         ErrorIsTerminal = !Console.IsErrorRedirected,
+        InputIdentity = UnixFileType.Stat(0)?.Identity,
     };
 
     /// <summary>

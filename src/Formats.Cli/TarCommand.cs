@@ -56,7 +56,7 @@ internal static class TarCommand
     private static readonly Dictionary<string, string> Valued = ArchiveCommand.CommonOptions(["--compress"]);
 
     public static Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken) =>
-        ArchiveCommand.RunAsync(Parse(args), Help, Format, io, cancellationToken);
+        ArchiveCommand.RunAsync(Parse(args), Help, line => Task.FromResult(Format(line)), io, cancellationToken);
 
     public static CommandLine Parse(IEnumerable<string> args) => CommandLine.Parse(args, Valued, ArchiveCommand.TarFlags);
 

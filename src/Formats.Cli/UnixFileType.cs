@@ -9,6 +9,9 @@ namespace Formats.Cli;
 /// </summary>
 internal readonly record struct UnixStat(uint Mode, uint UserId, uint GroupId, ulong Device = 0)
 {
+    /// <summary>st_dev and st_ino: which file this is (two paths or descriptors of one file have the same).</summary>
+    public (ulong Device, ulong Inode) Identity { get; init; }
+
     private const uint TypeMask = 0xF000; // S_IFMT
     private const uint Fifo = 0x1000; // S_IFIFO
     private const uint CharacterDevice = 0x2000; // S_IFCHR
@@ -68,6 +71,10 @@ internal static unsafe partial class UnixFileType
     /// <summary>sizeof(struct stat) is 144 on Linux x64 and 128 on arm64; room to spare.</summary>
     private const int StatBufferSize = 256;
 
+    /// <summary>st_dev and st_ino come first in both layouts, 8 bytes each.</summary>
+    private const int DeviceOffset = 0;
+    private const int InodeOffset = 8;
+
     /// <summary>
     /// Offsets of st_mode, st_uid, st_gid and st_rdev: x64 has st_nlink (8 bytes) before st_mode and 4 bytes of padding
     /// before st_rdev; arm64's generic layout has st_nlink (4 bytes) after st_mode.
@@ -117,7 +124,10 @@ internal static unsafe partial class UnixFileType
             BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Mode..]),
             BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Uid..]),
             BinaryPrimitives.ReadUInt32LittleEndian(span[layout.Gid..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(span[layout.Rdev..]));
+            BinaryPrimitives.ReadUInt64LittleEndian(span[layout.Rdev..]))
+        {
+            Identity = (BinaryPrimitives.ReadUInt64LittleEndian(span[DeviceOffset..]), BinaryPrimitives.ReadUInt64LittleEndian(span[InodeOffset..])),
+        };
     }
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]

@@ -67,9 +67,11 @@ internal static class ZipCommand
                                unzip; a warning says so). Names, sizes, times and directories stay readable.
                                Every member gets a random salt, so the archive differs on every run and cannot be
                                sized or ranged ('formats size' and --range refuse it).
-          --password-file FILE the password: the first line of FILE, without its line ending (never on the
-                               command line, where other users can see it; /dev/stdin or <(pass show x) work
-                               when standard input is not a SOURCE). zipcrypto needs a printable ASCII password.
+          --password-file FILE the password: the first line of FILE, without its line ending, in UTF-8 (never on
+                               the command line, where other users can see it). At most {{PasswordFile.MaxBytes}} bytes;
+                               a line of other bytes than UTF-8 is refused. '-', /dev/stdin or <(pass show x)
+                               work when standard input is not a SOURCE; with '-' as a SOURCE, standard input
+                               as the password file is refused. zipcrypto needs a printable ASCII password.
           --crc-store STORE    with --range: where the files' CRC-32s are remembered (a SQLite file PATH,
                                redis://HOST:PORT or memory), so a later range of the same unchanged files (same
                                path, length and mtime) reads only the files it overlaps
@@ -100,12 +102,13 @@ internal static class ZipCommand
             await io.Error.WriteLineAsync(ZipCryptoWarning);
         }
 
-        return await ArchiveCommand.RunAsync(line, Help, Format, io, cancellationToken);
+        return await ArchiveCommand.RunAsync(line, Help, l => FormatAsync(l, io, cancellationToken), io, cancellationToken);
     }
 
-    /// <summary>The zip format as the command line configures it.</summary>
-    public static CliFormat Format(CommandLine line)
+    /// <summary>The zip format as the command line configures it (the password of --password-file read first).</summary>
+    public static async Task<CliFormat> FormatAsync(CommandLine line, StandardStreams io, CancellationToken cancellationToken)
     {
+        var encryption = await EncryptionAsync(line, io, cancellationToken);
         var options = new ZipWriterOptions
         {
             Method = ArchiveCommand.Choice(line, "method", ("deflate", ZipCompressionMethod.Deflate), ("auto", ZipCompressionMethod.Auto), ("stored", ZipCompressionMethod.Stored), ("zstd", ZipCompressionMethod.Zstandard)),
@@ -114,7 +117,7 @@ internal static class ZipCommand
             NamePolicy = ArchiveCommand.NamePolicy(line),
             Zip64 = ArchiveCommand.Choice(line, "zip64", ("auto", Zip64Mode.Auto), ("always", Zip64Mode.Always), ("never", Zip64Mode.Never)),
             Comment = line.Value("comment"),
-            Encryption = Encryption(line),
+            Encryption = encryption,
         };
         var stdinName = line.Operands.Contains("-") ? line.Value("stdin-name") ?? "stdin" : null;
         return new CliFormat(
@@ -182,10 +185,10 @@ internal static class ZipCommand
     }
 
     /// <summary>--encrypt METHOD with the password of --password-file (each needs the other), or null.</summary>
-    private static ZipEncryption? Encryption(CommandLine line)
+    private static async Task<ZipEncryption?> EncryptionAsync(CommandLine line, StandardStreams io, CancellationToken cancellationToken)
     {
         var method = line.Value("encrypt");
-        var file = line.Value("password-file");
+        var file = line.Path("password-file");
         if (method is null && file is null)
         {
             return null;
@@ -202,7 +205,7 @@ internal static class ZipCommand
             throw new UsageException("--encrypt needs --password-file FILE (a password is never taken on the command line)");
         }
 
-        var password = ReadPassword(file);
+        var password = await PasswordFile.ReadAsync(file, line.Operands.Contains("-"), io, cancellationToken);
         try
         {
             return zipCrypto ? ZipEncryption.ZipCrypto(password) : ZipEncryption.Aes256(password);
@@ -211,22 +214,5 @@ internal static class ZipCommand
         {
             throw new UsageException($"--password-file: the password in '{file}' is not usable with --encrypt zipcrypto: it must be printable ASCII (use aes256 for any other password)");
         }
-    }
-
-    /// <summary>The first line of <paramref name="file"/>, without its line ending; a usage error when unreadable or empty.</summary>
-    private static string ReadPassword(string file)
-    {
-        string text;
-        try
-        {
-            using var reader = new StreamReader(file, System.Text.Encoding.UTF8);
-            text = reader.ReadLine() ?? "";
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new UsageException($"--password-file: cannot read '{file}': {ex.Message}");
-        }
-
-        return text.Length > 0 ? text : throw new UsageException($"--password-file: '{file}' is empty; its first line is the password");
     }
 }

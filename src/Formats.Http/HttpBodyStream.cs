@@ -19,6 +19,12 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
 
     public DateTimeOffset? LastModified { get; init; }
 
+    /// <summary>The offset in the member's content of the body's first byte (0 when the server ignored the Range).</summary>
+    public long ContentOffset { get; init; }
+
+    /// <summary>Bytes read from the body so far: with <see cref="ContentOffset"/>, checked against the most a member may have.</summary>
+    private long _received;
+
     /// <summary>When the request was sent (a <see cref="Stopwatch"/> timestamp): the fetch's duration is measured from it.</summary>
     public long Started { get; init; }
 
@@ -76,6 +82,12 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         catch (TimeoutException ex)
         {
             throw Failed(ex);
+        }
+
+        _received += n;
+        if (ContentOffset + _received > options.MaxMemberBytes)
+        {
+            throw Failed(new IOException($"GET {shown}: more than {options.MaxMemberBytes} bytes, the most a member may have"));
         }
 
         if (n == 0 && buffer.Length > 0 && !_ended)

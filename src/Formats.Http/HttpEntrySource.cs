@@ -62,10 +62,16 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
                 throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's length is {declared}");
             }
 
+            if (response.Content.Headers.ContentLength is { } whole && whole - skip + offset > options.MaxMemberBytes)
+            {
+                throw new HttpRequestException($"GET {shown}: the server sends {whole - skip + offset} bytes, more than the most a member may have ({options.MaxMemberBytes} bytes)");
+            }
+
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             var stream = new HttpBodyStream(response, body, shown, options)
             {
                 RemainingLength = response.Content.Headers.ContentLength - skip,
+                ContentOffset = offset - skip,
                 LastModified = response.Content.Headers.LastModified,
                 Started = started,
                 Identity = IdentityOf(response, length ?? (response.StatusCode == HttpStatusCode.OK ? response.Content.Headers.ContentLength : null)),

@@ -42,6 +42,24 @@ public sealed class HttpSourceOptions
     } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// The most bytes one member may have (default 64 GiB): a declared length above it is refused when the source is
+    /// made (a manifest line fails before the first byte), and a body that grows past it (a length the manifest leaves
+    /// out, from an upstream without end) fails the archive while it streams, naming the URL and the limit.
+    /// </summary>
+    public long MaxMemberBytes
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = DefaultMaxMemberBytes;
+
+    /// <summary>The default of <see cref="MaxMemberBytes"/>: 64 GiB.</summary>
+    internal const long DefaultMaxMemberBytes = 64L << 30;
+
+    /// <summary>
     /// Redirects followed by the source itself (default 5), each checked with <see cref="AllowUrl"/>. They are seen only
     /// when the <see cref="HttpClient"/>'s handler does not follow them (<c>AllowAutoRedirect = false</c>); a handler
     /// that does is checked on its final URL only, after the fact.

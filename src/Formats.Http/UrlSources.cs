@@ -37,6 +37,11 @@ public static class UrlSources
                 throw new ArgumentException($"{HttpEntrySource.Redact(url)} {problem}", nameof(url));
             }
 
+            if (length > options.MaxMemberBytes)
+            {
+                throw new ArgumentException($"{HttpEntrySource.Redact(url)} is declared {length} bytes, more than the most a member may have ({options.MaxMemberBytes} bytes, MaxMemberBytes)", nameof(length));
+            }
+
             return new HttpEntrySource(client, url, length, options);
         }
     }

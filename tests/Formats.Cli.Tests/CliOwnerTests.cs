@@ -86,11 +86,11 @@ public sealed class CliOwnerTests : CliTestBase
         var docs = MakeOwnedTree();
         var io = new StandardStreams(() => Stream.Null, () => Stream.Null, TextWriter.Null, TextWriter.Null);
         var line = ZipCommand.Parse([docs]);
-        var entries = ArchiveCommand.Collect(line, io, ZipCommand.Format(line), "-");
+        var entries = ArchiveCommand.Collect(line, io, await ZipCommand.FormatAsync(line, io, CancellationToken.None), "-");
         Assert.All(entries, e => Assert.Equal((Uid, Gid), (e.Entry.UserId, e.Entry.GroupId)));
 
         line = ZipCommand.Parse(["--owner", "alice:1234", "--group", "staff:99", "--numeric-owner", docs]);
-        entries = ArchiveCommand.Collect(line, io, ZipCommand.Format(line), "-");
+        entries = ArchiveCommand.Collect(line, io, await ZipCommand.FormatAsync(line, io, CancellationToken.None), "-");
         Assert.All(entries, e => Assert.Equal((1234, 99, (string?)null, (string?)null), (e.Entry.UserId, e.Entry.GroupId, e.Entry.UserName, e.Entry.GroupName)));
     }
 

@@ -122,6 +122,7 @@ internal sealed partial class ArchiveResponseMiddleware
         MinimumBytesPerSecond = http.MinimumBytesPerSecond,
         RateWindow = http.RateWindow,
         MaxRedirects = http.MaxRedirects,
+        MaxMemberBytes = http.MaxMemberBytes,
         AllowUrl = allow,
         RequestHeaders = headers,
     };

@@ -110,7 +110,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         var response = context.Response;
         var appHeaders = response.Headers;
         var kind = appHeaders[ArchiveResponseHeaders.Files].ToString().Trim();
-        var contentDisposition = appHeaders.ContentDisposition.ToString();
+        var contentDisposition = AppContentDisposition(context, appHeaders.ContentDisposition.ToString());
         var lastModified = response.GetTypedHeaders().LastModified;
         var charset = appHeaders[ArchiveResponseHeaders.Charset].ToString().Trim();
         var passHeaders = appHeaders[ArchiveResponseHeaders.PassHeaders].ToString();
@@ -168,7 +168,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                     ReadAheadDepth = options.ReadAheadDepth,
                     ReadAheadBufferBytes = options.ReadAheadBufferBytes,
                     ReadAheadBudget = options.ReadAheadBudget,
-                    ContentDispositionValue = contentDisposition.Length > 0 ? contentDisposition : null,
+                    ContentDispositionValue = contentDisposition,
                     ExtraHeaders = kept,
                 };
                 await result.ExecuteAsync(context).ConfigureAwait(false);
@@ -201,6 +201,28 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The app's Content-Disposition as it can be sent (a Latin-1 or UTF-8 name re-encoded as filename*); null when it
+    /// gives none, or one that cannot be sent, which is logged: the archive is then named by the request path.
+    /// </summary>
+    private string? AppContentDisposition(HttpContext context, string value)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        var sendable = ContentDisposition.FromApp(value);
+        if (sendable is null)
+        {
+            logger.LogWarning(
+                "archive {RequestId} {Path}: the app's Content-Disposition cannot be sent (a control character, no type or an open quote); the archive is named by the path",
+                context.TraceIdentifier, context.Request.Path.Value);
+        }
+
+        return sendable;
     }
 
     /// <summary>The download's name when the app gives no Content-Disposition: the request path's last segment.</summary>
