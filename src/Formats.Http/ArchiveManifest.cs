@@ -7,8 +7,10 @@ namespace Formats.Http;
 /// <summary>
 /// Entry lists as text, one entry a line, in either of two forms (told apart by each line's first character):
 /// <list type="bullet">
-/// <item>nginx mod_zip's: <c>CRC32 SIZE LOCATION NAME</c>, CRC-32 in hex or <c>-</c> when unknown, the size in bytes,
-/// the location (a URL, absolute or relative to a base), and the entry name (the rest of the line, spaces allowed).</item>
+/// <item>nginx mod_zip's: <c>CRC32 SIZE LOCATION NAME</c>, separated by one or more spaces as mod_zip accepts them
+/// (aligned columns), CRC-32 in hex or <c>-</c> when unknown, the size in bytes, the location (a URL, absolute or
+/// relative to a base), and the entry name (the rest of the line from its first character that is not a space; spaces
+/// inside and at the end are kept).</item>
 /// <item>JSON lines: <c>{"name": "...", "url": "..." or "path": "...", "size": 123, "crc32": "1a2b3c4d",
 /// "mtime": "2024-01-01T00:00:00Z" or seconds, "mode": "0644"}</c>; only name and url or path are required.</item>
 /// </list>
@@ -118,22 +120,15 @@ public static class ArchiveManifest
 
         private ArchiveItem ParseModZip(string line, ref string? name)
         {
-            var parts = line.Split(' ', 4, StringSplitOptions.None);
-            if (parts.Length < 4 || parts[3].Length == 0)
-            {
-                throw new FormatException("expected 'CRC32 SIZE LOCATION NAME'");
-            }
-
-            name = CheckName(parts[3]);
-            if (parts[2] == DirectoryMarker)
+            var fields = ModZipLine.Parse(line);
+            name = CheckName(fields.Name);
+            if (fields.Location == DirectoryMarker)
             {
                 return new ArchiveItem(ArchiveEntry.Directory(name));
             }
 
-            uint? crc = parts[0] == "-" ? null : uint.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            var size = long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture);
-            var entry = new ArchiveEntry(name) { Length = size, Crc32 = crc };
-            return new ArchiveItem(entry, Open(parts[2], size));
+            var entry = new ArchiveEntry(name) { Length = fields.Size, Crc32 = fields.Crc32 };
+            return new ArchiveItem(entry, Open(fields.Location, fields.Size));
         }
 
         private ArchiveItem ParseJson(string line, ref string? name)
