@@ -61,8 +61,9 @@ public static class ArchiveManifest
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         using var limited = new LimitedStream(stream, options.MaxBytes);
-        var encoding = options.Encoding is { } named ? Strict(named) : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using var reader = new StreamReader(limited, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null, bufferSize: 16 * 1024, leaveOpen: true);
+        var bytes = ManifestLegacyNames.ReadsBytes(options);
+        var encoding = bytes ? Encoding.Latin1 : options.Encoding is { } named ? Strict(named) : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        using var reader = new StreamReader(limited, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null && !bytes, bufferSize: 16 * 1024, leaveOpen: true);
         var parser = new Parser(options);
         while (true)
         {
@@ -88,6 +89,8 @@ public static class ArchiveManifest
     /// <summary>The lines read so far and the entries they gave.</summary>
     private sealed class Parser(ArchiveManifestOptions options)
     {
+        private readonly bool _bytes = ManifestLegacyNames.ReadsBytes(options);
+
         public List<ArchiveItem> Items { get; } = [];
 
         public int LineNumber { get; private set; }
@@ -109,7 +112,7 @@ public static class ArchiveManifest
             string? name = null;
             try
             {
-                Items.Add(text.StartsWith('{') ? ParseJson(text, ref name) : ParseModZip(line, ref name));
+                Items.Add(text.StartsWith('{') ? ParseJson(_bytes ? ManifestLegacyNames.Utf8(text, "JSON line") : text, ref name) : ParseModZip(line, ref name));
             }
             catch (Exception ex) when (ex is FormatException or JsonException or UriFormatException or OverflowException or ArgumentException or InvalidOperationException)
             {
@@ -121,14 +124,17 @@ public static class ArchiveManifest
         private ArchiveItem ParseModZip(string line, ref string? name)
         {
             var fields = ModZipLine.Parse(line);
-            name = CheckName(fields.Name);
-            if (fields.Location == DirectoryMarker)
+            var (text, legacy, legacyOnly) = _bytes ? ManifestLegacyNames.Split(fields.Name, options) : (fields.Name, null, false);
+            name = CheckName(text);
+            var kind = fields.Location == DirectoryMarker ? EntryKind.Directory : EntryKind.File;
+            var entry = new ArchiveEntry(name, kind) { LegacyName = legacy, LegacyNameOnly = legacyOnly };
+            if (kind == EntryKind.Directory)
             {
-                return new ArchiveItem(ArchiveEntry.Directory(name));
+                return new ArchiveItem(entry);
             }
 
-            var entry = new ArchiveEntry(name) { Length = fields.Size, Crc32 = fields.Crc32 };
-            return new ArchiveItem(entry, Open(fields.Location, fields.Size));
+            var location = _bytes ? ManifestLegacyNames.Utf8(fields.Location, "location") : fields.Location;
+            return new ArchiveItem(new ArchiveEntry(entry) { Length = fields.Size, Crc32 = fields.Crc32 }, Open(location, fields.Size));
         }
 
         private ArchiveItem ParseJson(string line, ref string? name)
