@@ -123,10 +123,13 @@ public static class ArchiveManifest
 
         private ArchiveItem ParseModZip(string line, ref string? name)
         {
-            var fields = ModZipLine.Parse(line);
+            var fields = ModZipLine.Split(line);
             var (text, legacy, legacyOnly) = _bytes ? ManifestLegacyNames.Split(fields.Name, options) : (fields.Name, null, false);
             name = CheckName(text);
-            var kind = fields.Location == DirectoryMarker ? EntryKind.Directory : EntryKind.File;
+
+            // Checked for directories too, as mod_zip's grammar does, though a directory has no content.
+            var (crc, size) = (fields.Crc32, fields.Size);
+            var kind = fields.LocationField == DirectoryMarker ? EntryKind.Directory : EntryKind.File;
             var entry = new ArchiveEntry(name, kind) { LegacyName = legacy, LegacyNameOnly = legacyOnly };
             if (kind == EntryKind.Directory)
             {
@@ -134,7 +137,7 @@ public static class ArchiveManifest
             }
 
             var location = _bytes ? ManifestLegacyNames.Utf8(fields.Location, "location") : fields.Location;
-            return new ArchiveItem(new ArchiveEntry(entry) { Length = fields.Size, Crc32 = fields.Crc32 }, Open(location, fields.Size));
+            return new ArchiveItem(new ArchiveEntry(entry) { Length = size, Crc32 = crc }, Open(location, size));
         }
 
         private ArchiveItem ParseJson(string line, ref string? name)

@@ -10,12 +10,24 @@ namespace Formats.Http;
 /// not a space. Only spaces separate: a tab is part of a field, as there. A line that starts with a space, and one
 /// without a name, is refused as there.
 /// </summary>
-internal readonly record struct ModZipLine(uint? Crc32, long Size, string Location, string Name)
+internal readonly record struct ModZipLine(string CrcField, string SizeField, string LocationField, string Name)
 {
     private const string Shape = "expected 'CRC32 SIZE LOCATION NAME' separated by spaces";
 
-    /// <summary>Reads <paramref name="line"/>; throws <see cref="FormatException"/> naming the field that is wrong.</summary>
-    public static ModZipLine Parse(string line)
+    /// <summary>The CRC-32, or null for <c>-</c>; throws <see cref="FormatException"/> when it is neither.</summary>
+    public uint? Crc32 => ParseCrc(CrcField);
+
+    /// <summary>The size; throws <see cref="FormatException"/> when it is not decimal digits.</summary>
+    public long Size => ParseSize(SizeField);
+
+    /// <summary>The location; throws <see cref="FormatException"/> when it has an empty path or query.</summary>
+    public string Location => ParseLocation(LocationField);
+
+    /// <summary>
+    /// Splits <paramref name="line"/> into its fields (their values are checked when read, so that an error can name the
+    /// entry); throws <see cref="FormatException"/> when the line does not have the shape.
+    /// </summary>
+    public static ModZipLine Split(string line)
     {
         if (line.StartsWith(' '))
         {
@@ -31,8 +43,7 @@ internal readonly record struct ModZipLine(uint? Crc32, long Size, string Locati
             throw new FormatException($"{Shape}; the name is missing");
         }
 
-        var name = line[at..];
-        return new ModZipLine(ParseCrc(crc), ParseSize(size), ParseLocation(location), name);
+        return new ModZipLine(crc, size, location, line[at..]);
     }
 
     /// <summary>The field at <paramref name="at"/> up to the next space, and moves past the run of spaces after it.</summary>

@@ -74,6 +74,7 @@ public sealed class ModZipGrammarTests
     [InlineData("- +3 /a.txt a.txt", "not decimal digits")]
     [InlineData("- 3 /a.txt? a.txt", "empty query")]
     [InlineData("- 3 ?x a.txt", "empty path")]
+    [InlineData("zz 0 @directory d/", "neither hex digits nor '-'")]
     public void What_mod_zip_refuses_is_refused_naming_the_field(string line, string problem)
     {
         var error = Assert.Throws<FormatException>(() => Parse("# first\n" + line + "\n"));
