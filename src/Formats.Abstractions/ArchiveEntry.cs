@@ -39,6 +39,8 @@ public sealed class ArchiveEntry
         UserName = other.UserName;
         GroupName = other.GroupName;
         Comment = other.Comment;
+        LegacyName = other.LegacyName;
+        LegacyNameOnly = other.LegacyNameOnly;
     }
 
     /// <summary>The name as given by the caller, before the name policy normalises it.</summary>
@@ -116,6 +118,23 @@ public sealed class ArchiveEntry
     /// <c>comment</c> record, which readers skip.
     /// </summary>
     public string? Comment { get => _rare?.Comment; init => Rare(value is not null).Comment = value; }
+
+    /// <summary>
+    /// The name in a legacy character set, byte for byte, for archivers that do not read UTF-8 names (old Windows
+    /// tools read the OEM code page, such as CP866 or CP437), or empty (the default) for none; nginx mod_zip's
+    /// <c>X-Archive-Name-Sep</c>. Zip writes these bytes as the name field without the UTF-8 flag, and <see cref="Name"/>
+    /// in UTF-8 as the Info-ZIP Unicode Path extra field (0x7075), which readers that know it prefer (unless
+    /// <see cref="LegacyNameOnly"/>); tar ignores it. The name policy checks it too: no absolute path, drive letter,
+    /// '.' or '..' segment or control byte, '\' taken as a separator. A zip entry with a legacy name may not have a
+    /// comment that is not ASCII (the UTF-8 flag covers both).
+    /// </summary>
+    public ReadOnlyMemory<byte> LegacyName { get; init; }
+
+    /// <summary>
+    /// True: zip writes only <see cref="LegacyName"/>, without the Unicode Path extra field, because <see cref="Name"/> is
+    /// only a guess at what those bytes say (mod_zip's <c>X-Archive-Charset: native</c>). False (the default): both.
+    /// </summary>
+    public bool LegacyNameOnly { get; init; }
 
     /// <summary>A regular file entry.</summary>
     public static ArchiveEntry File(string name, long? length = null, DateTimeOffset? lastModified = null) =>

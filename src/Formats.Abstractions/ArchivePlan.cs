@@ -239,6 +239,12 @@ public abstract partial class ArchivePlan
                 text.Append(CultureInfo.InvariantCulture, $"\0comment {e.Comment.Length}:{e.Comment}");
             }
 
+            if (!e.LegacyName.IsEmpty)
+            {
+                // Bytes in an unknown character set: as hex, so that none reads as another field.
+                text.Append(CultureInfo.InvariantCulture, $"\0legacy-name {(e.LegacyNameOnly ? "only " : "")}{Convert.ToHexString(e.LegacyName.Span)}");
+            }
+
             if (source?.Location is { } location)
             {
                 // A path or URL, which may hold anything: its length first, as a comment's.

@@ -7,8 +7,10 @@ namespace Formats.Http;
 /// <summary>
 /// Entry lists as text, one entry a line, in either of two forms (told apart by each line's first character):
 /// <list type="bullet">
-/// <item>nginx mod_zip's: <c>CRC32 SIZE LOCATION NAME</c>, CRC-32 in hex or <c>-</c> when unknown, the size in bytes,
-/// the location (a URL, absolute or relative to a base), and the entry name (the rest of the line, spaces allowed).</item>
+/// <item>nginx mod_zip's: <c>CRC32 SIZE LOCATION NAME</c>, separated by one or more spaces as mod_zip accepts them
+/// (aligned columns), CRC-32 in hex or <c>-</c> when unknown, the size in bytes, the location (a URL, absolute or
+/// relative to a base), and the entry name (the rest of the line from its first character that is not a space; spaces
+/// inside and at the end are kept).</item>
 /// <item>JSON lines: <c>{"name": "...", "url": "..." or "path": "...", "size": 123, "crc32": "1a2b3c4d",
 /// "mtime": "2024-01-01T00:00:00Z" or seconds, "mode": "0644"}</c>; only name and url or path are required.</item>
 /// </list>
@@ -59,8 +61,9 @@ public static class ArchiveManifest
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         using var limited = new LimitedStream(stream, options.MaxBytes);
-        var encoding = options.Encoding is { } named ? Strict(named) : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using var reader = new StreamReader(limited, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null, bufferSize: 16 * 1024, leaveOpen: true);
+        var bytes = ManifestLegacyNames.ReadsBytes(options);
+        var encoding = bytes ? Encoding.Latin1 : options.Encoding is { } named ? Strict(named) : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        using var reader = new StreamReader(limited, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null && !bytes, bufferSize: 16 * 1024, leaveOpen: true);
         var parser = new Parser(options);
         while (true)
         {
@@ -86,6 +89,8 @@ public static class ArchiveManifest
     /// <summary>The lines read so far and the entries they gave.</summary>
     private sealed class Parser(ArchiveManifestOptions options)
     {
+        private readonly bool _bytes = ManifestLegacyNames.ReadsBytes(options);
+
         public List<ArchiveItem> Items { get; } = [];
 
         public int LineNumber { get; private set; }
@@ -107,7 +112,7 @@ public static class ArchiveManifest
             string? name = null;
             try
             {
-                Items.Add(text.StartsWith('{') ? ParseJson(text, ref name) : ParseModZip(line, ref name));
+                Items.Add(text.StartsWith('{') ? ParseJson(_bytes ? ManifestLegacyNames.Utf8(text, "JSON line") : text, ref name) : ParseModZip(line, ref name));
             }
             catch (Exception ex) when (ex is FormatException or JsonException or UriFormatException or OverflowException or ArgumentException or InvalidOperationException)
             {
@@ -120,22 +125,21 @@ public static class ArchiveManifest
 
         private ArchiveItem ParseModZip(string line, ref string? name)
         {
-            var parts = line.Split(' ', 4, StringSplitOptions.None);
-            if (parts.Length < 4 || parts[3].Length == 0)
+            var fields = ModZipLine.Split(line);
+            var (text, legacy, legacyOnly) = _bytes ? ManifestLegacyNames.Split(fields.Name, options) : (fields.Name, null, false);
+            name = CheckName(text);
+
+            // Checked for directories too, as mod_zip's grammar does, though a directory has no content.
+            var (crc, size) = (fields.Crc32, fields.Size);
+            var kind = fields.LocationField == DirectoryMarker ? EntryKind.Directory : EntryKind.File;
+            var entry = new ArchiveEntry(name, kind) { LegacyName = legacy, LegacyNameOnly = legacyOnly };
+            if (kind == EntryKind.Directory)
             {
-                throw new FormatException("expected 'CRC32 SIZE LOCATION NAME'");
+                return new ArchiveItem(entry);
             }
 
-            name = CheckName(parts[3]);
-            if (parts[2] == DirectoryMarker)
-            {
-                return new ArchiveItem(ArchiveEntry.Directory(name));
-            }
-
-            uint? crc = parts[0] == "-" ? null : uint.Parse(parts[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            var size = long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture);
-            var entry = new ArchiveEntry(name) { Length = size, Crc32 = crc };
-            return new ArchiveItem(entry, Open(parts[2], size));
+            var location = _bytes ? ManifestLegacyNames.Utf8(fields.Location, "location") : fields.Location;
+            return new ArchiveItem(new ArchiveEntry(entry) { Length = size, Crc32 = crc }, Open(location, size));
         }
 
         private ArchiveItem ParseJson(string line, ref string? name)

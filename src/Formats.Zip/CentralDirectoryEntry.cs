@@ -6,7 +6,7 @@ namespace Formats.Zip;
 /// <summary>
 /// What the central directory needs of an entry, kept from its local header until the archive is completed: 64 bytes
 /// besides the name's own array (checked by a test), because an archive may hold millions of them. Owner ids, which
-/// only some entries have, and comments, which few have, are kept apart (<see cref="CentralDirectoryRecords"/>) and given
+/// only some entries have, and comments and Unicode Path extra fields, which few have, are kept apart (<see cref="CentralDirectoryRecords"/>) and given
 /// to the writer.
 /// </summary>
 internal readonly record struct CentralDirectoryEntry(
@@ -26,8 +26,8 @@ internal readonly record struct CentralDirectoryEntry(
     private (bool Uncompressed, bool Compressed, bool Offset) Zip64Fields(bool always) =>
         Zip64Rules.InCentralHeader(always, UncompressedSize, CompressedSize, LocalHeaderOffset);
 
-    public int Length(bool alwaysZip64, UnixOwner owner, byte[]? comment = null) =>
-        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + owner.ExtraLength + EncryptionFields.ExtraLength(Encryption) + (comment?.Length ?? 0);
+    public int Length(bool alwaysZip64, UnixOwner owner, byte[]? comment = null, byte[]? unicodePath = null) =>
+        CentralDirectoryHeader.FixedLength + NameBytes.Length + Zip64ExtraLength(alwaysZip64) + Time.ExtraLength + owner.ExtraLength + (unicodePath?.Length ?? 0) + EncryptionFields.ExtraLength(Encryption) + (comment?.Length ?? 0);
 
     private int Zip64ExtraLength(bool always)
     {
@@ -50,7 +50,7 @@ internal readonly record struct CentralDirectoryEntry(
     }
 
     /// <summary>Writes the central directory header with its name, extra fields and comment; returns its length.</summary>
-    public int Write(Span<byte> destination, bool alwaysZip64, UnixOwner owner, byte[]? comment = null)
+    public int Write(Span<byte> destination, bool alwaysZip64, UnixOwner owner, byte[]? comment = null, byte[]? unicodePath = null)
     {
         var (u, c, o) = Zip64Fields(alwaysZip64);
         var zip64Length = Zip64ExtraLength(alwaysZip64);
@@ -66,7 +66,7 @@ internal readonly record struct CentralDirectoryEntry(
             CompressedSize = c ? ZipConstants.Zip64Saturated32 : (uint)CompressedSize,
             UncompressedSize = u ? ZipConstants.Zip64Saturated32 : (uint)UncompressedSize,
             FileNameLength = (ushort)NameBytes.Length,
-            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + owner.ExtraLength + EncryptionFields.ExtraLength(Encryption)),
+            ExtraFieldLength = (ushort)(zip64Length + Time.ExtraLength + owner.ExtraLength + (unicodePath?.Length ?? 0) + EncryptionFields.ExtraLength(Encryption)),
             FileCommentLength = (ushort)(comment?.Length ?? 0),
             DiskNumberStart = 0,
             InternalFileAttributes = 0,
@@ -83,6 +83,8 @@ internal readonly record struct CentralDirectoryEntry(
 
         at += Time.WriteExtra(destination[at..]);
         at += owner.WriteExtra(destination[at..]);
+        unicodePath?.CopyTo(destination[at..]);
+        at += unicodePath?.Length ?? 0;
         at += EncryptionFields.WriteExtra(destination[at..], Encryption, Method);
         comment?.CopyTo(destination[at..]);
         return at + (comment?.Length ?? 0);

@@ -2,8 +2,9 @@ namespace Formats.Zip;
 
 /// <summary>
 /// The central directory records kept until the archive is complete, in blocks of 1,024: unlike a growing list there
-/// is no doubling slack per entry and no copy of millions of records into ever larger arrays. Owner ids and comments,
-/// which only some archives have, are kept apart, so that archives without them pay nothing per entry for them.
+/// is no doubling slack per entry and no copy of millions of records into ever larger arrays. Owner ids, comments and
+/// Unicode Path extra fields, which only some archives have, are kept apart, so that archives without them pay nothing
+/// per entry for them.
 /// </summary>
 internal sealed class CentralDirectoryRecords
 {
@@ -12,11 +13,17 @@ internal sealed class CentralDirectoryRecords
     private readonly List<CentralDirectoryEntry[]> _blocks = [];
     private Dictionary<int, UnixOwner>? _owners;
     private Dictionary<int, byte[]>? _comments;
+    private Dictionary<int, byte[]>? _unicodePaths;
 
     public int Count { get; private set; }
 
-    public void Add(CentralDirectoryEntry entry, UnixOwner owner, byte[]? comment)
+    public void Add(CentralDirectoryEntry entry, UnixOwner owner, byte[]? comment, byte[]? unicodePath = null)
     {
+        if (unicodePath is not null)
+        {
+            (_unicodePaths ??= [])[Count] = unicodePath;
+        }
+
         if (owner != UnixOwner.None)
         {
             (_owners ??= [])[Count] = owner;
@@ -37,12 +44,15 @@ internal sealed class CentralDirectoryRecords
         Count++;
     }
 
-    /// <summary>The records in the order they were added, each with its owner ids (or <see cref="UnixOwner.None"/>) and comment (or null).</summary>
-    public IEnumerable<(CentralDirectoryEntry Entry, UnixOwner Owner, byte[]? Comment)> InOrder()
+    /// <summary>
+    /// The records in the order they were added, each with its owner ids (or <see cref="UnixOwner.None"/>), comment and
+    /// Unicode Path extra field (or null).
+    /// </summary>
+    public IEnumerable<(CentralDirectoryEntry Entry, UnixOwner Owner, byte[]? Comment, byte[]? UnicodePath)> InOrder()
     {
         for (var i = 0; i < Count; i++)
         {
-            yield return (_blocks[i / BlockSize][i % BlockSize], _owners?.GetValueOrDefault(i, UnixOwner.None) ?? UnixOwner.None, _comments?.GetValueOrDefault(i));
+            yield return (_blocks[i / BlockSize][i % BlockSize], _owners?.GetValueOrDefault(i, UnixOwner.None) ?? UnixOwner.None, _comments?.GetValueOrDefault(i), _unicodePaths?.GetValueOrDefault(i));
         }
     }
 }

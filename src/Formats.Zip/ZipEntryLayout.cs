@@ -49,7 +49,10 @@ internal readonly record struct ZipEntryLayout
     /// <summary>The entry's comment in UTF-8 (central directory only), or null.</summary>
     public required byte[]? Comment { get; init; }
 
-    public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength + EncryptionFields.ExtraLength(Encryption);
+    /// <summary>The Info-ZIP Unicode Path extra field, whole, in both headers of an entry with a legacy name; or null.</summary>
+    public byte[]? UnicodePath { get; init; }
+
+    public int LocalExtraLength => (LocalZip64 ? Zip64ExtraFieldLocal.FixedLength : 0) + Time.ExtraLength + Owner.ExtraLength + (UnicodePath?.Length ?? 0) + EncryptionFields.ExtraLength(Encryption);
 
     public int LocalHeaderLength => LocalFileHeader.FixedLength + NameBytes.Length + LocalExtraLength;
 
@@ -65,11 +68,13 @@ internal readonly record struct ZipEntryLayout
     /// </summary>
     public static ZipEntryLayout Plan(PreparedEntry entry, long? length, uint? contentCrc, long offset, ZipWriterOptions options, ZipCompressionMethod chosen, long? rawCompressedLength = null)
     {
-        var nameBytes = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
-        if (nameBytes.Length > ZipConstants.MaxNameLength)
+        var utf8Name = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
+        if (utf8Name.Length > ZipConstants.MaxNameLength)
         {
-            throw new ArchiveException(entry.Name, $"name is {nameBytes.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
+            throw new ArchiveException(entry.Name, $"name is {utf8Name.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
         }
+
+        var nameBytes = entry.LegacyName is { } legacy ? LegacyNames.NameField(entry, legacy) : utf8Name;
 
         var raw = rawCompressedLength is not null;
         var method = entry.Kind != EntryKind.File || (length == 0 && !raw) ? ZipConstants.MethodStored : chosen switch
@@ -104,7 +109,13 @@ internal readonly record struct ZipEntryLayout
 
         // Bit 11 says the name and the comment are UTF-8 (APPNOTE appendix D): set when either is not ASCII.
         var comment = ZipComments.EntryComment(entry);
-        var ascii = entry.IsAsciiName && (comment is null || System.Text.Ascii.IsValid(comment));
+        var asciiComment = comment is null || System.Text.Ascii.IsValid(comment);
+        if (entry.LegacyName is not null && !asciiComment)
+        {
+            throw new ArchiveException(entry.Name, "a legacy name is written without the UTF-8 flag, which also marks the comment; the comment must be ASCII");
+        }
+
+        var ascii = (entry.LegacyName is not null || entry.IsAsciiName) && asciiComment;
         var flags = (ushort)((upFront ? 0 : ZipConstants.FlagDataDescriptor) | (ascii ? 0 : ZipConstants.FlagUtf8) | EncryptionFields.Flags(encryption));
         var fileType = entry.Kind switch
         {
@@ -130,6 +141,7 @@ internal readonly record struct ZipEntryLayout
             Owner = UnixOwner.From(entry),
             Encryption = encryption,
             Comment = comment,
+            UnicodePath = entry.LegacyName is null || entry.LegacyNameOnly ? null : LegacyNames.UnicodePathExtra(entry, nameBytes, utf8Name),
         };
     }
 
@@ -164,6 +176,8 @@ internal readonly record struct ZipEntryLayout
 
         at += Time.WriteExtra(destination[at..]);
         at += Owner.WriteExtra(destination[at..]);
+        UnicodePath?.CopyTo(destination[at..]);
+        at += UnicodePath?.Length ?? 0;
         at += EncryptionFields.WriteExtra(destination[at..], Encryption, Method);
         return at;
     }

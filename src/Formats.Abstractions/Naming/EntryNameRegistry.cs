@@ -203,23 +203,46 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
         return t;
     }
 
-    private static string Normalize(string name, EntryKind kind)
+    /// <summary>
+    /// Checks a name's legacy bytes (<see cref="ArchiveEntry.LegacyName"/>) with the rules that names are checked by, in
+    /// any character set that keeps ASCII as ASCII: '/', '\', '.', ':' and control bytes mean what they mean in ASCII, a
+    /// byte above 0x7F is part of a segment. Returns the bytes as given (a directory's trailing '/' removed: a format adds
+    /// it where it wants it); a refusal names the entry by <paramref name="entryName"/>.
+    /// </summary>
+    public static byte[] CheckLegacyName(string entryName, ReadOnlySpan<byte> legacy, EntryKind kind)
     {
-        if (name.Length == 0)
+        var ascii = new char[legacy.Length];
+        for (var i = 0; i < legacy.Length; i++)
         {
-            throw new InvalidEntryNameException(name, EntryNameRule.Empty, "name is empty");
+            ascii[i] = legacy[i] < 0x80 ? (char)legacy[i] : 'x';
         }
 
-        var n = name.Replace('\\', '/');
-        CheckCharacters(name, n, "name");
+        Normalize(entryName, new string(ascii), kind, "legacy name");
+
+        var end = kind == EntryKind.Directory && legacy.EndsWith("/"u8) ? legacy.Length - 1 : legacy.Length;
+        return legacy[..end].ToArray();
+    }
+
+    private static string Normalize(string name, EntryKind kind) => Normalize(name, name, kind, "name");
+
+    /// <summary>Checks and normalises <paramref name="text"/>; a refusal names the entry <paramref name="name"/> and calls the text <paramref name="what"/>.</summary>
+    private static string Normalize(string name, string text, EntryKind kind, string what)
+    {
+        if (text.Length == 0)
+        {
+            throw new InvalidEntryNameException(name, EntryNameRule.Empty, $"{what} is empty");
+        }
+
+        var n = text.Replace('\\', '/');
+        CheckCharacters(name, n, what);
         if (n[0] == '/')
         {
-            throw new InvalidEntryNameException(name, EntryNameRule.Absolute, "name is an absolute path; entry names must be relative");
+            throw new InvalidEntryNameException(name, EntryNameRule.Absolute, $"{what} is an absolute path; entry names must be relative");
         }
 
         if (IsDriveLetter(n))
         {
-            throw new InvalidEntryNameException(name, EntryNameRule.DriveLetter, $"name starts with the drive letter '{n[..2]}'; entry names must be relative");
+            throw new InvalidEntryNameException(name, EntryNameRule.DriveLetter, $"{what} starts with the drive letter '{n[..2]}'; entry names must be relative");
         }
 
         if (kind == EntryKind.Directory && n.EndsWith('/'))
@@ -234,18 +257,18 @@ internal sealed class EntryNameRegistry(EntryNamePolicy policy)
             var segment = end < 0 ? n.AsSpan(start) : n.AsSpan(start, end - start);
             if (segment.Length == 0)
             {
-                var problem = end < 0 ? "name ends with '/' but the entry is not a directory" : "name has an empty segment ('//')";
+                var problem = end < 0 ? $"{what} ends with '/' but the entry is not a directory" : $"{what} has an empty segment ('//')";
                 throw new InvalidEntryNameException(name, EntryNameRule.EmptySegment, problem);
             }
 
             if (segment is "..")
             {
-                throw new InvalidEntryNameException(name, EntryNameRule.DotDotSegment, "name has a '..' segment");
+                throw new InvalidEntryNameException(name, EntryNameRule.DotDotSegment, $"{what} has a '..' segment");
             }
 
             if (segment is ".")
             {
-                throw new InvalidEntryNameException(name, EntryNameRule.DotSegment, "name has a '.' segment");
+                throw new InvalidEntryNameException(name, EntryNameRule.DotSegment, $"{what} has a '.' segment");
             }
 
             if (end < 0)

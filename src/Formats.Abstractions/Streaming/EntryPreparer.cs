@@ -24,6 +24,7 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
             CheckEncoded(entry, source, pushed, e);
         }
 
+        var legacy = entry.LegacyName.IsEmpty ? null : EntryNameRegistry.CheckLegacyName(entry.Name, entry.LegacyName.Span, entry.Kind);
         var name = _names.Register(entry.Name, entry.Kind);
         string? target = null;
         long? length = encoded?.EncodedLength ?? entry.Length;
@@ -71,6 +72,8 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
             Name = name,
             NameUtf8 = System.Text.Encoding.UTF8.GetBytes(name),
             Kind = entry.Kind,
+            LegacyName = legacy,
+            LegacyNameOnly = legacy is not null && entry.LegacyNameOnly,
             Length = length,
             // The content's CRC-32 checks the bytes that flow; encoded bytes have their plain CRC-32 in the options.
             Crc32 = encoded is null ? entry.Crc32 : null,

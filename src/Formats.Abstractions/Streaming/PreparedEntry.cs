@@ -12,6 +12,12 @@ internal sealed record PreparedEntry
 
     public required EntryKind Kind { get; init; }
 
+    /// <summary>The name in a legacy character set (<see cref="ArchiveEntry.LegacyName"/>, checked), or null.</summary>
+    public byte[]? LegacyName { get; init; }
+
+    /// <summary><see cref="ArchiveEntry.LegacyNameOnly"/>.</summary>
+    public bool LegacyNameOnly { get; init; }
+
     /// <summary>
     /// Declared content length, or the source's own knowledge of it; null when only reading it will tell (for a sparse
     /// file, the bytes of its data regions: see <see cref="Sparse"/>). Always 0 for directories, links, devices and

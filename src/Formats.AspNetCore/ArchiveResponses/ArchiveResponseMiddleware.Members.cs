@@ -26,8 +26,11 @@ internal sealed partial class ArchiveResponseMiddleware
     /// The manifest's entries: paths on the member origin fetched with the user's credentials, absolute URLs only in the
     /// allowed origins and without them. A refused location fails here, before any member is fetched.
     /// </summary>
-    private async Task<IReadOnlyList<ArchiveItem>> ParseAsync(HttpContext context, ReadOnlyMemory<byte> manifest, string charset, string passHeaders, string contentEncoding)
+    private async Task<IReadOnlyList<ArchiveItem>> ParseAsync(HttpContext context, ReadOnlyMemory<byte> manifest, (string Charset, string? NameSeparator) names, string passHeaders, string contentEncoding)
     {
+        // mod_zip compares only the start ("native;" as its README writes it is native too).
+        var charset = names.Charset.TrimEnd(';').Trim();
+        var native = charset.Equals("native", StringComparison.OrdinalIgnoreCase);
         var request = context.Request;
         var origin = options.MemberOrigin ?? OwnOrigin(context);
         var allowed = options.AllowedOrigins;
@@ -40,13 +43,12 @@ internal sealed partial class ArchiveResponseMiddleware
         var credentialed = Copy(http, IsMemberOriginOrAllowed, Credentials(request, passHeaders));
         var anonymous = Copy(http, IsAllowed, []);
         Encoding? encoding = null;
-        if (charset.Length > 0 && !charset.Equals("native", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        if (charset.Length > 0 && !native && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
             try
             {
                 // The code pages (windows-1251, cp866, shift_jis, ...) ship with .NET but are not registered by default.
-                var name = charset.TrimEnd(';').Trim();
-                encoding = CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
+                encoding = CodePagesEncodingProvider.Instance.GetEncoding(charset) ?? Encoding.GetEncoding(charset);
             }
             catch (ArgumentException)
             {
@@ -62,6 +64,8 @@ internal sealed partial class ArchiveResponseMiddleware
             MaxMembers = options.MaxMembers,
             MaxBytes = options.MaxManifestBytes,
             Encoding = encoding,
+            NameSeparator = names.NameSeparator,
+            NativeNames = native,
         };
         // The captured bytes as they are (an array behind the capture buffer), not a copy of up to the manifest limit.
         var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(manifest, out var segment) ? segment : new ArraySegment<byte>(manifest.ToArray());

@@ -113,6 +113,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         var contentDisposition = AppContentDisposition(context, appHeaders.ContentDisposition.ToString());
         var lastModified = response.GetTypedHeaders().LastModified;
         var charset = appHeaders[ArchiveResponseHeaders.Charset].ToString().Trim();
+        var nameSeparator = appHeaders.TryGetValue(ArchiveResponseHeaders.NameSeparator, out var sep) ? sep.ToString() : null;
         var passHeaders = appHeaders[ArchiveResponseHeaders.PassHeaders].ToString();
         var contentEncoding = appHeaders.ContentEncoding.ToString().Trim();
         var kept = Kept.Where(appHeaders.ContainsKey).Select(name => new KeyValuePair<string, StringValues>(name, appHeaders[name])).ToList();
@@ -155,7 +156,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 IReadOnlyList<ArchiveItem> items;
                 try
                 {
-                    items = await ParseAsync(context, capture.Manifest, charset, passHeaders, contentEncoding).ConfigureAwait(false);
+                    items = await ParseAsync(context, capture.Manifest, (charset, nameSeparator), passHeaders, contentEncoding).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is FormatException or ManifestLimitException or InvalidDataException)
                 {

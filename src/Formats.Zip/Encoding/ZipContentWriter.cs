@@ -249,7 +249,8 @@ internal sealed class ZipContentWriter : ICrcContent
         _members.Directory.Add(
             new CentralDirectoryEntry(_layout.NameBytes, _headerOffset, encoded, _length, _layout.Time, recorded, _layout.ExternalAttributes, _layout.Method, _layout.Flags, _layout.VersionNeeded, _layout.Encryption),
             _layout.Owner,
-            _layout.Comment);
+            _layout.Comment,
+            _layout.UnicodePath);
     }
 
     public async ValueTask AbortAsync()
