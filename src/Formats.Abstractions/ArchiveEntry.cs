@@ -115,7 +115,8 @@ public sealed class ArchiveEntry
     /// <summary>
     /// A comment on the entry, or null (the default) for none. Zip writes it in UTF-8 in the member's central directory
     /// header (at most 65,535 bytes; the UTF-8 flag is set when it or the name is not ASCII), tar as a pax
-    /// <c>comment</c> record, which readers skip.
+    /// <c>comment</c> record, which readers skip. Tar refuses a comment with a line feed (an
+    /// <see cref="ArchiveException"/> naming the entry): .NET's TarReader fails on an archive that holds one.
     /// </summary>
     public string? Comment { get => _rare?.Comment; init => Rare(value is not null).Comment = value; }
 

@@ -12,6 +12,8 @@ namespace Formats.Cli;
 /// full archives, ranges and sizes alike; <paramref name="AddWithOptions"/> adds an item that carries the format's
 /// <see cref="ArchiveItem.Options"/> to the format's writer. <paramref name="SpecialFiles"/>: the format holds character
 /// and block devices and FIFOs as entries (tar); <paramref name="Sparse"/>: files are read as sparse files (tar's --sparse).
+/// <paramref name="CrcAfterData"/>: to a seekable output the writer puts a stored member's CRC-32 into its local header
+/// after its data (zip unencrypted; ZipCrypto needs the CRC before the data), so files need not be read first there.
 internal sealed record CliFormat(
     Func<Stream, IArchiveSink> CreateWriter,
     Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan,
@@ -20,7 +22,8 @@ internal sealed record CliFormat(
     Func<List<ArchiveItem>, CancellationToken, Task<List<ArchiveItem>>>? Rewrite = null,
     Func<IArchiveSink, ArchiveItem, CancellationToken, ValueTask>? AddWithOptions = null,
     bool SpecialFiles = false,
-    bool Sparse = false)
+    bool Sparse = false,
+    bool CrcAfterData = true)
 {
     /// <summary>Adds <paramref name="item"/> to <paramref name="sink"/>, with its format options if it has any.</summary>
     public ValueTask AddAsync(IArchiveSink sink, ArchiveItem item, CancellationToken cancellationToken) =>
@@ -32,7 +35,7 @@ internal sealed record CliFormat(
 }
 
 /// <summary>What <c>formats zip</c> and <c>formats tar</c> share: the common options, SOURCE collection, the output target and the write loop.</summary>
-internal static class ArchiveCommand
+internal static partial class ArchiveCommand
 {
     public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal) { ["-h"] = "help", ["--help"] = "help", ["-q"] = "quiet", ["--quiet"] = "quiet" };
 
@@ -154,10 +157,14 @@ internal static class ArchiveCommand
         }
 
         // To a seekable output (-o FILE) a stored zip member's CRC-32 goes into its header after its data: one read of
-        // each file. To a pipe, each is read first for its CRC-32, so that its header carries it: the same bytes.
+        // each file. To a pipe, each is read first for its CRC-32, so that its header carries it: the same bytes. A
+        // source read only once (standard input) is never read first: to a pipe its stored member has a descriptor, so
+        // with one among the SOURCEs a file is written as a pipe is (files read first, nothing patched), and so it is
+        // when the writer cannot patch (ZipCrypto): the same bytes again.
         await using var target = OutputTarget.Open(outputPath, io.OpenOutput);
-        var all = await format.RewriteAsync(format.DeclaresCrcs && !target.Stream.CanSeek ? await WithCrcsAsync(entries, cancellationToken) : Items(entries), cancellationToken);
-        await using (var sink = format.CreateWriter(target.Stream))
+        var asToPipe = WritesAsToPipe(format, target.Stream, entries);
+        var all = await format.RewriteAsync(asToPipe ? await WithCrcsAsync(entries, cancellationToken) : Items(entries), cancellationToken);
+        await using (var sink = format.CreateWriter(asToPipe && target.Stream.CanSeek ? new ForwardOnlyOutput(target.Stream) : target.Stream))
         {
             await using var progress = ProgressDisplay.Start(io, line.Flag("quiet"), sink);
             foreach (var item in all)
@@ -203,65 +210,6 @@ internal static class ArchiveCommand
     }
 
     public static List<ArchiveItem> Items(IEnumerable<PlannedEntry> entries) => [.. entries.Select(e => new ArchiveItem(e.Entry, e.Source))];
-
-    /// <summary>
-    /// The first pass of a format that declares CRC-32s: each file read once for its CRC-32 (standard input, which can be
-    /// read only once, keeps an unknown CRC). With <paramref name="placeholders"/>, the CRCs are declared without reading
-    /// anything: enough to measure the layout, whose length does not depend on their values.
-    /// </summary>
-    public static async Task<List<ArchiveItem>> WithCrcsAsync(List<PlannedEntry> entries, CancellationToken cancellationToken, bool placeholders = false, ICrcStore? crcStore = null)
-    {
-        var items = new List<ArchiveItem>(entries.Count);
-        var buffer = new byte[1 << 20];
-        foreach (var (entry, source) in entries)
-        {
-            if (source is null || entry.Crc32 is not null || entry.Length is null)
-            {
-                items.Add(new ArchiveItem(entry, source));
-                continue;
-            }
-
-            if (placeholders)
-            {
-                items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, 0), source));
-                continue;
-            }
-
-            // A CRC-32 remembered for this content (a file's path, length and mtime) is not computed again.
-            var identity = crcStore is null ? null : await source.GetIdentityAsync(cancellationToken) is { } known ? CrcStoreKeys.For(known) : null;
-            if (identity is not null && await crcStore!.GetAsync(identity, cancellationToken) is { } remembered)
-            {
-                items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, remembered), source));
-                continue;
-            }
-
-            var crc = new System.IO.Hashing.Crc32();
-            try
-            {
-                await using var stream = await source.OpenAsync(0, cancellationToken);
-                int n;
-                while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    crc.Append(buffer.AsSpan(0, n));
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // As the writer reports a failing source (an HTTP error is no IOException): named, in one line.
-                throw new ArchiveException(entry.Name, $"source could not be read for its CRC-32: {ex.Message}", ex);
-            }
-
-            var value = crc.GetCurrentHashAsUInt32();
-            if (identity is not null)
-            {
-                await crcStore!.SetAsync(identity, value, cancellationToken);
-            }
-
-            items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, value), source));
-        }
-
-        return items;
-    }
 
     /// <summary>
     /// The value of <paramref name="option"/>, one of <paramref name="choices"/> by name (the first when the option is

@@ -17,7 +17,9 @@ internal static class ZipCommand
           DIRECTORY   every file, folder and symbolic link below it, recursively and in name order; entry names
                       are relative to the directory's parent, so 'formats zip docs' yields 'docs/...'
           -           standard input, as one entry named by --stdin-name; without --stdin-length its length is
-                      unknown up front, so the entry gets a zip64 data descriptor; with it, a 16-byte descriptor
+                      unknown up front, so the entry gets a zip64 data descriptor; with it, a 16-byte descriptor.
+                      It is read once, as it is written (never first for its CRC-32), so whatever the method and
+                      output it has a data descriptor (flag bit 3), unless --stdin-length is 0
 
         {{ArchiveCommand.SpecialFilesHelp}}
 
@@ -29,11 +31,14 @@ internal static class ZipCommand
                                already (by name: jpg, png, mp4, zip, gz, zst, ...; or because deflating their first
                                64 KiB saved under 5%) and deflates the rest. zstd is method 93: read by 7-Zip 24+ and
                                libarchive 3.6+, not by Info-ZIP, Java, Python or .NET. With stored and auto, every
-                               stored file member has its sizes and CRC-32 in its local header (no data descriptor:
-                               forward-only readers such as Java's ZipInputStream can extract it): to a file (-o) each
-                               file is read once and its CRC-32 written into its header after its data; to a pipe
-                               (standard output) each is read twice, first for its CRC-32. The bytes are the same
-                               either way; with stored the layout is the one --range and 'formats size' use.
+                               stored member of a FILE has its sizes and CRC-32 in its local header (no data
+                               descriptor: forward-only readers such as Java's ZipInputStream can extract it): to a
+                               file (-o) each file is read once and its CRC-32 written into its header after its
+                               data; to a pipe (standard output), and to a file when '-' is a SOURCE too or with
+                               --encrypt zipcrypto, each is read twice, first for its CRC-32. Standard input is
+                               read once: its stored member has a data descriptor, which ZipInputStream cannot
+                               extract. The bytes are the same either way (encrypted: the same layout, new salts);
+                               with stored the layout is the one --range and 'formats size' use.
           --level LEVEL        fastest, optimal (default), smallest, or 0-9 on zlib's scale
           --threads N          deflate on at most N threads (default: the processor count; 1 for one thread).
                                The archive's bytes are the same for every N.
@@ -46,7 +51,8 @@ internal static class ZipCommand
                                the CRC-32 and length of the gzip trailer (method deflate, whatever --method says).
                                Each such file is read twice: once through an inflater to prove that it holds a
                                single gzip member matching its trailer, once to copy. A gzip of several members
-                               (cat a.gz b.gz, bgzip) is decompressed and compressed by --method instead. The
+                               (cat a.gz b.gz, bgzip) is decompressed and compressed by --method instead, its
+                               CRC-32 found while proving it complete (stored: in its local header, as above). The
                                gzip's own name (FNAME) and time (MTIME) are ignored: the member is named and dated
                                as the file. Raw members have their sizes up front, so --range and 'formats size'
                                work with them under --method stored.
@@ -127,7 +133,8 @@ internal static class ZipCommand
             DeclaresCrcs: options.Method is ZipCompressionMethod.Stored or ZipCompressionMethod.Auto && options.Encryption?.Method != ZipEncryptionMethod.Aes256,
             StdinLength: ArchiveCommand.ParseStdinLength(line),
             Rewrite: line.Flag("raw-from-gzip") ? (items, cancellationToken) => RawFromGzipAsync(items, stdinName, cancellationToken) : null,
-            AddWithOptions: (sink, item, cancellationToken) => ((ZipArchiveWriter)sink).AddEntryAsync(item.Entry, item.Source, (ZipEntryOptions)item.Options!, cancellationToken));
+            AddWithOptions: (sink, item, cancellationToken) => ((ZipArchiveWriter)sink).AddEntryAsync(item.Entry, item.Source, (ZipEntryOptions)item.Options!, cancellationToken),
+            CrcAfterData: options.Encryption is null);
     }
 
     /// <summary>

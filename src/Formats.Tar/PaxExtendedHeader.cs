@@ -21,6 +21,23 @@ internal sealed class PaxExtendedHeader
 
     public void Add(string key, long value) => Add(key, value.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// Adds a record of free text given by the caller (an entry's comment), refused when it holds a line feed: pax
+    /// records are length-delimited, so it would be valid, but .NET's TarReader splits the records at line feeds and
+    /// fails on the whole archive ("The extended header contains invalid records"), and .NET's TarWriter refuses such
+    /// a value too (docs/format-decisions.md, "Comments").
+    /// </summary>
+    public void AddText(string entryName, string key, string value)
+    {
+        var lineFeed = value.IndexOf('\n', StringComparison.Ordinal);
+        if (lineFeed >= 0)
+        {
+            throw new ArchiveException(entryName, $"{key} has a line feed at character {lineFeed}; tar keeps a {key} of one line (a pax '{key}' record with a line feed breaks .NET's TarReader); zip keeps several lines");
+        }
+
+        Add(key, value);
+    }
+
     /// <summary>The records, in the order added.</summary>
     public byte[] ToBytes()
     {

@@ -61,7 +61,7 @@ internal sealed class TarEntryLayout
         if (entry.Comment is { } comment)
         {
             // pax 'comment' (POSIX pax, "comment"): ignored by readers, kept by libarchive and Python.
-            pax.Add("comment", comment);
+            pax.AddText(entry.Name, "comment", comment);
         }
 
         var header = new UstarHeader

@@ -210,6 +210,7 @@ internal sealed class ZipContentWriter : ICrcContent
         else if (_zstd is not null)
         {
             await _zstd.DisposeAsync().ConfigureAwait(false);
+            await ZstdEnding.WriteAsync(_zstdGate!, _length, cancellationToken).ConfigureAwait(false);
         }
 
         if (_cipher is not null)

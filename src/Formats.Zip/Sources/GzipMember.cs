@@ -67,9 +67,11 @@ public static class GzipMember
             }
 
             // Several members (cat a.gz b.gz, bgzip), or a corrupt or truncated file: decompressed and compressed again,
-            // once the last member is proved complete (the runtime's GZipStream ends quietly at a truncated input).
-            var total = await ProveCompleteAsync(entry, gzip, crc, size, cancellationToken).ConfigureAwait(false);
-            return new ArchiveItem(entry, new GunzipSource(gzip, entry.Name, provenLength: total));
+            // once the last member is proved complete (the runtime's GZipStream ends quietly at a truncated input). The
+            // whole content's CRC-32, computed on the way, is declared: a stored member then carries it in its local
+            // header whatever the output (no descriptor), and the core checks it when the member is written.
+            var (total, contentCrc) = await ProveCompleteAsync(entry, gzip, crc, size, cancellationToken).ConfigureAwait(false);
+            return new ArchiveItem(new ArchiveEntry(entry) { Crc32 = entry.Crc32 ?? contentCrc }, new GunzipSource(gzip, entry.Name, provenLength: total));
         }
         catch (InvalidDataException ex)
         {
@@ -101,15 +103,16 @@ public static class GzipMember
     /// <summary>
     /// Inflates every member and checks that the last one is complete: the trailer at the end must be the CRC-32 and
     /// length of the content's last <c>ISIZE</c> bytes (a truncated file ends in deflate data, not a trailer). Returns the
-    /// plain length of all members.
+    /// plain length of all members and the CRC-32 of their whole content.
     /// </summary>
-    private static async ValueTask<long> ProveCompleteAsync(ArchiveEntry entry, EntrySource gzip, uint lastCrc, uint lastSize, CancellationToken cancellationToken)
+    private static async ValueTask<(long Length, uint Crc32)> ProveCompleteAsync(ArchiveEntry entry, EntrySource gzip, uint lastCrc, uint lastSize, CancellationToken cancellationToken)
     {
         long total;
+        uint crc;
         var stream = await gzip.OpenAsync(0, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            (_, total) = await InflateAsync(new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true), cancellationToken).ConfigureAwait(false);
+            (crc, total) = await InflateAsync(new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true), cancellationToken).ConfigureAwait(false);
         }
 
         if (lastSize > total)
@@ -121,7 +124,7 @@ public static class GzipMember
         await using (stream.ConfigureAwait(false))
         {
             var (suffixCrc, _) = await InflateAsync(new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true), cancellationToken, skip: total - lastSize).ConfigureAwait(false);
-            return suffixCrc == lastCrc ? total : throw NotComplete(entry, lastCrc, lastSize, total);
+            return suffixCrc == lastCrc ? (total, crc) : throw NotComplete(entry, lastCrc, lastSize, total);
         }
     }
 

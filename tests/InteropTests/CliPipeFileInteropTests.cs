@@ -1,0 +1,140 @@
+namespace Formats.InteropTests;
+
+/// <summary>
+/// The real <c>formats</c> process writing to a pipe and to a file (issue 23): standard input of known and unknown
+/// length, multi-member gzip files under --raw-from-gzip, ZipCrypto; read by unzip and Java's ZipInputStream.
+/// </summary>
+public sealed class CliPipeFileInteropTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("formats-pipefile-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Formats => Path.Combine(AppContext.BaseDirectory, "formats");
+
+    private static string JavaChecker => Path.Combine(AppContext.BaseDirectory, "checkers", "ZipCheck.java");
+
+    private static readonly byte[] Input = SyntheticStream.Bytes(150_000, seed: 9);
+
+    /// <summary>Runs formats (with <see cref="Input"/> piped in when '-' is a SOURCE); the archive, from standard output (<paramref name="toFile"/> false) or from -o.</summary>
+    private async Task<string> ZipAsync(string name, bool toFile, params string[] args)
+    {
+        var input = Path.Combine(_dir, "input.bin");
+        await File.WriteAllBytesAsync(input, Input);
+        var path = Path.Combine(_dir, name);
+        string[] all = ["zip", "--quiet", "--mtime", "2024-01-01T00:00:00Z", .. args, .. toFile ? ["-o", path] : Array.Empty<string>()];
+        var run = await ExternalTool.RunAsync(Formats, all, stdinFile: args.Contains("-") ? input : null, timeoutSeconds: 120);
+        Assert.True(run.ExitCode == 0, $"formats {string.Join(' ', all)}: exit {run.ExitCode}: {run.Stderr}");
+        if (!toFile)
+        {
+            await File.WriteAllBytesAsync(path, run.Stdout);
+        }
+
+        return path;
+    }
+
+    private static async Task UnzipTestsAsync(string path, params string[] password)
+    {
+        var test = await ExternalTool.RunAsync("unzip", ["-t", .. password, path]);
+        Assert.True(test.ExitCode == 0, test.Text + test.Stderr);
+        Assert.Contains("No errors detected", test.Text, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, bool, bool> StandardInputCases()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (var method in new[] { "stored", "auto", "deflate" })
+        {
+            foreach (var toFile in new[] { false, true })
+            {
+                data.Add(method, toFile, true);
+                data.Add(method, toFile, false);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StandardInputCases))]
+    public async Task Unzip_tests_standard_input_with_and_without_its_length(string method, bool toFile, bool lengthGiven)
+    {
+        var path = await ZipAsync("stdin.zip", toFile, ["--method", method, "--stdin-name", "in.bin", .. lengthGiven ? ["--stdin-length", "150000"] : Array.Empty<string>(), "-"]);
+        await UnzipTestsAsync(path);
+        var content = await ExternalTool.RunAsync("unzip", ["-p", path, "in.bin"]);
+        Assert.Equal(Input, content.Stdout);
+    }
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public async Task Unzip_tests_zipcrypto_stored_standard_input(bool toFile, bool lengthGiven)
+    {
+        var password = Path.Combine(_dir, "password");
+        await File.WriteAllTextAsync(password, "secret\n");
+        var path = await ZipAsync("crypto.zip", toFile, ["--encrypt", "zipcrypto", "--password-file", password, "--method", "stored", .. lengthGiven ? ["--stdin-length", "150000"] : Array.Empty<string>(), "-"]);
+        await UnzipTestsAsync(path, "-P", "secret");
+        Assert.Equal(Input, (await ExternalTool.RunAsync("unzip", ["-p", "-P", "secret", path])).Stdout);
+    }
+
+    /// <summary>A folder with a plain file and a gzip of two members (cat a.gz b.gz), as gzip -n makes them.</summary>
+    private async Task<string> GzipFolderAsync()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "logs")).FullName;
+        await File.WriteAllBytesAsync(Path.Combine(folder, "a.txt"), SyntheticStream.Bytes(40_000, seed: 1));
+        var first = Path.Combine(_dir, "one.gz");
+        var second = Path.Combine(_dir, "two.gz");
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "one"), SyntheticStream.Bytes(30_000, seed: 2));
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "two"), SyntheticStream.Bytes(20_000, seed: 3));
+        foreach (var part in new[] { "one", "two" })
+        {
+            var gzip = await ExternalTool.RunAsync("gzip", ["-n", "-k", "-f", Path.Combine(_dir, part)]);
+            Assert.True(gzip.ExitCode == 0, gzip.Stderr);
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(folder, "multi.log.gz"), [.. await File.ReadAllBytesAsync(first), .. await File.ReadAllBytesAsync(second)]);
+        return folder;
+    }
+
+    [Fact]
+    public async Task Multi_member_gzip_stored_gives_the_same_bytes_to_a_pipe_and_a_file_and_java_streams_it()
+    {
+        var folder = await GzipFolderAsync();
+        string[] args = ["--raw-from-gzip", "--method", "stored", folder];
+        var piped = await ZipAsync("piped.zip", toFile: false, args);
+        var filed = await ZipAsync("filed.zip", toFile: true, args);
+        Assert.Equal(await File.ReadAllBytesAsync(filed), await File.ReadAllBytesAsync(piped));
+
+        foreach (var path in new[] { piped, filed })
+        {
+            var run = await ExternalTool.RunAsync("java", [JavaChecker, path, "stream"]);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal(["logs/\t0", "logs/a.txt\t40000", "logs/multi.log\t50000"], run.Lines.Select(l => string.Join('\t', l.Split('\t')[..2])));
+            await UnzipTestsAsync(path);
+        }
+
+        var multi = ZipInspector.Inspect(await File.ReadAllBytesAsync(filed)).Entries.Single(e => e.Name == "logs/multi.log");
+        Assert.Equal(0, multi.DescriptorLength);
+    }
+
+    [Fact]
+    public async Task ZipCrypto_stored_files_have_the_same_layout_to_a_pipe_and_a_file()
+    {
+        var folder = await GzipFolderAsync();
+        var password = Path.Combine(_dir, "password");
+        await File.WriteAllTextAsync(password, "secret\n");
+        string[] args = ["--encrypt", "zipcrypto", "--password-file", password, "--method", "stored", folder];
+        var piped = ZipInspector.Inspect(await File.ReadAllBytesAsync(await ZipAsync("piped.zip", toFile: false, args))).Entries;
+        var filedPath = await ZipAsync("filed.zip", toFile: true, args);
+        var filed = ZipInspector.Inspect(await File.ReadAllBytesAsync(filedPath)).Entries;
+
+        // Salts differ on every run; flags, header CRCs, sizes and offsets do not.
+        Assert.Equal(
+            piped.Select(e => (e.Name, e.Local.GeneralPurposeBitFlag, e.Local.Crc32, e.CompressedSize, e.LocalHeaderOffset, e.DescriptorLength)),
+            filed.Select(e => (e.Name, e.Local.GeneralPurposeBitFlag, e.Local.Crc32, e.CompressedSize, e.LocalHeaderOffset, e.DescriptorLength)));
+        Assert.All(filed.Where(e => !e.Name.EndsWith('/')), e => Assert.Equal(0, e.DescriptorLength));
+        await UnzipTestsAsync(filedPath, "-P", "secret");
+    }
+}
