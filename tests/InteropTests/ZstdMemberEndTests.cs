@@ -71,6 +71,18 @@ public sealed class ZstdMemberEndTests : IDisposable
         Assert.Equal(content, decoded.Stdout);
     }
 
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public async Task SharpCompress_reads_the_member_with_its_skippable_frame(int length)
+    {
+        var (path, content) = await WriteAsync(length);
+        using var archive = SharpCompress.Archives.Zip.ZipArchive.OpenArchive(new MemoryStream(await File.ReadAllBytesAsync(path)));
+        using var stream = Assert.Single(archive.Entries).OpenEntryStream();
+        var read = new MemoryStream();
+        await stream.CopyToAsync(read);
+        Assert.Equal(content, read.ToArray());
+    }
+
     /// <summary>
     /// The compressed bytes of the archive's one member: its size from the central directory header (a zstd member's
     /// local header holds 0 before its descriptor), where they start from its local header (APPNOTE 4.3.7, 4.3.12).
