@@ -83,6 +83,12 @@ public sealed partial class ArchiveResult
                 response.Headers.ContentRange = $"bytes {partial.Start}-{partial.End - 1}/{total}";
                 response.ContentLength = partial.End - partial.Start;
                 return (partial.Start, partial.End);
+            case HttpRange.Outcome.Parts parts when Multipart(parts, etag, total) is { } multipart:
+                _multipart = multipart;
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                response.ContentType = multipart.ContentType;
+                response.ContentLength = multipart.Length;
+                return (0, total);
             default:
                 return (0, total);
         }

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Formats.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
@@ -17,11 +18,6 @@ public sealed partial class ArchiveResult
     {
         var response = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;
-        // A range reads ahead only the entries whose content it needs.
-        var needed = response.StatusCode == StatusCodes.Status206PartialContent ? plan.ContentInside(window.Start, window.End) ?? (_ => false) : null;
-        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes, ReadAheadBudget, needed);
-        await using var readAheadScope = readAhead.ConfigureAwait(false);
-        var sending = plan.WithItems(readAhead.Items);
         var format = Format.Extension()[1..];
         using var rate = StartClientRate(httpContext);
         var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes, sent => ArchiveMetrics.Sent(format, sent), rate);
@@ -30,18 +26,18 @@ public sealed partial class ArchiveResult
         ArchiveMetrics.Start(format);
         try
         {
-            if (partial)
+            if (_multipart is { } multipart)
             {
-                await sending.WriteRangeAsync(body, window.Start, window.End, cancellationToken).ConfigureAwait(false);
+                await WritePartsAsync(body, plan, multipart, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await sending.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+                await WriteWindowAsync(body, plan, window.Start, window.End, whole: !partial, cancellationToken).ConfigureAwait(false);
             }
 
             await body.ReleaseAndFlushAsync(cancellationToken).ConfigureAwait(false);
             end = ArchiveEnd.Complete;
-            Report = (partial ? "complete range" : "complete", body.Written);
+            Report = (_multipart is not null ? "complete ranges" : partial ? "complete range" : "complete", body.Written);
         }
         catch (Exception ex) when (ClientWentAway(httpContext, body, ex))
         {
@@ -76,6 +72,26 @@ public sealed partial class ArchiveResult
         {
             body.Tell();
             ArchiveMetrics.End(format, end);
+        }
+    }
+
+    /// <summary>
+    /// Writes the whole archive (<paramref name="whole"/>) or its bytes [<paramref name="start"/>, <paramref name="end"/>)
+    /// over read-ahead sources; a range reads ahead only the entries whose content it needs.
+    /// </summary>
+    private async Task WriteWindowAsync(PipeWriter body, ArchivePlan plan, long start, long end, bool whole, CancellationToken cancellationToken)
+    {
+        var needed = whole ? null : plan.ContentInside(start, end) ?? (_ => false);
+        var readAhead = ReadAhead.Create(Items, ReadAheadDepth, ReadAheadBufferBytes, ReadAheadBudget, needed);
+        await using var readAheadScope = readAhead.ConfigureAwait(false);
+        var sending = plan.WithItems(readAhead.Items);
+        if (whole)
+        {
+            await sending.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await sending.WriteRangeAsync(body, start, end, cancellationToken).ConfigureAwait(false);
         }
     }
 

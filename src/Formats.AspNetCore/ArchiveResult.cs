@@ -16,8 +16,8 @@ namespace Formats.AspNetCore;
 /// <remarks>
 /// <para>When the archive's length can be known in advance (stored zip, plain tar; see docs/ranges.md) the response has
 /// <c>Content-Length</c>, <c>ETag</c> and <c>Last-Modified</c>, answers <c>HEAD</c> with the same headers, and, when
-/// ranges are possible, <c>Accept-Ranges: bytes</c> with single <c>Range</c> requests answered 206 (416 when
-/// unsatisfiable) and <c>If-Range</c> honoured, after <c>If-Match</c>, <c>If-Unmodified-Since</c> (412),
+/// ranges are possible, <c>Accept-Ranges: bytes</c> with <c>Range</c> requests answered 206 (several ranges as
+/// <c>multipart/byteranges</c>, at most 16 and none overlapping; 416 when unsatisfiable) and <c>If-Range</c> honoured, after <c>If-Match</c>, <c>If-Unmodified-Since</c> (412),
 /// <c>If-None-Match</c> and <c>If-Modified-Since</c> (304) in RFC 9110 §13.2.2's order. Otherwise it is sent chunked and claims no ranges. Nothing comes from
 /// the clock: the same items give the same bytes and ETag in every request and process. The ETag is strong only when
 /// ranges are possible (every byte follows from the entries' metadata), weak otherwise. <c>Last-Modified</c> is the
