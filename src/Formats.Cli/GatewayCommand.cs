@@ -53,6 +53,7 @@ internal static class GatewayCommand
           --client-rate-window SECONDS
                                     the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
+        {{MemberSecretFile.Help}}
           -h, --help                this help
 
         Logs one JSON line per archive to standard output: request id, members, bytes, duration and outcome.
@@ -74,11 +75,14 @@ internal static class GatewayCommand
         ["--client-min-rate"] = "client-min-rate",
         ["--client-rate-window"] = "client-rate-window",
         ["--crc-store"] = "crc-store",
+        ["--member-secret-file"] = "member-secret-file",
     });
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var (rest, origins) = ServeCommand.TakeRepeated([.. args], "--allow-origin");
+        List<string> all = [.. args];
+        MemberSecretFile.RefuseOnCommandLine(all);
+        var (rest, origins) = ServeCommand.TakeRepeated(all, "--allow-origin");
         var line = CommandLine.Parse(rest, Valued, ArchiveCommand.Flags);
         if (line.Flag("help"))
         {
@@ -98,11 +102,13 @@ internal static class GatewayCommand
             throw new UsageException($"--prefix: '{prefix}' is not a path such as /_formats");
         }
 
+        var secret = await MemberSecretFile.ReadAsync(line.Path("member-secret-file"), cancellationToken);
         var defaults = new ArchiveResponseOptions();
         var timeout = TimeSpan.FromSeconds(line.Number("member-timeout", 1, 86_400) ?? (long)HttpSourceOptions.Default.ResponseTimeout.TotalSeconds);
         var options = new ArchiveResponseOptions
         {
             MemberOrigin = upstream,
+            MemberSecret = secret,
             AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
@@ -195,8 +201,13 @@ internal static class GatewayCommand
     /// <summary>YARP's default transforms, and the archive middleware's say on whether an upstream body is copied.</summary>
     private sealed class GatewayTransformer : HttpTransformer
     {
-        public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
-            Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+            // Only the gateway signs: a client's own signature header never reaches the app.
+            proxyRequest.Headers.Remove(MemberSignature.HeaderName);
+        }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {

@@ -170,6 +170,14 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
                 }
             }
 
+            // The signature covers this hop's own path, and is made only for the origin the source was given for.
+            if (!options.SigningSecret.IsEmpty && SameOrigin(at, origin))
+            {
+                var expires = DateTimeOffset.UtcNow.Add(MemberSignature.Lifetime).ToUnixTimeSeconds();
+                request.Headers.Remove(MemberSignature.HeaderName);
+                request.Headers.TryAddWithoutValidation(MemberSignature.HeaderName, MemberSignature.Create(options.SigningSecret.Span, method.Method, at.PathAndQuery, expires));
+            }
+
             HttpResponseMessage response;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
