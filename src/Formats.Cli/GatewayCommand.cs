@@ -48,6 +48,14 @@ internal static class GatewayCommand
                                     the most manifest bytes answered at once (default 67108864, 64 MiB); an
                                     archive past it gets 503, one alone always gets in
         {{ReadAheadLimits.Help}}
+          --read-ahead-depth N      how many members of one download are requested ahead of the one streaming
+                                    (default 4; 0: none)
+          --read-ahead-buffer N     the bytes buffered ahead for each of them (default 262144, 256 KiB); a member
+                                    whose buffer is full waits for its turn with its connection open, and is
+                                    requested again from there if the upstream closed it (see --member-resumes)
+          --member-resumes N        how many times a member whose connection fails is requested again from the byte
+                                    reached, with Range and If-Range, when it had a strong ETag or Last-Modified and
+                                    Accept-Ranges: bytes (default 3; 0: never)
           --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
                                     window, is disconnected and frees its place (default 2048; 0: no minimum)
           --client-rate-window SECONDS
@@ -76,6 +84,9 @@ internal static class GatewayCommand
         ["--client-rate-window"] = "client-rate-window",
         ["--crc-store"] = "crc-store",
         ["--member-secret-file"] = "member-secret-file",
+        ["--read-ahead-depth"] = "read-ahead-depth",
+        ["--read-ahead-buffer"] = "read-ahead-buffer",
+        ["--member-resumes"] = "member-resumes",
     });
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
@@ -115,6 +126,8 @@ internal static class GatewayCommand
             MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
             MaxManifestBytesInFlight = line.Number("max-manifest-bytes-in-flight", 0, long.MaxValue) ?? defaults.MaxManifestBytesInFlight,
             ReadAheadBudget = ReadAheadLimits.Budget(line),
+            ReadAheadDepth = (int)(line.Number("read-ahead-depth", 0, 1024) ?? defaults.ReadAheadDepth),
+            ReadAheadBufferBytes = (int)(line.Number("read-ahead-buffer", 1, 1L << 30) ?? defaults.ReadAheadBufferBytes),
             ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Path("crc-store")) },
             MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
             ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
@@ -125,6 +138,7 @@ internal static class GatewayCommand
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
                 RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
                 MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
+                MaxResumes = (int)(line.Number("member-resumes", 0, 100) ?? HttpSourceOptions.Default.MaxResumes),
             },
         };
 

@@ -13,7 +13,7 @@ namespace Formats.Http;
 /// of its absolute form and parsed when the source is opened: a manifest of 100,000 members holds 100,000 sources, and
 /// a parsed <see cref="Uri"/> costs about four times the bytes of its text.
 /// </summary>
-internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, HttpSourceOptions options) : EntrySource
+internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? length, HttpSourceOptions options) : EntrySource
 {
     private readonly byte[] _url = System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri);
 
@@ -82,6 +82,7 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
                 LastModified = response.Content.Headers.LastModified,
                 Started = started,
                 Identity = IdentityOf(response, length ?? (response.StatusCode == HttpStatusCode.OK ? response.Content.Headers.ContentLength : null)),
+                Resume = ResumeOf(response),
             };
             await stream.SkipAsync(skip, cancellationToken).ConfigureAwait(false);
             return stream;
@@ -143,7 +144,7 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
     private ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(long offset, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, offset, cancellationToken);
 
-    private async ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(HttpMethod method, long offset, CancellationToken cancellationToken)
+    private async ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(HttpMethod method, long offset, CancellationToken cancellationToken, RangeConditionHeaderValue? ifRange = null)
     {
         var origin = new Uri(Url);
         var at = origin;
@@ -151,9 +152,11 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         {
             CheckAllowed(at);
             using var request = new HttpRequestMessage(method, at);
-            if (offset > 0)
+            // A resume asks for a range even from byte 0: its If-Range makes a changed content answer 200.
+            if (offset > 0 || ifRange is not null)
             {
                 request.Headers.Range = new RangeHeaderValue(offset, null);
+                request.Headers.IfRange = ifRange;
             }
 
             if (client.DefaultRequestHeaders.UserAgent.Count == 0)

@@ -102,4 +102,19 @@ public sealed class HttpSourceOptions
             field = value;
         }
     }
+
+    /// <summary>
+    /// How many times a member's body is requested again after its connection fails (default 3; 0: never): with
+    /// <c>Range: bytes=N-</c> from the byte reached and <c>If-Range</c>, only when the first response had a strong ETag
+    /// or a Last-Modified and <c>Accept-Ranges: bytes</c>. A 200 to it means the content changed, and fails the member.
+    /// </summary>
+    public int MaxResumes
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 3;
 }

@@ -126,6 +126,7 @@ internal sealed partial class ArchiveResponseMiddleware
         RateWindow = http.RateWindow,
         MaxRedirects = http.MaxRedirects,
         MaxMemberBytes = http.MaxMemberBytes,
+        MaxResumes = http.MaxResumes,
         AllowUrl = allow,
         RequestHeaders = headers,
         SigningSecret = secret,
