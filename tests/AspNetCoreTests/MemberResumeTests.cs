@@ -125,4 +125,93 @@ public sealed class MemberResumeTests
         Assert.Equal(2, requests.Length);
         Assert.Equal("\"v1\"", requests[1].IfRange);
     }
+
+    /// <summary>
+    /// An upstream that drops a connection whose write has waited 300 ms for the reader (nginx's send_timeout, shortened),
+    /// serving three members of 8 MiB with a strong ETag and Accept-Ranges, answering Range with If-Range.
+    /// </summary>
+    private sealed class IdleClosingApp
+    {
+        public const int MemberSize = 8 << 20;
+
+        public static readonly byte[] Member = [.. Enumerable.Range(0, MemberSize).Select(i => (byte)(i * 13 + (i >> 11)))];
+
+        public ConcurrentQueue<(string? Range, string? IfRange)> Requests { get; } = new();
+
+        /// <summary>Completed when the first idle connection was dropped.</summary>
+        public TaskCompletionSource Dropped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task ServeAsync(HttpContext context)
+        {
+            var range = context.Request.Headers.Range.FirstOrDefault();
+            var ifRange = context.Request.Headers.IfRange.FirstOrDefault();
+            Requests.Enqueue((range, ifRange));
+            context.Response.Headers.ETag = "\"m1\"";
+            context.Response.Headers.AcceptRanges = "bytes";
+            var from = 0;
+            if (range is { } r && (ifRange is null || ifRange == "\"m1\""))
+            {
+                from = int.Parse(r["bytes=".Length..^1], System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.StatusCode = StatusCodes.Status206PartialContent;
+                context.Response.Headers.ContentRange = $"bytes {from}-{MemberSize - 1}/{MemberSize}";
+            }
+
+            context.Response.ContentLength = MemberSize - from;
+            for (var at = from; at < MemberSize; at += 64 * 1024)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                idle.CancelAfter(TimeSpan.FromMilliseconds(300));
+                try
+                {
+                    await context.Response.Body.WriteAsync(Member.AsMemory(at, Math.Min(64 * 1024, MemberSize - at)), idle.Token);
+                    await context.Response.Body.FlushAsync(idle.Token);
+                }
+                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    context.Abort();
+                    Dropped.TrySetResult();
+                    return;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_download_paused_longer_than_the_upstream_keeps_idle_connections_completes_whole()
+    {
+        var app = new IdleClosingApp();
+        await using var gateway = await AppGateway.StartAsync(web =>
+        {
+            web.MapGet("/archive/", (HttpContext context) =>
+            {
+                context.Response.Headers["X-Archive-Files"] = "zip";
+                return Results.Text(string.Concat(Enumerable.Range(1, 3).Select(i => $"- {IdleClosingApp.MemberSize} /member/{i} m{i}.bin\n")));
+            });
+            web.MapGet("/member/{i}", app.ServeAsync);
+        }, origin => new ArchiveResponseOptions { MemberOrigin = origin, ReadAheadBufferBytes = 64 * 1024 });
+        using var client = gateway.Client();
+        var cancel = TestContext.Current.CancellationToken;
+
+        using var response = await client.GetAsync(new Uri("archive/", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancel);
+        await using var body = await response.Content.ReadAsStreamAsync(cancel);
+        var archive = new MemoryStream();
+        var first = new byte[64 * 1024];
+        archive.Write(first, 0, await body.ReadAsync(first, cancel));
+
+        // The client stops reading until the upstream dropped a connection that waited for it; then it reads the rest.
+        await app.Dropped.Task.WaitAsync(TimeSpan.FromSeconds(60), cancel);
+        await body.CopyToAsync(archive, cancel);
+
+        archive.Position = 0;
+        using var zip = new ZipArchive(archive);
+        foreach (var entry in zip.Entries)
+        {
+            using var member = new MemoryStream();
+            await entry.Open().CopyToAsync(member, cancel);
+            Assert.True(IdleClosingApp.Member.AsSpan().SequenceEqual(member.ToArray()), entry.FullName);
+        }
+
+        Assert.Equal(3, zip.Entries.Count);
+        Assert.Contains(app.Requests, r => r.Range is not null && r.IfRange == "\"m1\"");
+    }
 }
