@@ -50,7 +50,8 @@ internal static class GatewayCommand
         {{ReadAheadLimits.Help}}
           --read-ahead-depth N      how many members of one download are requested ahead of the one streaming
                                     (default 4; 0: none)
-          --read-ahead-buffer N     the bytes buffered ahead for each of them (default 262144, 256 KiB); a member
+          --read-ahead-buffer N     the bytes buffered ahead for each of them (default 262144, 256 KiB; at least
+                                    4096); a member
                                     whose buffer is full waits for its turn with its connection open, and is
                                     requested again from there if the upstream closed it (see --member-resumes)
           --member-resumes N        how many times a member whose connection fails is requested again from the byte
@@ -127,7 +128,7 @@ internal static class GatewayCommand
             MaxManifestBytesInFlight = line.Number("max-manifest-bytes-in-flight", 0, long.MaxValue) ?? defaults.MaxManifestBytesInFlight,
             ReadAheadBudget = ReadAheadLimits.Budget(line),
             ReadAheadDepth = (int)(line.Number("read-ahead-depth", 0, 1024) ?? defaults.ReadAheadDepth),
-            ReadAheadBufferBytes = (int)(line.Number("read-ahead-buffer", 1, 1L << 30) ?? defaults.ReadAheadBufferBytes),
+            ReadAheadBufferBytes = (int)(line.Number("read-ahead-buffer", 4096, 1L << 30) ?? defaults.ReadAheadBufferBytes),
             ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Path("crc-store")) },
             MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
             ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
