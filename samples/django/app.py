@@ -11,10 +11,13 @@ should send"): each file's CRC-32 is computed once and cached by (path, size, mt
 ETag, Last-Modified and Accept-Ranges and answers a single Range (206, or 416) with If-Range honoured.
 The gateway's tests run this same file (FILES_ROOT, REQUEST_LOG and FORBIDDEN_ORIGIN set by them).
 """
+import hashlib
+import hmac
 import os
 import re
 import sys
 import threading
+import time
 import zlib
 from functools import wraps
 from urllib.parse import quote
@@ -25,6 +28,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("FILES_ROOT", os.path.join(HERE, "..", "..", "docs"))
 LOG = os.environ.get("REQUEST_LOG")
 FORBIDDEN = os.environ.get("FORBIDDEN_ORIGIN")
+# With MEMBER_SECRET_FILE (the file given to the gateway's --member-secret-file), files are served to the gateway only.
+MEMBER_SECRET = None
+if os.environ.get("MEMBER_SECRET_FILE"):
+    with open(os.environ["MEMBER_SECRET_FILE"], "rb") as f:
+        MEMBER_SECRET = f.read()
+    MEMBER_SECRET = MEMBER_SECRET[:-2] if MEMBER_SECRET.endswith(b"\r\n") else MEMBER_SECRET.removesuffix(b"\n")
 
 settings.configure(
     DEBUG=False,
@@ -77,6 +86,23 @@ def login_required(view):
     def wrapper(request, *args, **kwargs):
         if request.session.get("user") is None:
             return HttpResponseRedirect("/login/?next=" + quote(request.get_full_path()))
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+def gateway_only(view):
+    """With a member secret, only requests the gateway signed (docs/gateway.md, "Member requests only the gateway can
+    make"): X-Archive-Signature: t=EXPIRES,sig=HMAC-SHA256(secret, METHOD \\n PATH?QUERY \\n EXPIRES) in hex."""
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if MEMBER_SECRET is not None:
+            t, _, sig = request.META.get("HTTP_X_ARCHIVE_SIGNATURE", "").partition(",sig=")
+            expires = t[2:] if t.startswith("t=") and t[2:].isdigit() else None
+            message = "%s\n%s\n%s" % (request.method, request.get_full_path(), expires)
+            good = hmac.new(MEMBER_SECRET, message.encode(), hashlib.sha256).hexdigest()
+            if expires is None or not time.time() <= int(expires) <= time.time() + 300 \
+                    or not hmac.compare_digest(good, sig):
+                return HttpResponseForbidden("for the gateway only\n")
         return view(request, *args, **kwargs)
     return wrapper
 
@@ -173,6 +199,7 @@ def file_part(full, first, length):
             yield chunk
 
 
+@gateway_only
 def files(request, name):
     # Fetched by the gateway with the user's cookie: a refusal, not a login page, when it has none.
     if request.session.get("user") is None:

@@ -48,11 +48,21 @@ internal static class GatewayCommand
                                     the most manifest bytes answered at once (default 67108864, 64 MiB); an
                                     archive past it gets 503, one alone always gets in
         {{ReadAheadLimits.Help}}
+          --read-ahead-depth N      how many members of one download are requested ahead of the one streaming
+                                    (default 4; 0: none)
+          --read-ahead-buffer N     the bytes buffered ahead for each of them (default 262144, 256 KiB; at least
+                                    4096); a member whose buffer is full waits for its turn with its connection
+                                    open, and is requested again from there if the upstream closed it (see
+                                    --member-resumes)
+          --member-resumes N        how many times a member whose connection fails is requested again from the byte
+                                    reached, with Range and If-Range, when it had a strong ETag or Last-Modified and
+                                    Accept-Ranges: bytes (default 3; 0: never)
           --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
                                     window, is disconnected and frees its place (default 2048; 0: no minimum)
           --client-rate-window SECONDS
                                     the window of --client-min-rate (default 60)
         {{CrcStores.Help}}
+        {{MemberSecretFile.Help}}
           -h, --help                this help
 
         Logs one JSON line per archive to standard output: request id, members, bytes, duration and outcome.
@@ -74,11 +84,17 @@ internal static class GatewayCommand
         ["--client-min-rate"] = "client-min-rate",
         ["--client-rate-window"] = "client-rate-window",
         ["--crc-store"] = "crc-store",
+        ["--member-secret-file"] = "member-secret-file",
+        ["--read-ahead-depth"] = "read-ahead-depth",
+        ["--read-ahead-buffer"] = "read-ahead-buffer",
+        ["--member-resumes"] = "member-resumes",
     });
 
     public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
     {
-        var (rest, origins) = ServeCommand.TakeRepeated([.. args], "--allow-origin");
+        List<string> all = [.. args];
+        MemberSecretFile.RefuseOnCommandLine(all);
+        var (rest, origins) = ServeCommand.TakeRepeated(all, "--allow-origin");
         var line = CommandLine.Parse(rest, Valued, ArchiveCommand.Flags);
         if (line.Flag("help"))
         {
@@ -98,17 +114,21 @@ internal static class GatewayCommand
             throw new UsageException($"--prefix: '{prefix}' is not a path such as /_formats");
         }
 
+        var secret = await MemberSecretFile.ReadAsync(line.Path("member-secret-file"), cancellationToken);
         var defaults = new ArchiveResponseOptions();
         var timeout = TimeSpan.FromSeconds(line.Number("member-timeout", 1, 86_400) ?? (long)HttpSourceOptions.Default.ResponseTimeout.TotalSeconds);
         var options = new ArchiveResponseOptions
         {
             MemberOrigin = upstream,
+            MemberSecret = secret,
             AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
             MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
             MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
             MaxConcurrentArchives = (int)(line.Number("max-archives", 1, int.MaxValue) ?? defaults.MaxConcurrentArchives),
             MaxManifestBytesInFlight = line.Number("max-manifest-bytes-in-flight", 0, long.MaxValue) ?? defaults.MaxManifestBytesInFlight,
             ReadAheadBudget = ReadAheadLimits.Budget(line),
+            ReadAheadDepth = (int)(line.Number("read-ahead-depth", 0, 1024) ?? defaults.ReadAheadDepth),
+            ReadAheadBufferBytes = (int)(line.Number("read-ahead-buffer", 4096, 1L << 30) ?? defaults.ReadAheadBufferBytes),
             ZipOptions = new ZipWriterOptions { Method = ZipCompressionMethod.Stored, CrcStore = CrcStores.Open(line.Path("crc-store")) },
             MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
             ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
@@ -119,6 +139,7 @@ internal static class GatewayCommand
                 MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
                 RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
                 MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
+                MaxResumes = (int)(line.Number("member-resumes", 0, 100) ?? HttpSourceOptions.Default.MaxResumes),
             },
         };
 
@@ -195,8 +216,13 @@ internal static class GatewayCommand
     /// <summary>YARP's default transforms, and the archive middleware's say on whether an upstream body is copied.</summary>
     private sealed class GatewayTransformer : HttpTransformer
     {
-        public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken) =>
-            Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+
+            // Only the gateway signs: a client's own signature header never reaches the app.
+            proxyRequest.Headers.Remove(MemberSignature.HeaderName);
+        }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
         {

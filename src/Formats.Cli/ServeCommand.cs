@@ -181,6 +181,7 @@ internal static class ServeCommand
             RateWindow = options.Http.RateWindow,
             MaxRedirects = options.Http.MaxRedirects,
             MaxMemberBytes = options.Http.MaxMemberBytes,
+            MaxResumes = options.Http.MaxResumes,
             AllowUrl = options.Allows,
         };
 

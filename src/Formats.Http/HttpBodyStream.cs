@@ -5,10 +5,20 @@ namespace Formats.Http;
 
 /// <summary>
 /// A response body that names its URL in errors, times out when no data comes or data comes too slowly, disposes
-/// the response with it, and tells the writer the response's Content-Length and Last-Modified.
+/// the response with it, and tells the writer the response's Content-Length and Last-Modified. When the connection
+/// fails after the headers and <see cref="Resume"/> is set (the server gave a validator and Accept-Ranges), the rest is
+/// requested again from the byte reached, up to <see cref="HttpSourceOptions.MaxResumes"/> times, and the reader sees
+/// one continuous body.
 /// </summary>
 internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, string shown, HttpSourceOptions options) : ReadOnlyStreamBase, IEntrySourceMetadata
 {
+    private HttpResponseMessage _response = response;
+    private Stream _body = body;
+    private int _resumes;
+
+    /// <summary>Requests the content again from an offset, with the first response's validator in If-Range (null: the server cannot resume).</summary>
+    public Func<long, CancellationToken, ValueTask<(HttpResponseMessage Response, Stream Body)>>? Resume { get; init; }
+
     // The minimum rate is measured over windows of time spent waiting for the upstream: each must bring at least
     // MinimumBytesPerSecond x RateWindow bytes. Time the archive's consumer takes between reads does not count.
     private long _waitedTicks;
@@ -57,22 +67,35 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         var idle = IdleToken(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         int n;
-        try
+        while (true)
         {
-            n = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Failed(new TimeoutException($"GET {shown}: no data for {options.IdleTimeout.TotalSeconds:0.###} s"));
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            throw Failed(new IOException($"GET {shown}: {ex.Message}", ex));
-        }
-        finally
-        {
-            // Disarmed between reads: time the consumer takes is not the upstream's.
-            idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            try
+            {
+                n = await _body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                break;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Failed(new TimeoutException($"GET {shown}: no data for {options.IdleTimeout.TotalSeconds:0.###} s"));
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException)
+            {
+                if (Resume is null || _resumes >= options.MaxResumes || cancellationToken.IsCancellationRequested)
+                {
+                    var tried = _resumes == 0 ? "" : $" (after {_resumes} resumes)";
+                    throw Failed(new IOException($"GET {shown}: {ex.Message}{tried}", ex));
+                }
+
+                _resumes++;
+                await ResumeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Disarmed between reads: time the consumer takes is not the upstream's.
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+
+            idle = IdleToken(cancellationToken);
         }
 
         try
@@ -93,10 +116,20 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         if (n == 0 && buffer.Length > 0 && !_ended)
         {
             _ended = true;
-            HttpSourceMetrics.Fetched(Started, response.StatusCode);
+            HttpSourceMetrics.Fetched(Started, _response.StatusCode);
         }
 
         return n;
+    }
+
+    /// <summary>Replaces the failed response with one for the rest of the content, from the byte reached.</summary>
+    private async ValueTask ResumeAsync(CancellationToken cancellationToken)
+    {
+        var (next, nextBody) = await Resume!(ContentOffset + _received, cancellationToken).ConfigureAwait(false);
+        await _body.DisposeAsync().ConfigureAwait(false);
+        _response.Dispose();
+        _response = next;
+        _body = nextBody;
     }
 
     /// <summary>
@@ -151,8 +184,8 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
     public override async ValueTask DisposeAsync()
     {
         _idle?.Dispose();
-        await body.DisposeAsync().ConfigureAwait(false);
-        response.Dispose();
+        await _body.DisposeAsync().ConfigureAwait(false);
+        _response.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -161,8 +194,8 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         if (disposing)
         {
             _idle?.Dispose();
-            body.Dispose();
-            response.Dispose();
+            _body.Dispose();
+            _response.Dispose();
         }
 
         base.Dispose(disposing);

@@ -13,7 +13,7 @@ namespace Formats.Http;
 /// of its absolute form and parsed when the source is opened: a manifest of 100,000 members holds 100,000 sources, and
 /// a parsed <see cref="Uri"/> costs about four times the bytes of its text.
 /// </summary>
-internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, HttpSourceOptions options) : EntrySource
+internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? length, HttpSourceOptions options) : EntrySource
 {
     private readonly byte[] _url = System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri);
 
@@ -82,6 +82,7 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
                 LastModified = response.Content.Headers.LastModified,
                 Started = started,
                 Identity = IdentityOf(response, length ?? (response.StatusCode == HttpStatusCode.OK ? response.Content.Headers.ContentLength : null)),
+                Resume = ResumeOf(response),
             };
             await stream.SkipAsync(skip, cancellationToken).ConfigureAwait(false);
             return stream;
@@ -143,7 +144,7 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
     private ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(long offset, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, offset, cancellationToken);
 
-    private async ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(HttpMethod method, long offset, CancellationToken cancellationToken)
+    private async ValueTask<(HttpResponseMessage Response, Uri Url)> SendAsync(HttpMethod method, long offset, CancellationToken cancellationToken, RangeConditionHeaderValue? ifRange = null)
     {
         var origin = new Uri(Url);
         var at = origin;
@@ -151,9 +152,11 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         {
             CheckAllowed(at);
             using var request = new HttpRequestMessage(method, at);
-            if (offset > 0)
+            // A resume asks for a range even from byte 0: its If-Range makes a changed content answer 200.
+            if (offset > 0 || ifRange is not null)
             {
                 request.Headers.Range = new RangeHeaderValue(offset, null);
+                request.Headers.IfRange = ifRange;
             }
 
             if (client.DefaultRequestHeaders.UserAgent.Count == 0)
@@ -168,6 +171,14 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
                 {
                     request.Headers.TryAddWithoutValidation(name, value);
                 }
+            }
+
+            // The signature covers this hop's own path, and is made only for the origin the source was given for.
+            if (!options.SigningSecret.IsEmpty && SameOrigin(at, origin))
+            {
+                var expires = DateTimeOffset.UtcNow.Add(MemberSignature.Lifetime).ToUnixTimeSeconds();
+                request.Headers.Remove(MemberSignature.HeaderName);
+                request.Headers.TryAddWithoutValidation(MemberSignature.HeaderName, MemberSignature.Create(options.SigningSecret.Span, method.Method, at.PathAndQuery, expires));
             }
 
             HttpResponseMessage response;
@@ -255,31 +266,6 @@ internal sealed class HttpEntrySource(HttpClient client, Uri url, long? length, 
         {
             throw new HttpRequestException($"GET {shown}: Content-Range 'bytes {from}-{to}/{range.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*"}' {problem}");
         }
-    }
-
-    /// <summary>The URL as it may appear in messages and logs: without user information (a password).</summary>
-    internal static string Redact(Uri target)
-    {
-        if (!target.IsAbsoluteUri || target.UserInfo.Length == 0)
-        {
-            return target.ToString();
-        }
-
-        return new UriBuilder(target) { UserName = "", Password = "" }.Uri.ToString();
-    }
-
-    /// <summary>A location as it may appear in messages: a URL's user information removed, whether or not it parses.</summary>
-    internal static string Redact(string location)
-    {
-        if (Uri.TryCreate(location, UriKind.Absolute, out var parsed))
-        {
-            return Redact(parsed);
-        }
-
-        var scheme = location.IndexOf("//", StringComparison.Ordinal);
-        var at = location.IndexOf('@', StringComparison.Ordinal);
-        var end = location.IndexOf('/', scheme < 0 ? 0 : scheme + 2);
-        return scheme >= 0 && at > scheme && (end < 0 || at < end) ? location[..(scheme + 2)] + location[(at + 1)..] : location;
     }
 
     private static string LibraryVersion()

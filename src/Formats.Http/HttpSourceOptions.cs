@@ -82,4 +82,39 @@ public sealed class HttpSourceOptions
     /// <c>Authorization</c> of the user an archive is made for; never sent after a redirect to another origin.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> RequestHeaders { get; init; } = [];
+
+    /// <summary>
+    /// A secret shared with the upstream (empty: none; else at least <see cref="MemberSignature.MinimumSecretBytes"/>
+    /// bytes): every request to the URL's own origin (the rule of <see cref="RequestHeaders"/>) carries
+    /// <see cref="MemberSignature.HeaderName"/> over its method, path and query, good for
+    /// <see cref="MemberSignature.Lifetime"/>, so that the upstream can serve it to this client only.
+    /// </summary>
+    public ReadOnlyMemory<byte> SigningSecret
+    {
+        get;
+        init
+        {
+            if (!value.IsEmpty)
+            {
+                MemberSignature.CheckSecret(value.Span, nameof(SigningSecret));
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// How many times a member's body is requested again after its connection fails (default 3; 0: never): with
+    /// <c>Range: bytes=N-</c> from the byte reached and <c>If-Range</c>, only when the first response had a strong ETag
+    /// or a Last-Modified and <c>Accept-Ranges: bytes</c>. A 200 to it means the content changed, and fails the member.
+    /// </summary>
+    public int MaxResumes
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 3;
 }

@@ -34,6 +34,15 @@ internal sealed class AppGateway : IAsyncDisposable
         return new AppGateway(app, gateway);
     }
 
+    /// <summary>As above, with options made for the app's address (such as a <see cref="ArchiveResponseOptions.MemberOrigin"/> that is the app, as the CLI sets it).</summary>
+    public static async Task<AppGateway> StartAsync(Action<WebApplication> map, Func<Uri, ArchiveResponseOptions> options)
+    {
+        var app = await Server.StartAsync(map);
+        var gateway = GatewayCommand.Build(app.BaseUri, "http://127.0.0.1:0", "/_formats", options(app.BaseUri), logArchives: false);
+        await gateway.StartAsync();
+        return new AppGateway(app, gateway);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gateway.StopAsync();

@@ -34,7 +34,8 @@ public sealed class DjangoApp : IAsyncDisposable
     private string RequestLog => Path.Combine(_folder, "requests.log");
 
     /// <summary>Starts the app over <paramref name="files"/> (name to content); <paramref name="forbiddenOrigin"/> is the origin its /external/ manifest names.</summary>
-    public static async Task<DjangoApp> StartAsync(IReadOnlyDictionary<string, byte[]> files, Uri forbiddenOrigin)
+    /// <remarks>With <paramref name="memberSecretFile"/>, its files are served only to requests the gateway signed with that file's secret.</remarks>
+    public static async Task<DjangoApp> StartAsync(IReadOnlyDictionary<string, byte[]> files, Uri forbiddenOrigin, string? memberSecretFile = null)
     {
         var python = "/usr/bin/python3";
         var check = await ExternalTool.RunAsync(python, ["-c", "import django; print(django.get_version())"], timeoutSeconds: 60);
@@ -71,6 +72,11 @@ public sealed class DjangoApp : IAsyncDisposable
         info.Environment["REQUEST_LOG"] = Path.Combine(folder, "requests.log");
         info.Environment["FORBIDDEN_ORIGIN"] = forbiddenOrigin.GetLeftPart(UriPartial.Authority);
         info.Environment["PYTHONUNBUFFERED"] = "1";
+        if (memberSecretFile is not null)
+        {
+            info.Environment["MEMBER_SECRET_FILE"] = memberSecretFile;
+        }
+
         var process = Process.Start(info)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

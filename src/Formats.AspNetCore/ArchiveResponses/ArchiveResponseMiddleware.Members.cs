@@ -40,8 +40,10 @@ internal sealed partial class ArchiveResponseMiddleware
         bool IsAllowed(Uri url) => allowed.Any(o => HttpEntrySource.SameOrigin(o, url));
         bool IsMemberOriginOrAllowed(Uri url) => HttpEntrySource.SameOrigin(origin, url) || IsAllowed(url);
 
-        var credentialed = Copy(http, IsMemberOriginOrAllowed, Credentials(request, passHeaders));
-        var anonymous = Copy(http, IsAllowed, []);
+        // Only the member origin's sources sign: relative locations that resolve to it (the manifest opens any other
+        // origin anonymously), and each source signs only for the origin it was given for.
+        var credentialed = Copy(http, IsMemberOriginOrAllowed, Credentials(request, passHeaders), options.MemberSecret);
+        var anonymous = Copy(http, IsAllowed, [], ReadOnlyMemory<byte>.Empty);
         Encoding? encoding = null;
         if (charset.Length > 0 && !native && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
@@ -114,12 +116,13 @@ internal sealed partial class ArchiveResponseMiddleware
     private static bool NotPassed(string name) =>
         Conditional.Contains(name, StringComparer.OrdinalIgnoreCase)
         || name.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(MemberSignature.HeaderName, StringComparison.OrdinalIgnoreCase)
         || name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase)
         || name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase)
         || name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase)
         || name.Equals(HeaderNames.AcceptEncoding, StringComparison.OrdinalIgnoreCase);
 
-    private static HttpSourceOptions Copy(HttpSourceOptions http, Func<Uri, bool> allow, IReadOnlyList<KeyValuePair<string, string>> headers) => new()
+    private static HttpSourceOptions Copy(HttpSourceOptions http, Func<Uri, bool> allow, IReadOnlyList<KeyValuePair<string, string>> headers, ReadOnlyMemory<byte> secret) => new()
     {
         ResponseTimeout = http.ResponseTimeout,
         IdleTimeout = http.IdleTimeout,
@@ -127,8 +130,10 @@ internal sealed partial class ArchiveResponseMiddleware
         RateWindow = http.RateWindow,
         MaxRedirects = http.MaxRedirects,
         MaxMemberBytes = http.MaxMemberBytes,
+        MaxResumes = http.MaxResumes,
         AllowUrl = allow,
         RequestHeaders = headers,
+        SigningSecret = secret,
     };
 
     /// <summary>

@@ -117,6 +117,26 @@ public sealed class ArchiveResponseOptions
         }
     } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A secret shared with the app (empty: none; else at least <see cref="MemberSignature.MinimumSecretBytes"/> bytes):
+    /// every member request to <see cref="MemberOrigin"/> (never to <see cref="AllowedOrigins"/>, nor across a redirect
+    /// to another origin) carries <see cref="MemberSignature.HeaderName"/>, which the app checks to serve members to
+    /// this server only, as nginx's <c>internal</c> locations do for mod_zip. See docs/gateway.md.
+    /// </summary>
+    public ReadOnlyMemory<byte> MemberSecret
+    {
+        get;
+        init
+        {
+            if (!value.IsEmpty)
+            {
+                MemberSignature.CheckSecret(value.Span, nameof(MemberSecret));
+            }
+
+            field = value;
+        }
+    }
+
     /// <summary>How many members ahead are fetched while one streams (default 4).</summary>
     public int ReadAheadDepth { get; init; } = 4;
 
