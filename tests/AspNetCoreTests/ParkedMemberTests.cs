@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using Formats.AspNetCore;
+using Formats.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
@@ -23,8 +24,11 @@ public sealed class ParkedMemberTests
 
     private static byte[] Content(int member) => [.. Enumerable.Range(0, MemberSize).Select(i => ByteAt(member, i))];
 
-    private sealed class App
+    /// <summary>The app; with <paramref name="abortFirstRange"/>, member 2's first Range request is cut after 256 KiB, once.</summary>
+    private sealed class App(bool abortFirstRange = false)
     {
+        private int _rangesCut;
+
         /// <summary>Each member request: the member, its Range and If-Range (null when absent).</summary>
         public ConcurrentQueue<(int Member, string? Range, string? IfRange)> Requests { get; } = new();
 
@@ -69,6 +73,12 @@ public sealed class ParkedMemberTests
                     }
 
                     await context.Response.Body.WriteAsync(buffer.AsMemory(0, n), context.RequestAborted);
+                    if (abortFirstRange && member == 2 && from > 0 && at - from >= 256 * 1024 && Interlocked.Exchange(ref _rangesCut, 1) == 0)
+                    {
+                        await context.Response.Body.FlushAsync(context.RequestAborted);
+                        context.Abort();
+                        return;
+                    }
                 }
             }
             catch (OperationCanceledException)
@@ -90,6 +100,34 @@ public sealed class ParkedMemberTests
     public async Task A_member_read_ahead_with_a_full_buffer_lets_go_of_its_connection_and_resumes_from_there_on_its_turn()
     {
         var app = new App();
+
+        var archive = await DownloadPausedAsync(app, HttpSourceOptions.Default.MaxResumes);
+
+        AssertWhole(archive);
+        var second = app.Requests.Where(r => r.Member == 2).ToArray();
+        Assert.Equal(2, second.Length);
+        Assert.Matches("^bytes=[1-9][0-9]*-$", second[1].Range);
+        Assert.Equal("\"p2\"", second[1].IfRange);
+        Assert.Equal([(3, null, null)], app.Requests.Where(r => r.Member == 3).ToArray());
+    }
+
+    [Fact]
+    public async Task Letting_go_of_a_full_members_connection_does_not_count_against_its_resumes()
+    {
+        // One resume allowed: the connection let go on purpose, then the re-request cut once, still end whole.
+        var app = new App(abortFirstRange: true);
+
+        var archive = await DownloadPausedAsync(app, maxResumes: 1);
+
+        AssertWhole(archive);
+        var second = app.Requests.Where(r => r.Member == 2).ToArray();
+        Assert.Equal(3, second.Length);
+        Assert.All(second[1..], r => Assert.Equal("\"p2\"", r.IfRange));
+    }
+
+    /// <summary>A download of members 1 to 3 whose client pauses after its first bytes until member 2's first request ended.</summary>
+    private static async Task<MemoryStream> DownloadPausedAsync(App app, int maxResumes)
+    {
         await using var gateway = await AppGateway.StartAsync(web =>
         {
             web.MapGet("/archive/", (HttpContext context) =>
@@ -98,7 +136,12 @@ public sealed class ParkedMemberTests
                 return Results.Text(string.Concat(Enumerable.Range(1, 3).Select(i => $"- {MemberSize} /member/{i} m{i}.bin\n")));
             });
             web.MapGet("/member/{i:int}", (HttpContext context, int i) => app.ServeAsync(context, i));
-        }, origin => new ArchiveResponseOptions { MemberOrigin = origin, ReadAheadBufferBytes = 64 * 1024 });
+        }, origin => new ArchiveResponseOptions
+        {
+            MemberOrigin = origin,
+            ReadAheadBufferBytes = 64 * 1024,
+            Http = new HttpSourceOptions { MaxResumes = maxResumes },
+        });
         using var client = gateway.Client();
         var cancel = TestContext.Current.CancellationToken;
 
@@ -114,21 +157,23 @@ public sealed class ParkedMemberTests
         Assert.False(app.Ended.ContainsKey(3), "member 3 (no validators) keeps its connection while the client is paused");
 
         await body.CopyToAsync(archive, cancel);
-
         archive.Position = 0;
+        return archive;
+    }
+
+    private static void AssertWhole(MemoryStream archive)
+    {
         using var zip = new ZipArchive(archive);
         Assert.Equal(3, zip.Entries.Count);
         for (var i = 1; i <= 3; i++)
         {
             using var member = new MemoryStream();
-            await zip.GetEntry($"m{i}.bin")!.Open().CopyToAsync(member, cancel);
+            using (var entry = zip.GetEntry($"m{i}.bin")!.Open())
+            {
+                entry.CopyTo(member);
+            }
+
             Assert.True(Content(i).AsSpan().SequenceEqual(member.ToArray()), $"m{i}.bin");
         }
-
-        var second = app.Requests.Where(r => r.Member == 2).ToArray();
-        Assert.Equal(2, second.Length);
-        Assert.Matches("^bytes=[1-9][0-9]*-$", second[1].Range);
-        Assert.Equal("\"p2\"", second[1].IfRange);
-        Assert.Equal([(3, null, null)], app.Requests.Where(r => r.Member == 3).ToArray());
     }
 }
