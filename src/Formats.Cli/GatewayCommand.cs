@@ -51,9 +51,9 @@ internal static class GatewayCommand
           --read-ahead-depth N      how many members of one download are requested ahead of the one streaming
                                     (default 4; 0: none)
           --read-ahead-buffer N     the bytes buffered ahead for each of them (default 262144, 256 KiB; at least
-                                    4096); a member whose buffer is full waits for its turn with its connection
-                                    open, and is requested again from there if the upstream closed it (see
-                                    --member-resumes)
+                                    4096); a member whose buffer is full lets go of its connection and is asked
+                                    for the rest with Range and If-Range on its turn when it had a validator and
+                                    Accept-Ranges: bytes; without them it waits with its connection open
           --member-resumes N        how many times a member whose connection fails is requested again from the byte
                                     reached, with Range and If-Range, when it had a strong ETag or Last-Modified and
                                     Accept-Ranges: bytes (default 3; 0: never)

@@ -16,6 +16,9 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
     private Stream _body = body;
     private int _resumes;
 
+    /// <summary>The connection was let go on purpose (<see cref="ParkAsync"/>): the next read asks for the rest.</summary>
+    private bool _parked;
+
     /// <summary>Requests the content again from an offset, with the first response's validator in If-Range (null: the server cannot resume).</summary>
     public Func<long, CancellationToken, ValueTask<(HttpResponseMessage Response, Stream Body)>>? Resume { get; init; }
 
@@ -62,8 +65,34 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         }
     }
 
+    /// <summary>
+    /// Lets go of the connection while nobody reads (a member read ahead whose buffer is full), when the rest can be
+    /// asked for again: the next read re-requests it from the byte reached, as a resume does, but neither counts
+    /// against <see cref="HttpSourceOptions.MaxResumes"/> nor as a failure. False (connection kept) when the server
+    /// cannot resume or the body has ended.
+    /// </summary>
+    internal async ValueTask<bool> ParkAsync()
+    {
+        if (Resume is null || _parked || _ended || (RemainingLength is { } remaining && _received >= remaining))
+        {
+            return false;
+        }
+
+        _parked = true;
+        await _body.DisposeAsync().ConfigureAwait(false);
+        _response.Dispose();
+        return true;
+    }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_parked)
+        {
+            // A failure of this request fails the read as a failed resume does.
+            _parked = false;
+            await ResumeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var idle = IdleToken(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         int n;

@@ -194,7 +194,15 @@ public sealed partial class ReadAhead
                     }
 
                     _pipe.Writer.Advance(n);
-                    var flushed = await _pipe.Writer.FlushAsync(stop).ConfigureAwait(false);
+                    var flush = _pipe.Writer.FlushAsync(stop);
+                    if (!flush.IsCompleted && !_taken && stream is HttpBodyStream body && await body.ParkAsync().ConfigureAwait(false))
+                    {
+                        // The buffer is full: a connection left idle until the entry's turn would be closed by an
+                        // upstream's idle timeout. A resumable body lets go of it now and asks for the rest then.
+                        ReturnConnection();
+                    }
+
+                    var flushed = await flush.ConfigureAwait(false);
                     if (flushed.IsCompleted)
                     {
                         return; // the reader is gone

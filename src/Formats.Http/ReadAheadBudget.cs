@@ -4,7 +4,7 @@ namespace Formats.Http;
 /// What read-ahead may hold at once across every archive that shares this budget: upstream connections opened ahead
 /// of their entry's turn, and bytes buffered ahead. Each entry read ahead takes one connection and its whole buffer
 /// (<c>bufferBytesPerEntry</c>) when it is opened; the connection comes back when the entry's turn comes (or when its
-/// fetch ends), the bytes once what was buffered has been read. When the budget is spent, entries are simply opened
+/// fetch ends, or when its buffer is full and its body can be asked for again from there, so it lets go of it), the bytes once what was buffered has been read. When the budget is spent, entries are simply opened
 /// when their turn comes, as without read-ahead. Without a cap, 200 downloads at depth 4 held some 1,000 upstream
 /// connections whose unread data put the kernel's TCP memory under pressure and stalled healthy members.
 /// </summary>
