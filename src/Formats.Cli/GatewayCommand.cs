@@ -51,7 +51,7 @@ internal static class GatewayCommand
           --read-ahead-depth N      how many members of one download are requested ahead of the one streaming
                                     (default 4; 0: none)
           --read-ahead-buffer N     the bytes buffered ahead for each of them (default 262144, 256 KiB; at least
-                                    4096); a member whose buffer is full lets go of its connection and is asked
+                                    4096); a member whose buffer stays full 5 s lets go of its connection and is asked
                                     for the rest with Range and If-Range on its turn when it had a validator and
                                     Accept-Ranges: bytes; without them it waits with its connection open
           --member-resumes N        how many times a member whose connection fails is requested again from the byte

@@ -71,6 +71,9 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
     /// against <see cref="HttpSourceOptions.MaxResumes"/> nor as a failure. False (connection kept) when the server
     /// cannot resume or the body has ended.
     /// </summary>
+    /// <summary>How long a full read-ahead buffer keeps this body's connection before <see cref="ParkAsync"/> lets go of it.</summary>
+    internal TimeSpan ParkAfter => options.ParkedConnectionLimit;
+
     internal async ValueTask<bool> ParkAsync()
     {
         if (Resume is null || _parked || _ended || (RemainingLength is { } remaining && _received >= remaining))

@@ -117,4 +117,21 @@ public sealed class HttpSourceOptions
             field = value;
         }
     } = 3;
+
+    /// <summary>
+    /// How long a member read ahead keeps its connection once its buffer is full (default 5 s), before letting go of it
+    /// when its server can resume it (a validator and <c>Accept-Ranges: bytes</c>) and asking for the rest with
+    /// <c>Range</c> and <c>If-Range</c> when its turn comes. Short enough that no upstream's idle timeout (nginx's
+    /// <c>send_timeout</c> is 60 s) closes it first, long enough that a download whose next member's turn comes soon
+    /// does not ask for it twice. <see cref="TimeSpan.Zero"/>: at once.
+    /// </summary>
+    public TimeSpan ParkedConnectionLimit
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(5);
 }

@@ -195,14 +195,24 @@ public sealed partial class ReadAhead
 
                     _pipe.Writer.Advance(n);
                     var flush = _pipe.Writer.FlushAsync(stop);
-                    if (!flush.IsCompleted && !_taken && stream is HttpBodyStream body && await body.ParkAsync().ConfigureAwait(false))
+                    FlushResult flushed;
+                    if (!flush.IsCompleted && stream is HttpBodyStream body)
                     {
-                        // The buffer is full: a connection left idle until the entry's turn would be closed by an
-                        // upstream's idle timeout. A resumable body lets go of it now and asks for the rest then.
-                        ReturnConnection();
+                        var flushing = flush.AsTask();
+                        if (!await FlushedWithinAsync(flushing, body.ParkAfter, stop).ConfigureAwait(false) && !_taken && await body.ParkAsync().ConfigureAwait(false))
+                        {
+                            // The buffer stayed full: a connection left idle until the entry's turn would be closed by
+                            // an upstream's idle timeout. A resumable body lets go of it now and asks for the rest then.
+                            ReturnConnection();
+                        }
+
+                        flushed = await flushing.ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        flushed = await flush.ConfigureAwait(false);
                     }
 
-                    var flushed = await flush.ConfigureAwait(false);
                     if (flushed.IsCompleted)
                     {
                         return; // the reader is gone
@@ -225,65 +235,19 @@ public sealed partial class ReadAhead
                 }
             }
         }
-    }
 
-    /// <summary>
-    /// A prefetched entry's content: what was buffered, then, when the copier handed the source over, the rest from
-    /// the source itself; it tells what its source told when opened.
-    /// </summary>
-    private sealed class PrefetchedStream(Stream buffered, Prefetch prefetch, long? length, DateTimeOffset? lastModified, string? identity) : ReadOnlyStreamBase, IEntrySourceMetadata
-    {
-        private Stream? _source;
-        private bool _bufferEnded;
-
-        long? IEntrySourceMetadata.Length => length;
-
-        DateTimeOffset? IEntrySourceMetadata.LastModified => lastModified;
-
-        string? IEntrySourceMetadata.Identity => identity;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        /// <summary>Whether <paramref name="flush"/> (the reader making room in the buffer) completes within <paramref name="limit"/>.</summary>
+        private static async ValueTask<bool> FlushedWithinAsync(Task<FlushResult> flush, TimeSpan limit, CancellationToken stop)
         {
-            if (!_bufferEnded)
+            if (limit <= TimeSpan.Zero)
             {
-                var n = await buffered.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-                if (n > 0 || buffer.IsEmpty)
-                {
-                    return n;
-                }
-
-                _bufferEnded = true;
-                prefetch.ReturnBytes();
-                _source = prefetch.TakeSource();
+                return false;
             }
 
-            return _source is null ? 0 : await _source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read prefetched content asynchronously");
-
-        public override async ValueTask DisposeAsync()
-        {
-            await buffered.DisposeAsync().ConfigureAwait(false);
-            if (_source is { } source)
-            {
-                await source.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await prefetch.ReleaseAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                buffered.Dispose();
-                _source?.Dispose();
-                prefetch.Release();
-            }
-
-            base.Dispose(disposing);
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            var waited = await Task.WhenAny(flush, Task.Delay(limit, timer.Token)).ConfigureAwait(false);
+            await timer.CancelAsync().ConfigureAwait(false);
+            return waited == flush;
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Formats.Http;
 /// (<see cref="ReadAheadBudget.Shared"/> unless given). Wrap the items with <see cref="Create(IEnumerable{ArchiveItem}, int, int)"/>,
 /// write <see cref="Items"/>, then dispose, which stops and releases whatever was read ahead and not used. Sources
 /// opened at an offset (byte ranges) bypass it; a range write whose window is known reads ahead only entries whose
-/// content lies inside the window. An HTTP entry whose buffer is full lets go of its connection when its server can
+/// content lies inside the window. An HTTP entry whose buffer stays full (<see cref="HttpSourceOptions.ParkedConnectionLimit"/>) lets go of its connection when its server can
 /// resume it (a validator and <c>Accept-Ranges: bytes</c>) and asks for the rest from there on its turn; others keep
 /// theirs until then.
 /// </summary>

@@ -140,7 +140,7 @@ public sealed class ParkedMemberTests
         {
             MemberOrigin = origin,
             ReadAheadBufferBytes = 64 * 1024,
-            Http = new HttpSourceOptions { MaxResumes = maxResumes },
+            Http = new HttpSourceOptions { MaxResumes = maxResumes, ParkedConnectionLimit = TimeSpan.Zero },
         });
         using var client = gateway.Client();
         var cancel = TestContext.Current.CancellationToken;
