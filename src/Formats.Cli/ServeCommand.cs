@@ -173,17 +173,7 @@ internal static class ServeCommand
         builder.Services.AddHttpClient("formats").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         var app = builder.Build();
         ServeRequestGuard.UseSameOriginPosts(app);
-        var http = new HttpSourceOptions
-        {
-            ResponseTimeout = options.Http.ResponseTimeout,
-            IdleTimeout = options.Http.IdleTimeout,
-            MinimumBytesPerSecond = options.Http.MinimumBytesPerSecond,
-            RateWindow = options.Http.RateWindow,
-            MaxRedirects = options.Http.MaxRedirects,
-            MaxMemberBytes = options.Http.MaxMemberBytes,
-            MaxResumes = options.Http.MaxResumes,
-            AllowUrl = options.Allows,
-        };
+        var http = options.Http.WithAccess(options.Allows, [], ReadOnlyMemory<byte>.Empty);
 
         // Stored members (sized, ranged), with CRC-32s remembered where the options say, so resumes need not read the
         // members before the cut.

@@ -134,4 +134,23 @@ public sealed class HttpSourceOptions
             field = value;
         }
     } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// These options with the access given (which URLs, which headers, which signing secret) and every other field
+    /// kept: the one copy of the field list, so that a field added here is never dropped by a caller's copy.
+    /// </summary>
+    internal HttpSourceOptions WithAccess(Func<Uri, bool>? allowUrl, IReadOnlyList<KeyValuePair<string, string>> requestHeaders, ReadOnlyMemory<byte> signingSecret) => new()
+    {
+        ResponseTimeout = ResponseTimeout,
+        IdleTimeout = IdleTimeout,
+        MinimumBytesPerSecond = MinimumBytesPerSecond,
+        RateWindow = RateWindow,
+        MaxMemberBytes = MaxMemberBytes,
+        MaxRedirects = MaxRedirects,
+        MaxResumes = MaxResumes,
+        ParkedConnectionLimit = ParkedConnectionLimit,
+        AllowUrl = allowUrl,
+        RequestHeaders = requestHeaders,
+        SigningSecret = signingSecret,
+    };
 }

@@ -42,8 +42,8 @@ internal sealed partial class ArchiveResponseMiddleware
 
         // Only the member origin's sources sign: relative locations that resolve to it (the manifest opens any other
         // origin anonymously), and each source signs only for the origin it was given for.
-        var credentialed = Copy(http, IsMemberOriginOrAllowed, Credentials(request, passHeaders), options.MemberSecret);
-        var anonymous = Copy(http, IsAllowed, [], ReadOnlyMemory<byte>.Empty);
+        var credentialed = http.WithAccess(IsMemberOriginOrAllowed, Credentials(request, passHeaders), options.MemberSecret);
+        var anonymous = http.WithAccess(IsAllowed, [], ReadOnlyMemory<byte>.Empty);
         Encoding? encoding = null;
         if (charset.Length > 0 && !native && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
         {
@@ -121,20 +121,6 @@ internal sealed partial class ArchiveResponseMiddleware
         || name.Equals(HeaderNames.TransferEncoding, StringComparison.OrdinalIgnoreCase)
         || name.Equals(HeaderNames.Connection, StringComparison.OrdinalIgnoreCase)
         || name.Equals(HeaderNames.AcceptEncoding, StringComparison.OrdinalIgnoreCase);
-
-    private static HttpSourceOptions Copy(HttpSourceOptions http, Func<Uri, bool> allow, IReadOnlyList<KeyValuePair<string, string>> headers, ReadOnlyMemory<byte> secret) => new()
-    {
-        ResponseTimeout = http.ResponseTimeout,
-        IdleTimeout = http.IdleTimeout,
-        MinimumBytesPerSecond = http.MinimumBytesPerSecond,
-        RateWindow = http.RateWindow,
-        MaxRedirects = http.MaxRedirects,
-        MaxMemberBytes = http.MaxMemberBytes,
-        MaxResumes = http.MaxResumes,
-        AllowUrl = allow,
-        RequestHeaders = headers,
-        SigningSecret = secret,
-    };
 
     /// <summary>
     /// This server as the connection reached it (its local address and port, never the client's Host header, which
