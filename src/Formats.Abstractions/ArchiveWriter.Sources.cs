@@ -68,7 +68,7 @@ public abstract partial class ArchiveWriter
             if (stream is not null)
             {
                 await SourcePump.PumpAsync(prepared, stream, counter, limit: null, cancellationToken).ConfigureAwait(false);
-                await SourcePump.RememberCrcAsync(prepared, stream, counter, CrcStore, cancellationToken).ConfigureAwait(false);
+                await SourcePump.WasReadWholeAsync(stream, counter, cancellationToken).ConfigureAwait(false);
             }
 
             await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
@@ -94,7 +94,7 @@ public abstract partial class ArchiveWriter
         CheckPlannable(prepared);
         var counter = await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false);
         ContentSpans?.Add((Output.Position, length));
-        await SourcePump.PumpWindowAsync(prepared, length, counter, Output, CrcStore, cancellationToken).ConfigureAwait(false);
+        await SourcePump.PumpWindowAsync(prepared, length, counter, Output, cancellationToken).ConfigureAwait(false);
         await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -62,9 +62,6 @@ public abstract partial class ArchiveWriter : IArchiveSink
     /// </summary>
     private protected virtual ReadOnlyMemory<byte> AbortMarker(long reached) => ReadOnlyMemory<byte>.Empty;
 
-    /// <summary>Where CRC-32s computed from sources are remembered and looked up (zip's option); null: nowhere.</summary>
-    private protected virtual ICrcStore? CrcStore => null;
-
     /// <summary>
     /// Refuses, before any byte of it is written, an entry the format cannot hold (tar: an unknown length; zip: a hard
     /// link). Called before the source is opened, or, for an entry whose length its source tells only when opened, after.

@@ -51,8 +51,6 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
     private ZipWriterOptions Options => _members.Options;
 
-    private protected override ICrcStore? CrcStore => Options.CrcStore;
-
     private protected override void CheckEntry(PreparedEntry entry)
     {
         if (entry.Kind == EntryKind.HardLink)

@@ -12,7 +12,7 @@ namespace Formats.Zip.Encoding;
 /// flow, then the data descriptor and the member's central directory record.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The zstd encoder, its gate and the cipher are released by FinishAsync or AbortAsync, one of which ends every content.")]
-internal sealed class ZipContentWriter : ICrcContent
+internal sealed partial class ZipContentWriter : IWholeReadContent
 {
     /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
     private const int ParallelCrcThreshold = 256 * 1024;
@@ -178,26 +178,6 @@ internal sealed class ZipContentWriter : ICrcContent
         _skipped = true;
         _length += count;
         Output.Skip(count);
-    }
-
-    // Null for raw content: its CRC-32 is not that of the bytes its source delivers, so it is never remembered for the source.
-    public uint? ContentCrc => Raw is not null || _skipped || _deflater is not null || _zstd is not null ? null : _computedCrc ?? _crc?.Value;
-
-    /// <summary>
-    /// A range needs the CRC-32 of a stored member that declares none when the window reaches past its data: the data
-    /// descriptor right after it, or the central directory at the end, holds it.
-    /// </summary>
-    public bool NeedsCrc(long length) =>
-        _expectedCrc is null && _rememberedCrc is null && _computedCrc is null && _crc is not null && _deflater is null && _zstd is null
-        && Output.Mode == WriteMode.Range && Output.Window.End > _dataStart + length;
-
-    public void UseCrc(uint crc) => _rememberedCrc = crc;
-
-    public void SkipRead(ReadOnlySpan<byte> data)
-    {
-        _crc!.Append(data);
-        _length += data.Length;
-        Output.Skip(data.Length);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
