@@ -57,7 +57,8 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
         var offset = output.Position;
         var layout = ZipEntryLayout.Plan(entry, length, patchCrc ? 0 : crc, offset, options, method, raw?.CompressedLength);
         await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
-        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null, Raw = raw };
+        var arrival = raw is not null ? ContentArrival.Raw : encoded ? ContentArrival.CompressedAhead : ContentArrival.Plain;
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, arrival, raw) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null };
         try
         {
             await content.WriteEncryptionHeaderAsync(cancellationToken).ConfigureAwait(false);

@@ -11,14 +11,14 @@ internal sealed partial class ZipContentWriter
     /// once any was skipped unread, and for raw and compressed content (its CRC-32 is not computed from the bytes the
     /// source delivers, so it is never remembered for the source).
     /// </summary>
-    private uint? ContentCrc => Raw is not null || _skipped || _deflater is not null || _zstd is not null ? null : _computedCrc ?? _crc?.Value;
+    private uint? ContentCrc => _arrival == ContentArrival.Raw || _skipped || !_method.KeepsBytes ? null : _computedCrc ?? _crc?.Value;
 
     /// <summary>
     /// A range needs the CRC-32 of a stored member that declares none when the window reaches past its data: the data
     /// descriptor right after it, or the central directory at the end, holds it.
     /// </summary>
     private bool NeedsCrc(long length) =>
-        _expectedCrc is null && _rememberedCrc is null && _computedCrc is null && _crc is not null && _deflater is null && _zstd is null
+        _arrival == ContentArrival.Plain && _method.KeepsBytes && _expectedCrc is null && _rememberedCrc is null && _computedCrc is null
         && Output.Mode == WriteMode.Range && Output.Window.End > _dataStart + length;
 
     /// <summary>
