@@ -21,6 +21,9 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
     /// <summary>Computes stored content's CRC-32 beside its write (one per archive, created when first needed).</summary>
     public CrcWorker CrcWorker => field ??= new CrcWorker();
 
+    /// <summary>Stored bytes to the output without a cipher, shared by every member (<see cref="StoredEncoder.For"/>).</summary>
+    public StoredEncoder PlainPassThrough => field ??= new StoredEncoder(new Encryption.MemberOutput(output, null));
+
     /// <summary>Where a local file header holds the CRC-32 (APPNOTE 4.3.7: after signature, version, flags, method, time and date).</summary>
     private const int LocalFileHeaderCrcOffset = 14;
 

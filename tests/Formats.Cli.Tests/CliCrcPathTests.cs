@@ -138,4 +138,23 @@ public sealed class CliCrcPathTests : CliTestBase
         Assert.Equal(1, source.Opens);
         Assert.Equal(2, store.Calls); // asked, then told
     }
+
+    /// <summary>A pipe: readable once, from where it is.</summary>
+    private sealed class PipeLike(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
+    public async Task A_source_read_only_once_is_never_read_first_by_the_first_pass_nor_by_the_shared_path()
+    {
+        var bytes = SyntheticStream.Bytes(1000, 3, compressible: false);
+        var pipe = new PipeLike(bytes);
+        var source = EntrySource.FromStream(pipe);
+        var entry = new ArchiveEntry("piped") { Length = bytes.Length, LastModified = Time };
+        var items = await ArchiveCommand.WithCrcsAsync([new PlannedEntry(entry, source)], CancellationToken.None, crcStore: new MemoryCrcStore());
+        Assert.Null(Assert.Single(items).Entry.Crc32);
+        await Assert.ThrowsAsync<ArgumentException>(() => SourceCrcs.ComputeAsync("piped", source, new MemoryCrcStore(), CancellationToken.None).AsTask());
+        Assert.Equal(0, pipe.Position);
+    }
 }

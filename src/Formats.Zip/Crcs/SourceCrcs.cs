@@ -73,11 +73,17 @@ internal static class SourceCrcs
     /// The CRC-32 of all of <paramref name="source"/>'s content, for the entry <paramref name="entryName"/>: the one
     /// remembered in <paramref name="store"/>, else read from the source's start and remembered under its identity (the
     /// source's, else the one its opened stream tells). Throws <see cref="ArchiveException"/> naming the entry when the
-    /// source cannot be read.
+    /// source cannot be read. A source that can be read only once (a pipe, a FIFO, standard input) is never read first:
+    /// it is refused with <see cref="ArgumentException"/>.
     /// </summary>
     public static async ValueTask<uint> ComputeAsync(string entryName, EntrySource source, ICrcStore? store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (!source.CanReopen)
+        {
+            throw new ArgumentException($"entry '{entryName}': its source can be read only once, so it is never read first for its CRC-32", nameof(source));
+        }
+
         var key = store is null ? null : await KeyAsync(source, cancellationToken).ConfigureAwait(false);
         if (await RememberedAsync(store, key, cancellationToken).ConfigureAwait(false) is { } remembered)
         {

@@ -82,7 +82,7 @@ internal sealed partial class ZipContentWriter : IWholeReadContent
         }
         else
         {
-            _encoder = new StoredEncoder(_out);
+            _encoder = StoredEncoder.For(members, _out);
         }
 
         if (raw is not null)
