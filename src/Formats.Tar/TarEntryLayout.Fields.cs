@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Formats.Streaming;
 using Formats.Tar.Records;

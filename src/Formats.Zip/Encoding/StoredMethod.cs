@@ -9,20 +9,11 @@ internal sealed class StoredMethod : ZipMethod
     public static readonly StoredMethod Instance = new();
 
     private StoredMethod()
+        : base(ZipCompressionMethod.Stored, ZipConstants.MethodStored, "stored", ZipConstants.VersionStored, shortestEncodedLength: 0)
     {
     }
 
-    public override ZipCompressionMethod Method => ZipCompressionMethod.Stored;
-
-    public override ushort Id => ZipConstants.MethodStored;
-
-    public override string Label => "stored";
-
-    public override ushort VersionNeeded => ZipConstants.VersionStored;
-
     public override bool KeepsBytes => true;
-
-    public override long ShortestEncodedLength => 0;
 
     public override long MaxEncodedLength(long length) => length;
 

@@ -9,28 +9,33 @@ namespace Formats.Zip.Encoding;
 /// registered once, in <see cref="ZipMethods"/>; the layout, the content writer, copies, raw content and the zip64
 /// rules ask that table instead of switching on the method.
 /// </summary>
-internal abstract class ZipMethod
+/// <param name="method">The method as callers name it.</param>
+/// <param name="id">The compression method field (APPNOTE 4.4.5).</param>
+/// <param name="label">The name used in messages ("stored", "deflate", "zstd").</param>
+/// <param name="versionNeeded">Version needed to extract a file member of this method (APPNOTE 4.4.3.2).</param>
+/// <param name="shortestEncodedLength">The fewest encoded bytes this method writes, even for empty content.</param>
+internal abstract class ZipMethod(ZipCompressionMethod method, ushort id, string label, ushort versionNeeded, long shortestEncodedLength)
 {
     /// <summary>The method as callers name it.</summary>
-    public abstract ZipCompressionMethod Method { get; }
+    public ZipCompressionMethod Method => method;
 
     /// <summary>The compression method field (APPNOTE 4.4.5).</summary>
-    public abstract ushort Id { get; }
+    public ushort Id => id;
 
     /// <summary>The name used in messages ("stored", "deflate", "zstd").</summary>
-    public abstract string Label { get; }
+    public string Label => label;
 
     /// <summary>Version needed to extract a file member of this method (APPNOTE 4.4.3.2).</summary>
-    public abstract ushort VersionNeeded { get; }
+    public ushort VersionNeeded => versionNeeded;
+
+    /// <summary>The fewest encoded bytes this method writes, even for empty content.</summary>
+    public long ShortestEncodedLength => shortestEncodedLength;
 
     /// <summary>
     /// True when the encoded bytes are the content's own (stored): a measure or range run can count them without
     /// reading them, and their length is known before the content is.
     /// </summary>
     public virtual bool KeepsBytes => false;
-
-    /// <summary>The fewest encoded bytes this method writes, even for empty content.</summary>
-    public abstract long ShortestEncodedLength { get; }
 
     /// <summary>An upper bound on the encoded size of <paramref name="length"/> plain bytes (what <see cref="Zip64Rules"/> sizes a descriptor by).</summary>
     public abstract long MaxEncodedLength(long length);

@@ -4,25 +4,18 @@ using ZstdSharp;
 
 namespace Formats.Zip.Encoding;
 
-/// <summary>Method 93: Zstandard, one frame a member, its length pledged when known.</summary>
+/// <summary>
+/// Method 93: Zstandard, one frame a member, its length pledged when known. Its shortest output is its magic number,
+/// frame header descriptor, one more header byte and a block header: 9 bytes (RFC 8878 3.1.1).
+/// </summary>
 internal sealed class ZstandardMethod : ZipMethod
 {
     public static readonly ZstandardMethod Instance = new();
 
     private ZstandardMethod()
+        : base(ZipCompressionMethod.Zstandard, ZipConstants.MethodZstandard, "zstd", ZipConstants.VersionZstandard, shortestEncodedLength: 9)
     {
     }
-
-    public override ZipCompressionMethod Method => ZipCompressionMethod.Zstandard;
-
-    public override ushort Id => ZipConstants.MethodZstandard;
-
-    public override string Label => "zstd";
-
-    public override ushort VersionNeeded => ZipConstants.VersionZstandard;
-
-    /// <summary>Its magic number, frame header descriptor, one more header byte and a block header (RFC 8878 3.1.1).</summary>
-    public override long ShortestEncodedLength => 9;
 
     /// <summary>Zstd's compress bound, with headroom.</summary>
     public override long MaxEncodedLength(long length) => length + (length >> 8) + (128 * 1024) + 64;

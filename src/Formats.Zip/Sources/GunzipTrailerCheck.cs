@@ -4,35 +4,12 @@ using Formats.Zip.Records;
 
 namespace Formats.Zip.Sources;
 
-/// <summary>Passes reads through and keeps the last 8 bytes read: a gzip file's trailer, once it has ended.</summary>
-internal sealed class TailKeepingStream(Stream inner) : ReadOnlyStreamBase
+/// <summary>A stream read asynchronously from <see cref="Inner"/>, which it disposes with itself.</summary>
+internal abstract class OwningReadStream(Stream inner) : ReadOnlyStreamBase
 {
-    private readonly byte[] _tail = new byte[GzipMemberTrailer.FixedLength];
-    private long _total;
-
-    /// <summary>The last 8 bytes read, or null when fewer were read.</summary>
-    public ReadOnlySpan<byte> Tail => _total < _tail.Length ? default : _tail;
+    protected Stream Inner => inner;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        var span = buffer.Span[..read];
-        if (span.Length >= _tail.Length)
-        {
-            span[^_tail.Length..].CopyTo(_tail);
-        }
-        else if (span.Length > 0)
-        {
-            // Shift the kept bytes left by what came in, and append it.
-            _tail.AsSpan(span.Length).CopyTo(_tail);
-            span.CopyTo(_tail.AsSpan(_tail.Length - span.Length));
-        }
-
-        _total += read;
-        return read;
-    }
 
     protected override void Dispose(bool disposing)
     {
@@ -51,17 +28,44 @@ internal sealed class TailKeepingStream(Stream inner) : ReadOnlyStreamBase
     }
 }
 
+/// <summary>Passes reads through and keeps the last 8 bytes read: a gzip file's trailer, once it has ended.</summary>
+internal sealed class TailKeepingStream(Stream inner) : OwningReadStream(inner)
+{
+    private readonly byte[] _tail = new byte[GzipMemberTrailer.FixedLength];
+    private long _total;
+
+    /// <summary>The last 8 bytes read, or null when fewer were read.</summary>
+    public ReadOnlySpan<byte> Tail => _total < _tail.Length ? default : _tail;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var span = buffer.Span[..read];
+        if (span.Length >= _tail.Length)
+        {
+            span[^_tail.Length..].CopyTo(_tail);
+        }
+        else if (span.Length > 0)
+        {
+            // Shift the kept bytes left by what came in, and append it.
+            _tail.AsSpan(span.Length).CopyTo(_tail);
+            span.CopyTo(_tail.AsSpan(_tail.Length - span.Length));
+        }
+
+        _total += read;
+        return read;
+    }
+}
+
 /// <summary>The inflated content of a gzip read once, checked at its end against the trailer its source ended with.</summary>
-internal sealed class TrailerCheckingStream(Stream inflater, TailKeepingStream tail, string name) : ReadOnlyStreamBase
+internal sealed class TrailerCheckingStream(Stream inflater, TailKeepingStream tail, string name) : OwningReadStream(inflater)
 {
     private readonly Crc32Accumulator _crc = new();
     private long _length;
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("read asynchronously");
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var read = await Inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (read > 0)
         {
             _crc.Append(buffer.Span[..read]);
@@ -78,21 +82,5 @@ internal sealed class TrailerCheckingStream(Stream inflater, TailKeepingStream t
         }
 
         return 0;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inflater.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inflater.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
-using Formats.Streaming;
 using Formats.Zip.Encoding;
 using Formats.Zip.Records;
 
