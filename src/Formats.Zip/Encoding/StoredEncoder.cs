@@ -1,24 +1,6 @@
-using Formats.Streaming;
 using Formats.Zip.Encryption;
 
 namespace Formats.Zip.Encoding;
-
-/// <summary>Method 0: the bytes as they are.</summary>
-internal sealed class StoredMethod : ZipMethod
-{
-    public static readonly StoredMethod Instance = new();
-
-    private StoredMethod()
-        : base(ZipCompressionMethod.Stored, ZipConstants.MethodStored, "stored", ZipConstants.VersionStored, shortestEncodedLength: 0)
-    {
-    }
-
-    public override bool KeepsBytes => true;
-
-    public override long MaxEncodedLength(long length) => length;
-
-    public override IZipEncoder CreateEncoder(ZipMemberWriter members, PreparedEntry entry, MemberOutput output) => StoredEncoder.For(members, output);
-}
 
 /// <summary>Passes bytes through as they are: stored content, and content that arrives encoded already (raw, compressed ahead).</summary>
 internal sealed class StoredEncoder(MemberOutput output) : IZipEncoder
