@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Formats.Streaming;
 
 namespace Formats;
@@ -63,9 +62,6 @@ public abstract partial class ArchiveWriter : IArchiveSink
     /// </summary>
     private protected virtual ReadOnlyMemory<byte> AbortMarker(long reached) => ReadOnlyMemory<byte>.Empty;
 
-    /// <summary>Where CRC-32s computed from sources are remembered and looked up (zip's option); null: nowhere.</summary>
-    private protected virtual ICrcStore? CrcStore => null;
-
     /// <summary>
     /// Refuses, before any byte of it is written, an entry the format cannot hold (tar: an unknown length; zip: a hard
     /// link). Called before the source is opened, or, for an entry whose length its source tells only when opened, after.
@@ -98,131 +94,6 @@ public abstract partial class ArchiveWriter : IArchiveSink
     /// </summary>
     private protected virtual void CheckOptions(ArchiveEntry entry, ArchiveEntryOptions options) =>
         throw new ArgumentException($"entry '{entry.Name}': {options.GetType().Name} are options of another format than this writer's", nameof(options));
-
-    /// <inheritdoc/>
-    public ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source = null, CancellationToken cancellationToken = default) =>
-        AddEntryAsync(entry, source, options: null, cancellationToken);
-
-    /// <summary>Adds an entry with this format's <paramref name="options"/> (or none): what the public overloads call.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    internal async ValueTask AddEntryAsync(ArchiveEntry entry, EntrySource? source, ArchiveEntryOptions? options, CancellationToken cancellationToken)
-    {
-        using var call = Claim();
-        Enter();
-        try
-        {
-            ArgumentNullException.ThrowIfNull(entry);
-            if (options is not null)
-            {
-                CheckOptions(entry, options);
-            }
-
-            var prepared = _preparer.Prepare(entry, source, pushed: false, DefaultLastModified, options);
-            if (Mode == WriteMode.Write)
-            {
-                await AddWholeEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await AddWindowedEntryAsync(prepared, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            await FailAsync(ex).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>The normal case: open the source, write the header, pump every byte.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AddWholeEntryAsync(PreparedEntry prepared, CancellationToken cancellationToken)
-    {
-        if (prepared.Length is not null || prepared.Source is null)
-        {
-            CheckEntry(prepared);
-        }
-
-        Stream? stream = null;
-        try
-        {
-            if (prepared.Source is { } source)
-            {
-                stream = await SourcePump.OpenAsync(prepared, source, 0, cancellationToken).ConfigureAwait(false);
-                var checkedBefore = prepared.Length is not null;
-                prepared = EntryPreparer.LearnFromOpenedSource(prepared, stream, takeTime: !Planned);
-                if (!checkedBefore)
-                {
-                    CheckEntry(prepared);
-                }
-            }
-
-            var counter = await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false);
-            if (stream is not null)
-            {
-                await SourcePump.PumpAsync(prepared, stream, counter, limit: null, cancellationToken).ConfigureAwait(false);
-                await SourcePump.RememberCrcAsync(prepared, stream, counter, CrcStore, cancellationToken).ConfigureAwait(false);
-            }
-
-            await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (stream is not null)
-            {
-                await stream.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>A measure or range run: the header is laid out as always, the content read only where the window needs it.</summary>
-    private async ValueTask AddWindowedEntryAsync(PreparedEntry prepared, CancellationToken cancellationToken)
-    {
-        CheckEntry(prepared);
-        if (prepared.Length is not { } length)
-        {
-            throw new ArchiveException(prepared.Name, "its length is unknown until it is read, so the archive's length and byte ranges cannot be known in advance; declare Length");
-        }
-
-        CheckPlannable(prepared);
-        var counter = await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false);
-        ContentSpans?.Add((Output.Position, length));
-        await SourcePump.PumpWindowAsync(prepared, length, counter, Output, CrcStore, cancellationToken).ConfigureAwait(false);
-        await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, CancellationToken cancellationToken = default) =>
-        OpenEntryAsync(entry, options: null, cancellationToken);
-
-    /// <summary>Starts a pushed file entry with this format's <paramref name="options"/> (or none).</summary>
-    internal async ValueTask<Stream> OpenEntryAsync(ArchiveEntry entry, ArchiveEntryOptions? options, CancellationToken cancellationToken)
-    {
-        using var call = Claim();
-        Enter();
-        try
-        {
-            ArgumentNullException.ThrowIfNull(entry);
-            if (entry.Kind != EntryKind.File)
-            {
-                throw new ArgumentException($"entry '{entry.Name}': only file entries are written through a stream; add a {entry.Kind} with AddEntryAsync", nameof(entry));
-            }
-
-            if (options is not null)
-            {
-                CheckOptions(entry, options);
-            }
-
-            var prepared = _preparer.Prepare(entry, source: null, pushed: true, DefaultLastModified, options);
-            CheckEntry(prepared);
-            return new EntryWriteStream(this, await OpenCounterAsync(prepared, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception ex)
-        {
-            await FailAsync(ex).ConfigureAwait(false);
-            throw;
-        }
-    }
 
     /// <inheritdoc/>
     public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
@@ -258,46 +129,6 @@ public abstract partial class ArchiveWriter : IArchiveSink
         await AbortContentAsync().ConfigureAwait(false);
         await AbortFormatAsync().ConfigureAwait(false);
     }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    internal async ValueTask WriteEntryContentAsync(ContentCounter counter, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-    {
-        using var call = Claim();
-        ThrowIfNot(State.InEntry);
-        try
-        {
-            await counter.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await FailAsync(ex).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    internal async ValueTask FinishEntryAsync(ContentCounter counter, CancellationToken cancellationToken)
-    {
-        if (_state is State.Failed or State.Disposed)
-        {
-            // The failure was already reported where it happened; disposing the entry stream must not hide it.
-            return;
-        }
-
-        using var call = Claim();
-        ThrowIfNot(State.InEntry);
-        try
-        {
-            await FinishCounterAsync(counter, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            await FailAsync(ex).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    internal void AbandonEntry(string entryName) =>
-        Fail(new ArchiveException(entryName, "the entry stream was disposed synchronously, so the entry could not be finished; use DisposeAsync"));
 
     private async ValueTask<ContentCounter> OpenCounterAsync(PreparedEntry prepared, CancellationToken cancellationToken)
     {

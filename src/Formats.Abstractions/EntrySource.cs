@@ -27,7 +27,8 @@ public abstract class EntrySource
     public virtual string? Location => null;
 
     /// <summary>
-    /// A key that changes whenever the content does, for an <see cref="ICrcStore"/>: a file's path, length and
+    /// A key that changes whenever the content does, under which a format remembers what it computed from the content
+    /// (zip's CRC-32s, in an <c>ICrcStore</c> of Formats.Zip): a file's path, length and
     /// modification time as the source saw them; a URL with its length and the server's strong ETag or Last-Modified
     /// (asked with HEAD). Null when the source has none (the default), and then nothing is remembered for it. What it
     /// cannot tell: a file rewritten with the same length and modification time, a server that keeps its validator

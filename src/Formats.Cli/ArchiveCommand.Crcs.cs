@@ -1,3 +1,5 @@
+using Formats.Zip;
+
 namespace Formats.Cli;
 
 /// <summary>The CRC-32 first pass of formats that declare CRC-32s (zip stored and auto), and when it runs.</summary>
@@ -15,12 +17,12 @@ internal static partial class ArchiveCommand
     /// The first pass of a format that declares CRC-32s: each file read once for its CRC-32 (a source that can be read
     /// only once, such as standard input, is never read here, whether its length is known or not: it keeps an unknown
     /// CRC, and a stored member of it gets a data descriptor). With <paramref name="placeholders"/>, the CRCs are declared without reading
-    /// anything: enough to measure the layout, whose length does not depend on their values.
+    /// anything: enough to measure the layout, whose length does not depend on their values. Each CRC-32 comes from
+    /// the zip writer's path for CRC-32s of sources (<see cref="SourceCrcs.ComputeAsync"/>), through <paramref name="crcStore"/>.
     /// </summary>
     public static async Task<List<ArchiveItem>> WithCrcsAsync(List<PlannedEntry> entries, CancellationToken cancellationToken, bool placeholders = false, ICrcStore? crcStore = null)
     {
         var items = new List<ArchiveItem>(entries.Count);
-        var buffer = new byte[1 << 20];
         foreach (var (entry, source) in entries)
         {
             if (source is null || entry.Crc32 is not null || entry.Length is null || !source.CanReopen)
@@ -35,36 +37,9 @@ internal static partial class ArchiveCommand
                 continue;
             }
 
-            // A CRC-32 remembered for this content (a file's path, length and mtime) is not computed again.
-            var identity = crcStore is null ? null : await source.GetIdentityAsync(cancellationToken) is { } known ? CrcStoreKeys.For(known) : null;
-            if (identity is not null && await crcStore!.GetAsync(identity, cancellationToken) is { } remembered)
-            {
-                items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, remembered), source));
-                continue;
-            }
-
-            var crc = new System.IO.Hashing.Crc32();
-            try
-            {
-                await using var stream = await source.OpenAsync(0, cancellationToken);
-                int n;
-                while ((n = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    crc.Append(buffer.AsSpan(0, n));
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // As the writer reports a failing source (an HTTP error is no IOException): named, in one line.
-                throw new ArchiveException(entry.Name, $"source could not be read for its CRC-32: {ex.Message}", ex);
-            }
-
-            var value = crc.GetCurrentHashAsUInt32();
-            if (identity is not null)
-            {
-                await crcStore!.SetAsync(identity, value, cancellationToken);
-            }
-
+            // The writer's own path (Formats.Zip's SourceCrcs): a CRC-32 remembered for this content (a file's path, length
+            // and mtime) is not computed again; one computed is remembered.
+            var value = await SourceCrcs.ComputeAsync(entry.Name, source, crcStore, cancellationToken);
             items.Add(new ArchiveItem(SourceCollector.WithCrc(entry, value), source));
         }
 

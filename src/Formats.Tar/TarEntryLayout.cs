@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Formats.Streaming;
 using Formats.Tar.Records;
 
@@ -9,7 +7,7 @@ namespace Formats.Tar;
 /// An entry's headers, decided before they are written: the ustar block, and a pax 'x' header before it only for what
 /// ustar cannot hold (docs/format-decisions.md, "TAR"). Pure: the same entry always gives the same bytes.
 /// </summary>
-internal sealed class TarEntryLayout
+internal sealed partial class TarEntryLayout
 {
     private TarEntryLayout(UstarHeader header, byte[]? paxRecords, UstarHeader paxHeader, byte[]? sparseMap)
     {
@@ -130,96 +128,6 @@ internal sealed class TarEntryLayout
             : value;
     }
 
-    /// <summary>"DIR/GNUSparseFile.0/BASE" for a sparse file's <paramref name="path"/> "DIR/BASE" (no DIR: "GNUSparseFile.0/BASE").</summary>
-    private static byte[] SparseMemberPath(byte[] path)
-    {
-        var slash = Array.LastIndexOf(path, (byte)'/');
-        var folder = Encoding.ASCII.GetBytes(TarConstants.GnuSparseFolder + "/");
-        return [.. path.AsSpan(0, slash + 1), .. folder, .. path.AsSpan(slash + 1)];
-    }
-
-    /// <summary>
-    /// The GNU sparse 1.0 map: decimal numbers, each ending in a newline: the number of regions, then each region's
-    /// offset and length; NUL-padded to whole blocks. A file that ends in a hole gets a last region of length 0 at its
-    /// real size, as GNU tar writes it, so that readers that size the file by its last region restore the whole length.
-    /// </summary>
-    private static byte[] SparseMapBlocks(SparseMap map)
-    {
-        var regions = map.Regions.ToList();
-        if (regions.Count == 0 || regions[^1].Offset + regions[^1].Length < map.RealSize)
-        {
-            regions.Add(new SparseRegion(map.RealSize, 0));
-        }
-
-        var text = new StringBuilder();
-        text.Append(regions.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        foreach (var region in regions)
-        {
-            text.Append(region.Offset.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            text.Append(region.Length.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-
-        var bytes = Encoding.ASCII.GetBytes(text.ToString());
-        var blocks = new byte[TarConstants.PaddedLength(bytes.Length)];
-        bytes.CopyTo(blocks, 0);
-        return blocks;
-    }
-
-    /// <summary>The ustar name and prefix of <paramref name="path"/>; the whole path in pax when they cannot hold it, or it is not ASCII.</summary>
-    private static (ReadOnlyMemory<byte> Name, ReadOnlyMemory<byte> Prefix) PathFields(byte[] path, PaxExtendedHeader pax)
-    {
-        var split = Split(path);
-        if (split is null || !Ascii.IsValid(path))
-        {
-            pax.Add("path", path);
-        }
-
-        return split ?? (Truncate(path, UstarHeader.FieldLengths.Name), ReadOnlyMemory<byte>.Empty);
-    }
-
-    /// <summary>The ustar linkname of a link's target; the whole target in pax when it is too long or not ASCII.</summary>
-    private static ReadOnlyMemory<byte> LinkNameField(string? target, PaxExtendedHeader pax)
-    {
-        if (target is null)
-        {
-            return ReadOnlyMemory<byte>.Empty;
-        }
-
-        var bytes = Encoding.UTF8.GetBytes(target);
-        if (bytes.Length > UstarHeader.FieldLengths.LinkName || !Ascii.IsValid(bytes))
-        {
-            pax.Add("linkpath", bytes);
-        }
-
-        return Truncate(bytes, UstarHeader.FieldLengths.LinkName);
-    }
-
-    /// <summary>Size, mtime (also when not a whole second), uid and gid in pax when their octal fields cannot hold them.</summary>
-    private static void AddNumbersUstarCannotHold(PreparedEntry entry, long length, PaxExtendedHeader pax)
-    {
-        if (!TarNumber.FitsOctal(length, UstarHeader.FieldLengths.Size))
-        {
-            pax.Add("size", length);
-        }
-
-        var seconds = entry.LastModified.ToUnixTimeSeconds();
-        var whole = (entry.LastModified.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % TimeSpan.TicksPerSecond == 0;
-        if (!whole || !TarNumber.FitsOctal(seconds, UstarHeader.FieldLengths.Mtime))
-        {
-            pax.Add("mtime", PaxExtendedHeader.FormatTime(entry.LastModified));
-        }
-
-        if (!TarNumber.FitsOctal(entry.UserId, UstarHeader.FieldLengths.Uid))
-        {
-            pax.Add("uid", entry.UserId);
-        }
-
-        if (!TarNumber.FitsOctal(entry.GroupId, UstarHeader.FieldLengths.Gid))
-        {
-            pax.Add("gid", entry.GroupId);
-        }
-    }
-
     /// <summary>
     /// The block an aborted archive ends with (<see cref="TarArchiveWriter"/>): a valid pax header block whose one
     /// block of records is missing. Its name says what happened to whoever lists what arrived.
@@ -260,72 +168,5 @@ internal sealed class TarEntryLayout
         }
 
         return at;
-    }
-
-    /// <summary>
-    /// Splits a path into ustar's prefix and name at a '/', so that name ≤ 100 and prefix ≤ 155 bytes and neither is
-    /// empty; a path of up to 100 bytes needs no prefix. Null when no split works.
-    /// </summary>
-    internal static (ReadOnlyMemory<byte> Name, ReadOnlyMemory<byte> Prefix)? Split(byte[] path)
-    {
-        if (path.Length <= UstarHeader.FieldLengths.Name)
-        {
-            return (path, ReadOnlyMemory<byte>.Empty);
-        }
-
-        // The first '/' that leaves a name short enough gives the shortest prefix.
-        for (var i = 1; i < path.Length - 1; i++)
-        {
-            if (path[i] == '/' && path.Length - i - 1 <= UstarHeader.FieldLengths.Name)
-            {
-                return i <= UstarHeader.FieldLengths.Prefix ? (path.AsMemory(i + 1), path.AsMemory(0, i)) : null;
-            }
-        }
-
-        return null;
-    }
-
-    private static ReadOnlyMemory<byte> OwnerName(PaxExtendedHeader pax, string key, string name, int fieldLength)
-    {
-        var bytes = Encoding.UTF8.GetBytes(name);
-        if (bytes.Length > fieldLength || !Ascii.IsValid(bytes))
-        {
-            pax.Add(key, bytes);
-        }
-
-        return Truncate(bytes, fieldLength);
-    }
-
-    /// <summary>At most <paramref name="max"/> bytes, cut before a UTF-8 continuation byte so no character is split.</summary>
-    private static ReadOnlyMemory<byte> Truncate(byte[] bytes, int max)
-    {
-        if (bytes.Length <= max)
-        {
-            return bytes;
-        }
-
-        var cut = max;
-        while (cut > 0 && (bytes[cut] & 0xC0) == 0x80)
-        {
-            cut--;
-        }
-
-        return bytes.AsMemory(0, cut);
-    }
-
-    /// <summary>The pax header block's own name: "dir/PaxHeaders/file", ASCII (others become '_'), at most 100 bytes.</summary>
-    private static byte[] PaxBlockName(byte[] path)
-    {
-        var text = Encoding.UTF8.GetString(path).TrimEnd('/');
-        var slash = text.LastIndexOf('/');
-        var name = slash < 0 ? $"PaxHeaders/{text}" : $"{text[..slash]}/PaxHeaders/{text[(slash + 1)..]}";
-        var ascii = new StringBuilder(name.Length);
-        foreach (var c in name)
-        {
-            ascii.Append(c < 128 ? c : '_');
-        }
-
-        var bytes = Encoding.ASCII.GetBytes(ascii.ToString());
-        return bytes.Length <= UstarHeader.FieldLengths.Name ? bytes : bytes[..UstarHeader.FieldLengths.Name];
     }
 }

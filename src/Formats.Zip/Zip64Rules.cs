@@ -1,3 +1,5 @@
+using Formats.Zip.Encoding;
+
 namespace Formats.Zip;
 
 /// <summary>
@@ -91,16 +93,9 @@ internal static class Zip64Rules
     /// <summary>The end record's entry count: the count, or saturated when zip64 holds it.</summary>
     public static ushort EndCount16(bool always, long count) => always || count > ZipConstants.MaxEntries16 ? ZipConstants.Zip64Saturated16 : (ushort)count;
 
-    /// <summary>
-    /// An upper bound on the encoded size of <paramref name="length"/> bytes: deflate's stored-block worst case
-    /// (5 bytes a 16 KiB block, as zlib's deflateBound) and zstd's compress bound, with headroom.
-    /// </summary>
-    public static long MaxEncodedLength(ushort method, long length) => method switch
-    {
-        ZipConstants.MethodStored => length,
-        ZipConstants.MethodDeflate => length + (length >> 12) + (length >> 14) + (length >> 25) + 64,
-        _ => length + (length >> 8) + (128 * 1024) + 64,
-    };
+    /// <summary>An upper bound on the encoded size of <paramref name="length"/> bytes, as the method's encoder states it (<see cref="ZipMethod.MaxEncodedLength"/>).</summary>
+    public static long MaxEncodedLength(ushort method, long length) =>
+        (ZipMethods.ForId(method) ?? throw new ArgumentOutOfRangeException(nameof(method), method, "a method the writer registers")).MaxEncodedLength(length);
 
     private static ArchiveException Refused(string? entryName, string message) => new(entryName, message);
 }

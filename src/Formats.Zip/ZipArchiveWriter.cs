@@ -51,8 +51,6 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
     private ZipWriterOptions Options => _members.Options;
 
-    private protected override ICrcStore? CrcStore => Options.CrcStore;
-
     private protected override void CheckEntry(PreparedEntry entry)
     {
         if (entry.Kind == EntryKind.HardLink)
@@ -166,13 +164,8 @@ public sealed class ZipArchiveWriter : ArchiveWriter
             throw new ArchiveException(entry.Name, "source member is encrypted (flag bit 0); copying it would need its password, which this writer does not take");
         }
 
-        var method = entry.MethodId switch
-        {
-            ZipConstants.MethodStored => ZipCompressionMethod.Stored,
-            ZipConstants.MethodDeflate => ZipCompressionMethod.Deflate,
-            ZipConstants.MethodZstandard => ZipCompressionMethod.Zstandard,
-            _ => throw new ArchiveException(entry.Name, $"source member's method is {entry.MethodId}; members are copied with methods 0 (stored), 8 (deflate) and 93 (zstd) only"),
-        };
+        var method = ZipMethods.ForId(entry.MethodId)?.Method
+            ?? throw new ArchiveException(entry.Name, $"source member's method is {entry.MethodId}; members are copied with methods {ZipMethods.Described()} only");
         var data = new ZipMemberDataSource(source, entry);
         if (entry.Kind == EntryKind.SymbolicLink)
         {

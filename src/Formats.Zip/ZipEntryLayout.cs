@@ -1,4 +1,5 @@
 using Formats.Streaming;
+using Formats.Zip.Encoding;
 using Formats.Zip.Encryption;
 using Formats.Zip.Records;
 
@@ -77,13 +78,7 @@ internal readonly record struct ZipEntryLayout
         var nameBytes = entry.LegacyName is { } legacy ? LegacyNames.NameField(entry, legacy) : utf8Name;
 
         var raw = rawCompressedLength is not null;
-        var method = entry.Kind != EntryKind.File || (length == 0 && !raw) ? ZipConstants.MethodStored : chosen switch
-        {
-            ZipCompressionMethod.Stored => ZipConstants.MethodStored,
-            ZipCompressionMethod.Deflate => ZipConstants.MethodDeflate,
-            ZipCompressionMethod.Zstandard => ZipConstants.MethodZstandard,
-            _ => throw new ArgumentOutOfRangeException(nameof(chosen), chosen, "a method to write, decided before the layout"),
-        };
+        var method = entry.Kind != EntryKind.File || (length == 0 && !raw) ? ZipConstants.MethodStored : ZipMethods.For(chosen).Id;
 
         // Sizes and CRC go in the local header only when all three are known now; for compressed entries the
         // compressed size never is (APPNOTE 4.4.4 bit 3). Otherwise a descriptor follows the data. Raw content declares
@@ -94,12 +89,8 @@ internal readonly record struct ZipEntryLayout
         var compressedLength = (rawCompressedLength ?? length) + ZipCipher.Overhead(encryption);
         var localZip64 = Zip64Rules.InLocalHeader(entry.Name, options, upFront, method, length is { } plain ? Math.Max(plain, compressedLength!.Value) : null, offset);
 
-        var version = method switch
-        {
-            ZipConstants.MethodDeflate => ZipConstants.VersionDeflateOrDirectory,
-            ZipConstants.MethodZstandard => ZipConstants.VersionZstandard,
-            _ => entry.Kind == EntryKind.Directory ? ZipConstants.VersionDeflateOrDirectory : ZipConstants.VersionStored,
-        };
+        // A directory is stored, but readers want 2.0 for it (APPNOTE 4.4.3.2).
+        var version = entry.Kind == EntryKind.Directory ? ZipConstants.VersionDeflateOrDirectory : ZipMethods.ForId(method)!.VersionNeeded;
         if (localZip64)
         {
             version = Math.Max(version, ZipConstants.VersionZip64);

@@ -21,6 +21,9 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
     /// <summary>Computes stored content's CRC-32 beside its write (one per archive, created when first needed).</summary>
     public CrcWorker CrcWorker => field ??= new CrcWorker();
 
+    /// <summary>Stored bytes to the output without a cipher, shared by every member (<see cref="StoredEncoder.For"/>).</summary>
+    public StoredEncoder PlainPassThrough => field ??= new StoredEncoder(new Encryption.MemberOutput(output, null));
+
     /// <summary>Where a local file header holds the CRC-32 (APPNOTE 4.3.7: after signature, version, flags, method, time and date).</summary>
     private const int LocalFileHeaderCrcOffset = 14;
 
@@ -57,7 +60,8 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
         var offset = output.Position;
         var layout = ZipEntryLayout.Plan(entry, length, patchCrc ? 0 : crc, offset, options, method, raw?.CompressedLength);
         await output.WriteRecordAsync(layout.LocalHeaderLength, layout, static (span, layout) => layout.WriteLocalHeader(span), cancellationToken).ConfigureAwait(false);
-        var content = new ZipContentWriter(this, entry, layout, offset, crc, encoded) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null, Raw = raw };
+        var arrival = raw is not null ? ContentArrival.Raw : encoded ? ContentArrival.CompressedAhead : ContentArrival.Plain;
+        var content = new ZipContentWriter(this, entry, layout, offset, crc, arrival, raw) { PatchCrcAt = patchCrc ? offset + LocalFileHeaderCrcOffset : null };
         try
         {
             await content.WriteEncryptionHeaderAsync(cancellationToken).ConfigureAwait(false);

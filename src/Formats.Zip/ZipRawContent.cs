@@ -1,3 +1,5 @@
+using Formats.Zip.Encoding;
+
 namespace Formats.Zip;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed class ZipRawContent
     /// <summary>Describes raw content; throws <see cref="ArgumentException"/> for what cannot be (auto, negative lengths, stored with two lengths).</summary>
     public ZipRawContent(ZipCompressionMethod method, uint crc32, long compressedLength, long length)
     {
-        if (method is not (ZipCompressionMethod.Stored or ZipCompressionMethod.Deflate or ZipCompressionMethod.Zstandard))
+        if (!ZipMethods.Writes(method))
         {
             throw new ArgumentOutOfRangeException(nameof(method), method, "raw content is stored, deflate or zstd data; auto decides nothing about bytes compressed already");
         }
@@ -25,15 +27,7 @@ public sealed class ZipRawContent
             throw new ArgumentException($"stored content is its own bytes, but the compressed length is {compressedLength} and the length {length}", nameof(compressedLength));
         }
 
-        var shortest = method switch
-        {
-            // A deflate stream is at least a final block's 3 header bits and its end code: 2 bytes (RFC 1951 3.2.6).
-            ZipCompressionMethod.Deflate => 2,
-
-            // A zstd frame is at least its magic number, frame header descriptor, one more header byte and a block header (RFC 8878 3.1.1).
-            ZipCompressionMethod.Zstandard => 9,
-            _ => 0,
-        };
+        var shortest = ZipMethods.For(method).ShortestEncodedLength;
         if (compressedLength < shortest)
         {
             throw new ArgumentOutOfRangeException(nameof(compressedLength), compressedLength, $"{method} data is at least {shortest} bytes, even for empty content");

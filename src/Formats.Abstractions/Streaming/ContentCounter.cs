@@ -31,10 +31,10 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
         skippable.Skip(count);
     }
 
-    /// <summary>The format's content, for what it keeps beside the bytes (<see cref="ICrcContent"/>).</summary>
+    /// <summary>The format's content, for what it keeps beside the bytes (<see cref="IWholeReadContent"/>).</summary>
     public IEntryContent Content => content;
 
-    /// <summary>Accounts for content outside the window, read for the format's checksum only (see <see cref="ICrcContent"/>).</summary>
+    /// <summary>Accounts for content outside the window, read for the format only (see <see cref="IWholeReadContent"/>).</summary>
     public void SkipRead(ReadOnlySpan<byte> data)
     {
         if (entry.Length is { } declared && data.Length > declared - Length)
@@ -43,7 +43,7 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
         }
 
         Length += data.Length;
-        ((ICrcContent)content).SkipRead(data);
+        ((IWholeReadContent)content).SkipRead(data);
     }
 
     public ValueTask AbortAsync() => content.AbortAsync();

@@ -28,21 +28,28 @@ internal interface ISkippableContent : IEntryContent
 }
 
 /// <summary>
-/// Content whose format keeps a CRC-32 of all of it (zip). In a range run, an entry that declares none still needs it
-/// when a record inside the window holds it (its data descriptor, the central directory): then content outside the
-/// window is read for the checksum alone (<see cref="SkipRead"/>), unless a remembered one is given (<see cref="UseCrc"/>).
+/// Content whose format keeps something computed from all of it (zip: the CRC-32 of a member that declares none),
+/// which a measure or range run may need in a record inside its window although the window holds only part of the
+/// content. The core asks <see cref="NeedsWholeReadAsync"/> before the content: when true, it reads the content whole
+/// from its start, handing the part outside the window to <see cref="SkipRead"/>. Whenever a source was read whole
+/// (every byte written, or read for the format), the core says so (<see cref="WasReadWholeAsync"/>), so the format can
+/// keep what it computed. The core knows nothing of what is computed, nor where it is kept.
 /// </summary>
-internal interface ICrcContent : ISkippableContent
+internal interface IWholeReadContent : ISkippableContent
 {
-    /// <summary>The CRC-32 of every byte so far, when every byte went through (written or <see cref="SkipRead"/>); null once any was skipped unread.</summary>
-    uint? ContentCrc { get; }
+    /// <summary>
+    /// True when this run's window needs the whole content read for the format (it found what it needs nowhere else,
+    /// such as in a store of what it computed before from the same source).
+    /// </summary>
+    ValueTask<bool> NeedsWholeReadAsync(long length, CancellationToken cancellationToken);
 
-    /// <summary>True when this run's window needs the entry's CRC-32 and neither the entry nor <see cref="UseCrc"/> gave it.</summary>
-    bool NeedsCrc(long length);
-
-    /// <summary>A CRC-32 remembered for the source: skipped content then needs no reading.</summary>
-    void UseCrc(uint crc);
-
-    /// <summary>Accounts for content outside the window that was read for its CRC-32 only: nothing is written.</summary>
+    /// <summary>Accounts for content outside the window that was read for the format only: nothing is written.</summary>
     void SkipRead(ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// Every byte of the source opened as <paramref name="source"/> went through this content (written, or
+    /// <see cref="SkipRead"/>): the format may keep what it computed, under what the stream tells
+    /// (<see cref="IEntrySourceMetadata.Identity"/>). Never fails the archive for that.
+    /// </summary>
+    ValueTask WasReadWholeAsync(Stream source, CancellationToken cancellationToken);
 }

@@ -84,21 +84,15 @@ internal static class SourcePump
 
     /// <summary>
     /// An entry's content in a measure or range run, its header already laid out: read only where it overlaps the
-    /// output's window, from the source opened at the offset that needs; the rest is counted, not read. When the window
-    /// needs a CRC-32 the entry does not declare (<see cref="ICrcContent"/>), it comes from <paramref name="crcStore"/>,
-    /// or the whole content is read for it, and only the part inside the window is written.
+    /// output's window, from the source opened at the offset that needs; the rest is counted, not read. When the format
+    /// needs the whole content read for what it keeps beside the bytes (<see cref="IWholeReadContent"/>), it is read
+    /// whole, and only the part inside the window is written.
     /// </summary>
-    public static async ValueTask PumpWindowAsync(PreparedEntry entry, long length, ContentCounter counter, ArchiveOutput output, ICrcStore? crcStore, CancellationToken cancellationToken)
+    public static async ValueTask PumpWindowAsync(PreparedEntry entry, long length, ContentCounter counter, ArchiveOutput output, CancellationToken cancellationToken)
     {
         var dataStart = output.Position;
-        var crcContent = counter.Content as ICrcContent;
-        var readAll = entry.Source is not null && crcContent is not null && crcContent.NeedsCrc(length);
-        if (readAll && crcStore is not null && await RememberedCrcAsync(entry, crcStore, cancellationToken).ConfigureAwait(false) is { } remembered)
-        {
-            crcContent!.UseCrc(remembered);
-            readAll = false;
-        }
-
+        var readAll = entry.Source is not null && counter.Content is IWholeReadContent whole
+            && await whole.NeedsWholeReadAsync(length, cancellationToken).ConfigureAwait(false);
         if (entry.Source is not { } source || (!readAll && !output.Overlaps(dataStart, length)))
         {
             counter.Skip(length);
@@ -110,7 +104,7 @@ internal static class SourcePump
         var needed = Math.Max(0, Math.Min(length, windowEnd - dataStart) - before);
         if (readAll)
         {
-            await ReadAllAsync(entry, source, counter, length, before, needed, crcStore, cancellationToken).ConfigureAwait(false);
+            await ReadAllAsync(entry, source, counter, length, before, needed, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -125,10 +119,10 @@ internal static class SourcePump
     }
 
     /// <summary>
-    /// The whole content from its start: <paramref name="before"/> bytes read for the checksum only, then
-    /// <paramref name="needed"/> written, then the rest read for the checksum only; the checksum is then remembered.
+    /// The whole content from its start: <paramref name="before"/> bytes read for the format only, then
+    /// <paramref name="needed"/> written, then the rest read for the format only; the format is then told.
     /// </summary>
-    private static async ValueTask ReadAllAsync(PreparedEntry entry, EntrySource source, ContentCounter counter, long length, long before, long needed, ICrcStore? crcStore, CancellationToken cancellationToken)
+    private static async ValueTask ReadAllAsync(PreparedEntry entry, EntrySource source, ContentCounter counter, long length, long before, long needed, CancellationToken cancellationToken)
     {
         var stream = await OpenAsync(entry, source, 0, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -140,7 +134,7 @@ internal static class SourcePump
             }
 
             await ReadOutsideAsync(entry, stream, counter, length - before - needed, cancellationToken).ConfigureAwait(false);
-            await RememberCrcAsync(entry, stream, counter, crcStore, cancellationToken).ConfigureAwait(false);
+            await WasReadWholeAsync(stream, counter, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -181,41 +175,7 @@ internal static class SourcePump
         }
     }
 
-    /// <summary>The CRC-32 remembered for the entry's source, if it has an identity and the store knows it.</summary>
-    private static async ValueTask<uint?> RememberedCrcAsync(PreparedEntry entry, ICrcStore crcStore, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await entry.Source!.GetIdentityAsync(cancellationToken).ConfigureAwait(false) is { } identity
-                ? await crcStore.GetAsync(CrcStoreKeys.For(identity), cancellationToken).ConfigureAwait(false)
-                : null;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // A store or a HEAD that fails costs a read of the member, not the archive.
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Remembers the CRC-32 of content read whole (every byte written or read for the checksum), under the identity its
-    /// opened stream tells: nothing for content that declared its CRC-32, was partly skipped, or has no identity.
-    /// </summary>
-    public static async ValueTask RememberCrcAsync(PreparedEntry entry, Stream stream, ContentCounter counter, ICrcStore? crcStore, CancellationToken cancellationToken)
-    {
-        if (crcStore is null || entry.Crc32 is not null || counter.Content is not ICrcContent { ContentCrc: { } crc }
-            || (stream as IEntrySourceMetadata)?.Identity is not { } identity)
-        {
-            return;
-        }
-
-        try
-        {
-            await crcStore.SetAsync(CrcStoreKeys.For(identity), crc, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // Not remembering costs a later range a read; it never fails the archive.
-        }
-    }
+    /// <summary>Tells the format that every byte of the source opened as <paramref name="stream"/> went through its content.</summary>
+    public static ValueTask WasReadWholeAsync(Stream stream, ContentCounter counter, CancellationToken cancellationToken) =>
+        counter.Content is IWholeReadContent whole ? whole.WasReadWholeAsync(stream, cancellationToken) : ValueTask.CompletedTask;
 }

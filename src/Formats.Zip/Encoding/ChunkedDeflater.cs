@@ -9,7 +9,7 @@ namespace Formats.Zip.Encoding;
 /// their output to the archive in order. Memory is bounded by the chunks in flight (parallelism + 1, each 1 MiB plain
 /// and its compressed form). With a parallelism of 1 every chunk is compressed on the caller's flow; the bytes are the same.
 /// </summary>
-internal sealed class ChunkedDeflater(MemberOutput output, BufferLedger ledger, int level, int parallelism)
+internal sealed class ChunkedDeflater(MemberOutput output, BufferLedger ledger, int level, int parallelism) : IZipEncoder
 {
     private readonly Queue<Task<PooledBuffer>> _inFlight = new();
     private byte[]? _chunk;
@@ -33,6 +33,8 @@ internal sealed class ChunkedDeflater(MemberOutput output, BufferLedger ledger, 
             data = data[take..];
         }
     }
+
+    ValueTask IZipEncoder.FinishAsync(long length, CancellationToken cancellationToken) => FinishAsync(cancellationToken);
 
     /// <summary>Compresses the last chunk and writes everything still in flight.</summary>
     public async ValueTask FinishAsync(CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Formats.Streaming;
 using Formats.Zip.Encryption;
 using Formats.Zip.Records;
-using ZstdSharp;
 
 namespace Formats.Zip.Encoding;
 
@@ -11,8 +10,26 @@ namespace Formats.Zip.Encoding;
 /// the member's cipher after it when the archive is encrypted, the zip64 limits that can only be checked while bytes
 /// flow, then the data descriptor and the member's central directory record.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The zstd encoder, its gate and the cipher are released by FinishAsync or AbortAsync, one of which ends every content.")]
-internal sealed class ZipContentWriter : ICrcContent
+/// <summary>How a member's content arrives at its <see cref="ZipContentWriter"/>.</summary>
+internal enum ContentArrival
+{
+    /// <summary>Plain bytes, through <see cref="ZipContentWriter.WriteAsync"/>: their CRC-32 computed, encoded by the member's method.</summary>
+    Plain,
+
+    /// <summary>The whole member compressed ahead with its CRC-32, through <see cref="ZipContentWriter.WriteEncodedAsync"/>.</summary>
+    CompressedAhead,
+
+    /// <summary>Compressed already by the caller (<see cref="ZipRawContent"/>), through <see cref="ZipContentWriter.WriteAsync"/>, written as it is.</summary>
+    Raw,
+}
+
+/// <summary>
+/// One member's content on its way out, its local header written: CRC-32 over the plain bytes, the encoder of the
+/// member's method (<see cref="ZipMethods"/>), the member's cipher after it when the archive is encrypted, the zip64
+/// limits that can only be checked while bytes flow, then the data descriptor and the member's central directory record.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The encoder and the cipher are released by FinishAsync or AbortAsync, one of which ends every content.")]
+internal sealed partial class ZipContentWriter : IWholeReadContent
 {
     /// <summary>Pieces of stored content at least this large have their CRC-32 computed beside the write.</summary>
     private const int ParallelCrcThreshold = 256 * 1024;
@@ -23,12 +40,14 @@ internal sealed class ZipContentWriter : ICrcContent
     private readonly long _headerOffset;
     private readonly long _dataStart;
     private readonly uint? _expectedCrc;
+    private readonly ContentArrival _arrival;
 
-    // Null when the content arrives compressed ahead with its CRC-32 (WriteEncodedAsync).
+    // The member's method, and its encoder for plain content; content that arrives encoded passes through as stored does.
+    private readonly ZipMethod _method;
+    private readonly IZipEncoder _encoder;
+
+    // Over the plain bytes; null unless the content arrives plain.
     private readonly Crc32Accumulator? _crc;
-    private readonly ChunkedDeflater? _deflater;
-    private readonly CompressionStream? _zstd;
-    private readonly GateStream? _zstdGate;
     private readonly ZipCipher? _cipher;
 
     // Where encoded bytes go: the output, through the cipher when there is one.
@@ -40,58 +59,45 @@ internal sealed class ZipContentWriter : ICrcContent
     // A CRC-32 remembered for the source (a range that skips the content unread).
     private uint? _rememberedCrc;
 
-    /// <summary>The archive offset of the local header's CRC-32 field, when it is written after the data (a seekable output).</summary>
-    public long? PatchCrcAt { get; init; }
-
-    /// <summary>Set for a raw member: the content arrives compressed, is written as it is, and stands for what this declares.</summary>
-    public ZipRawContent? Raw
-    {
-        get;
-        init
-        {
-            field = value;
-            _length = value?.Length ?? 0;
-            _computedCrc = value?.Crc32;
-        }
-    }
-
     /// <summary>
-    /// Content for the member whose header was just written at <paramref name="headerOffset"/>. With
-    /// <paramref name="encoded"/> the content arrives already compressed, through <see cref="WriteEncodedAsync"/>.
+    /// Content for the member whose header was just written at <paramref name="headerOffset"/>, arriving as
+    /// <paramref name="arrival"/> says; <paramref name="raw"/> is what raw content declares.
     /// </summary>
-    public ZipContentWriter(ZipMemberWriter members, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, bool encoded)
+    public ZipContentWriter(ZipMemberWriter members, PreparedEntry entry, ZipEntryLayout layout, long headerOffset, uint? expectedCrc, ContentArrival arrival, ZipRawContent? raw = null)
     {
         _members = members;
         _entry = entry;
         _layout = layout;
         _headerOffset = headerOffset;
         _expectedCrc = expectedCrc;
+        _arrival = arrival;
         _dataStart = members.Output.Position;
         _cipher = layout.Encryption == ZipEncryptionMethod.None ? null : ZipCipher.Create(members.Options.Encryption!, layout);
         _out = new MemberOutput(members.Output, _cipher);
-        if (encoded)
+        _method = ZipMethods.ForId(layout.Method) ?? throw new ArgumentOutOfRangeException(nameof(layout), layout.Method, "a method the writer registers");
+        if (arrival == ContentArrival.Plain)
         {
-            return;
+            _crc = new Crc32Accumulator();
+            _encoder = _method.CreateEncoder(members, entry, _out);
+        }
+        else
+        {
+            _encoder = StoredEncoder.For(members, _out);
         }
 
-        _crc = new Crc32Accumulator();
-        var options = members.Options;
-        var level = ZipEntryOptions.LevelOf(entry, options);
-        if (layout.Method == ZipConstants.MethodDeflate)
+        if (raw is not null)
         {
-            _deflater = new ChunkedDeflater(_out, members.Buffers, level, options.MaxDegreeOfParallelism);
-        }
-        else if (layout.Method == ZipConstants.MethodZstandard)
-        {
-            // Behind a gate, so that an abort can release the encoder without its end reaching the output.
-            _zstdGate = new GateStream(new MemberOutputStream(_out));
-            _zstd = new CompressionStream(_zstdGate, CompressionLevels.ToZstandard(level), leaveOpen: true);
-            if (entry.Length is { } known)
-            {
-                _zstd.SetPledgedSrcSize((ulong)known);
-            }
+            Raw = raw;
+            _length = raw.Length;
+            _computedCrc = raw.Crc32;
         }
     }
+
+    /// <summary>The archive offset of the local header's CRC-32 field, when it is written after the data (a seekable output).</summary>
+    public long? PatchCrcAt { get; init; }
+
+    /// <summary>Set for a raw member: the content arrives compressed, is written as it is, and stands for what this declares.</summary>
+    public ZipRawContent? Raw { get; }
 
     private ArchiveOutput Output => _members.Output;
 
@@ -104,21 +110,21 @@ internal sealed class ZipContentWriter : ICrcContent
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        if (Raw is not null)
+        if (_arrival == ContentArrival.Raw)
         {
             // Compressed already: the core holds the bytes to the declared compressed length.
-            await _out.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            await _encoder.WriteAsync(data, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         _length += data.Length;
-        if (_deflater is null && _zstd is null && data.Length >= ParallelCrcThreshold && _members.Options.MaxDegreeOfParallelism > 1)
+        if (_method.KeepsBytes && data.Length >= ParallelCrcThreshold && _members.Options.MaxDegreeOfParallelism > 1)
         {
             // Stored content in large pieces: its CRC-32 runs on another core while the same bytes go out.
             var crc = _members.CrcWorker.AppendAsync(_crc!, data);
             try
             {
-                await _out.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                await _encoder.WriteAsync(data, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -128,18 +134,7 @@ internal sealed class ZipContentWriter : ICrcContent
         else
         {
             _crc!.Append(data.Span);
-            if (_deflater is not null)
-            {
-                await _deflater.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-            }
-            else if (_zstd is not null)
-            {
-                await _zstd.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _out.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-            }
+            await _encoder.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
 
         Zip64Rules.CheckContent(_entry.Name, _members.Options, _layout.LocalZip64, _length, EncodedLength);
@@ -158,14 +153,14 @@ internal sealed class ZipContentWriter : ICrcContent
 
     public void Skip(long count)
     {
-        if (Raw is not null && _cipher is null)
+        if (_arrival == ContentArrival.Raw && _cipher is null)
         {
             // Its CRC-32 and sizes are declared: nothing outside the window needs reading.
             Output.Skip(count);
             return;
         }
 
-        if (_deflater is not null || _zstd is not null || _cipher is not null)
+        if (!_method.KeepsBytes || _cipher is not null)
         {
             throw new InvalidOperationException($"entry '{_entry.Name}': compressed or encrypted content cannot be laid out without reading it");
         }
@@ -180,38 +175,10 @@ internal sealed class ZipContentWriter : ICrcContent
         Output.Skip(count);
     }
 
-    // Null for raw content: its CRC-32 is not that of the bytes its source delivers, so it is never remembered for the source.
-    public uint? ContentCrc => Raw is not null || _skipped || _deflater is not null || _zstd is not null ? null : _computedCrc ?? _crc?.Value;
-
-    /// <summary>
-    /// A range needs the CRC-32 of a stored member that declares none when the window reaches past its data: the data
-    /// descriptor right after it, or the central directory at the end, holds it.
-    /// </summary>
-    public bool NeedsCrc(long length) =>
-        _expectedCrc is null && _rememberedCrc is null && _computedCrc is null && _crc is not null && _deflater is null && _zstd is null
-        && Output.Mode == WriteMode.Range && Output.Window.End > _dataStart + length;
-
-    public void UseCrc(uint crc) => _rememberedCrc = crc;
-
-    public void SkipRead(ReadOnlySpan<byte> data)
-    {
-        _crc!.Append(data);
-        _length += data.Length;
-        Output.Skip(data.Length);
-    }
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FinishAsync(CancellationToken cancellationToken)
     {
-        if (_deflater is not null)
-        {
-            await _deflater.FinishAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else if (_zstd is not null)
-        {
-            await _zstd.DisposeAsync().ConfigureAwait(false);
-            await ZstdEnding.WriteAsync(_zstdGate!, _length, cancellationToken).ConfigureAwait(false);
-        }
+        await _encoder.FinishAsync(_length, cancellationToken).ConfigureAwait(false);
 
         if (_cipher is not null)
         {
@@ -254,25 +221,10 @@ internal sealed class ZipContentWriter : ICrcContent
             _layout.UnicodePath);
     }
 
-    public async ValueTask AbortAsync()
+    public ValueTask AbortAsync()
     {
         _cipher?.Dispose();
-        if (_deflater is not null)
-        {
-            await _deflater.AbortAsync().ConfigureAwait(false);
-        }
-        else if (_zstd is not null)
-        {
-            _zstdGate!.Shut();
-            try
-            {
-                await _zstd.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // The gate refused the encoder's last bytes, as intended; its memory is released either way.
-            }
-        }
+        return _encoder.AbortAsync();
     }
 
     /// <summary>Throws when content with CRC-32 <paramref name="crc"/> does not have the <paramref name="declared"/> one.</summary>
