@@ -2,9 +2,10 @@ namespace Formats.Http;
 
 /// <summary>
 /// Limits of an <c>EntrySource.FromUrl</c> source: how long it waits,
-/// how slow the upstream may be, and which URLs it may be sent to.
+/// how slow the upstream may be, and which URLs it may be sent to. A record: copy it with a field changed with
+/// <c>with</c>, which keeps every other field.
 /// </summary>
-public sealed class HttpSourceOptions
+public sealed record HttpSourceOptions
 {
     /// <summary>The defaults listed on each property.</summary>
     public static HttpSourceOptions Default { get; } = new();
@@ -137,20 +138,8 @@ public sealed class HttpSourceOptions
 
     /// <summary>
     /// These options with the access given (which URLs, which headers, which signing secret) and every other field
-    /// kept: the one copy of the field list, so that a field added here is never dropped by a caller's copy.
+    /// kept (a <c>with</c> copy, so a field added here is never dropped).
     /// </summary>
-    internal HttpSourceOptions WithAccess(Func<Uri, bool>? allowUrl, IReadOnlyList<KeyValuePair<string, string>> requestHeaders, ReadOnlyMemory<byte> signingSecret) => new()
-    {
-        ResponseTimeout = ResponseTimeout,
-        IdleTimeout = IdleTimeout,
-        MinimumBytesPerSecond = MinimumBytesPerSecond,
-        RateWindow = RateWindow,
-        MaxMemberBytes = MaxMemberBytes,
-        MaxRedirects = MaxRedirects,
-        MaxResumes = MaxResumes,
-        ParkedConnectionLimit = ParkedConnectionLimit,
-        AllowUrl = allowUrl,
-        RequestHeaders = requestHeaders,
-        SigningSecret = signingSecret,
-    };
+    internal HttpSourceOptions WithAccess(Func<Uri, bool>? allowUrl, IReadOnlyList<KeyValuePair<string, string>> requestHeaders, ReadOnlyMemory<byte> signingSecret) =>
+        this with { AllowUrl = allowUrl, RequestHeaders = requestHeaders, SigningSecret = signingSecret };
 }
