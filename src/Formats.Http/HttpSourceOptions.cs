@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+
 namespace Formats.Http;
 
 /// <summary>
@@ -135,6 +137,13 @@ public sealed record HttpSourceOptions
             field = value;
         }
     } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The factory of the meter <c>Formats.Http</c> (member fetch durations and errors): an app's own, from its
+    /// services, so that its metrics are its own (null, the default: a meter of the process). The archive responses
+    /// middleware and <c>formats serve</c> give their app's.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 
     /// <summary>
     /// These options with the access given (which URLs, which headers, which signing secret) and every other field
