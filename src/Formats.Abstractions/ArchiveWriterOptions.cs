@@ -2,8 +2,11 @@ using Formats.Streaming;
 
 namespace Formats;
 
-/// <summary>What every writer's options have: the compression level and the entry name policy.</summary>
-public abstract class ArchiveWriterOptions
+/// <summary>
+/// What every writer's options have: the compression level and the entry name policy. Options are records: copy one
+/// with a field changed with <c>with</c> (<c>options with { CompressionLevel = 9 }</c>), which keeps every other field.
+/// </summary>
+public abstract record ArchiveWriterOptions
 {
     /// <summary>The compression level when none is given: 6, zlib's default.</summary>
     public const int DefaultCompressionLevel = 6;

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Formats.AspNetCore;
 
@@ -6,27 +8,46 @@ namespace Formats.AspNetCore;
 /// The meter <c>Formats.AspNetCore</c>: archives started, completed and failed, archives ended by outcome, bytes sent
 /// (counted as they go) and archives in flight, each tagged with the format ("zip", "tar", "tar.gz", "tar.zst").
 /// Export it with any System.Diagnostics.Metrics listener (OpenTelemetry's <c>AddMeter("Formats.AspNetCore")</c>; the
-/// gateway serves it in Prometheus text).
+/// gateway serves it in Prometheus text). The meter is the app's, from its <see cref="IMeterFactory"/>, so two hosts in
+/// one process (tests, say) count apart; without one (no services) it is a meter of the process.
 /// </summary>
-internal static class ArchiveMetrics
+internal sealed class ArchiveMetrics
 {
     public const string MeterName = "Formats.AspNetCore";
 
-    private static readonly Meter Meter = new(MeterName);
+    private static readonly ConditionalWeakTable<IMeterFactory, ArchiveMetrics> ByFactory = new();
 
-    private static readonly Counter<long> Started = Meter.CreateCounter<long>("formats.archives.started", "{archive}", "Archives whose body began to be sent");
+    private static readonly Lazy<ArchiveMetrics> Unscoped = new(() => new(new Meter(MeterName)));
 
-    private static readonly Counter<long> Completed = Meter.CreateCounter<long>("formats.archives.completed", "{archive}", "Archives sent to their end");
+    private ArchiveMetrics(Meter meter)
+    {
+        Started = meter.CreateCounter<long>("formats.archives.started", "{archive}", "Archives whose body began to be sent");
+        Completed = meter.CreateCounter<long>("formats.archives.completed", "{archive}", "Archives sent to their end");
+        Failed = meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502 before the first byte or an aborted connection after it (not a client that went away)");
+        Ended = meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, client_gone, client_too_slow");
+        BytesSent = meter.CreateCounter<long>("formats.archive.bytes_sent", "By", "Archive bytes handed to the response, counted as they go");
+        InFlight = meter.CreateUpDownCounter<long>("formats.archives.in_flight", "{archive}", "Archives being sent now");
+    }
 
-    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502 before the first byte or an aborted connection after it (not a client that went away)");
+    private Counter<long> Started { get; }
 
-    private static readonly Counter<long> Ended = Meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, client_gone, client_too_slow");
+    private Counter<long> Completed { get; }
 
-    private static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("formats.archive.bytes_sent", "By", "Archive bytes handed to the response, counted as they go");
+    private Counter<long> Failed { get; }
 
-    private static readonly UpDownCounter<long> InFlight = Meter.CreateUpDownCounter<long>("formats.archives.in_flight", "{archive}", "Archives being sent now");
+    private Counter<long> Ended { get; }
 
-    public static void Start(string format)
+    private Counter<long> BytesSent { get; }
+
+    private UpDownCounter<long> InFlight { get; }
+
+    /// <summary>The metrics of the app whose services these are (a meter of the process when there are none).</summary>
+    public static ArchiveMetrics For(IServiceProvider? services) =>
+        services?.GetService<IMeterFactory>() is { } factory
+            ? ByFactory.GetValue(factory, static f => new(f.Create(MeterName)))
+            : Unscoped.Value;
+
+    public void Start(string format)
     {
         var tag = Tag(format);
         Started.Add(1, tag);
@@ -34,7 +55,7 @@ internal static class ArchiveMetrics
     }
 
     /// <summary><paramref name="bytes"/> more of an archive handed to the response.</summary>
-    public static void Sent(string format, long bytes)
+    public void Sent(string format, long bytes)
     {
         if (bytes > 0)
         {
@@ -43,7 +64,7 @@ internal static class ArchiveMetrics
     }
 
     /// <summary>The end of an archive that was started, and how it ended.</summary>
-    public static void End(string format, ArchiveEnd end)
+    public void End(string format, ArchiveEnd end)
     {
         var tag = Tag(format);
         InFlight.Add(-1, tag);

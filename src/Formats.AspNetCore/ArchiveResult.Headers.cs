@@ -34,10 +34,7 @@ public sealed partial class ArchiveResult
 
         if (length.Length is not { } total)
         {
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                logger.LogDebug("archive {FileName} is sent chunked: {Reason}", FileName, length.Reason);
-            }
+            Log.ArchiveChunked(logger, FileName, length.Reason);
 
             // Without validators If-Match fails and a date condition is ignored (RFC 9110 §13.1).
             return EndsByConditions(httpContext, null, null) ? null : (0, long.MaxValue);

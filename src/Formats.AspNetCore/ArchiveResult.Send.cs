@@ -20,10 +20,11 @@ public sealed partial class ArchiveResult
         var cancellationToken = httpContext.RequestAborted;
         var format = Format.Extension()[1..];
         using var rate = StartClientRate(httpContext);
-        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes, sent => ArchiveMetrics.Sent(format, sent), rate);
+        var metrics = ArchiveMetrics.For(httpContext.RequestServices);
+        var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes, sent => metrics.Sent(format, sent), rate);
         var partial = response.StatusCode == StatusCodes.Status206PartialContent;
         var end = ArchiveEnd.Failed;
-        ArchiveMetrics.Start(format);
+        metrics.Start(format);
         try
         {
             if (_multipart is { } multipart)
@@ -47,15 +48,12 @@ public sealed partial class ArchiveResult
             end = tooSlow ? ArchiveEnd.ClientTooSlow : ArchiveEnd.ClientGone;
             Report = (tooSlow ? "client too slow: connection aborted" : "client went away", body.Released ? body.Written : 0);
             Reason = _tooSlow ?? ex.Message;
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                logger.LogInformation("archive {RequestId} {FileName}: {Outcome} after {Bytes} bytes ({Reason})", httpContext.TraceIdentifier, FileName, Report.Outcome, Report.BytesSent, Reason);
-            }
+            Log.ArchiveClientGone(logger, httpContext.TraceIdentifier, FileName, Report.Outcome, Report.BytesSent, Reason);
         }
         catch (Exception ex) when (ex is ArchiveException or IOException or HttpRequestException or InvalidEntryNameException)
         {
             Reason = ex.Message;
-            logger.LogError(ex, "archive {RequestId} {FileName} failed: {Reason}", httpContext.TraceIdentifier, FileName, ex.Message);
+            Log.ArchiveFailed(logger, ex, httpContext.TraceIdentifier, FileName, ex.Message);
             if (!body.Released && !response.HasStarted)
             {
                 // Nothing of the archive reached the response: the held bytes are dropped and the error goes alone.
@@ -71,7 +69,7 @@ public sealed partial class ArchiveResult
         finally
         {
             body.Tell();
-            ArchiveMetrics.End(format, end);
+            metrics.End(format, end);
         }
     }
 

@@ -181,7 +181,7 @@ public sealed partial class ArchiveResult : IResult
     }
 
     /// <summary><see cref="TarOptions"/> with the compression of <paramref name="format"/>.</summary>
-    private TarWriterOptions TarOptionsFor(ArchiveFormat format) => new()
+    private TarWriterOptions TarOptionsFor(ArchiveFormat format) => TarOptions with
     {
         Compression = format switch
         {
@@ -189,8 +189,6 @@ public sealed partial class ArchiveResult : IResult
             ArchiveFormat.TarZstandard => TarCompression.Zstandard,
             _ => TarCompression.None,
         },
-        CompressionLevel = TarOptions.CompressionLevel,
-        NamePolicy = TarOptions.NamePolicy,
     };
 
     /// <summary>The entry with no content: what a check of names alone lays out.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Formats.AspNetCore;
 
 /// <summary>The circuit breaker: closed, open for <see cref="BreakDuration"/> after a failure, then one try at a time.</summary>
@@ -76,9 +74,9 @@ public sealed partial class ResilientCrcStore
             _problem = null;
         }
 
-        if (recovered && _logger.IsEnabled(LogLevel.Information))
+        if (recovered)
         {
-            _logger.LogInformation("CRC store {Store} answers again; CRC-32s are looked up and remembered again", _inner.GetType().Name);
+            Log.CrcStoreRecovered(_logger, _inner.GetType().Name);
         }
     }
 
@@ -95,13 +93,9 @@ public sealed partial class ResilientCrcStore
             _openUntil = _time.GetTimestamp() + (long)(BreakDuration.TotalSeconds * _time.TimestampFrequency);
         }
 
-        if (started && _logger.IsEnabled(LogLevel.Warning))
+        if (started)
         {
-            _logger.LogWarning(
-                "CRC store {Store} failed: {Problem}. Archives go on without it (a resume reads the members before its cut); it is asked again every {BreakSeconds} s",
-                _inner.GetType().Name,
-                ex.Message,
-                BreakDuration.TotalSeconds);
+            Log.CrcStoreFailed(_logger, _inner.GetType().Name, ex.Message, BreakDuration.TotalSeconds);
         }
     }
 }

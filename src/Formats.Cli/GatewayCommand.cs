@@ -144,17 +144,7 @@ internal static class GatewayCommand
         };
 
         await using var app = Build(upstream, line.Urls("http://127.0.0.1:5000"), prefix, options);
-        await app.StartAsync(cancellationToken);
-        await io.Error.WriteLineAsync($"formats: gateway to {upstream} at {string.Join(", ", app.Urls)}; health and metrics under {prefix} (Ctrl-C stops)");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await app.StopAsync(CancellationToken.None);
+        await ServerRun.RunAsync(app, () => $"formats: gateway to {upstream} at {string.Join(", ", app.Urls)}; health and metrics under {prefix} (Ctrl-C stops)", io.Error, cancellationToken);
         return 0;
     }
 
@@ -174,6 +164,7 @@ internal static class GatewayCommand
         builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", logArchives ? LogLevel.Information : LogLevel.Warning);
         builder.Logging.AddFilter("Formats.AspNetCore.ResilientCrcStore", LogLevel.Information);
         builder.Services.AddHttpForwarder();
+        builder.Services.AddArchiveResponses();
 
         // Health: "Healthy", or "Degraded" while the CRC store fails (archives go on without it); 200 either way.
         if (options.ZipOptions.CrcStore is ResilientCrcStore crcStore)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using Formats.AspNetCore;
@@ -106,17 +107,7 @@ internal static class ServeCommand
             },
         };
         await using var app = Build(Path.GetFullPath(root), line.Urls("http://127.0.0.1:5000"), options);
-        await app.StartAsync(cancellationToken);
-        await io.Out.WriteLineAsync($"formats: serving {Path.GetFullPath(root)} at {string.Join(", ", app.Urls)} (Ctrl-C stops)");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await app.StopAsync(CancellationToken.None);
+        await ServerRun.RunAsync(app, () => $"formats: serving {Path.GetFullPath(root)} at {string.Join(", ", app.Urls)} (Ctrl-C stops)", io.Out, cancellationToken);
         return 0;
     }
 
@@ -170,10 +161,13 @@ internal static class ServeCommand
         CliApp.LeaveStartFailureToTheErrorLine(builder.Logging);
 
         // Redirects are followed by the entry sources, which check every hop's origin.
-        builder.Services.AddHttpClient("formats").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        builder.Services.AddArchiveMemberClient();
         var app = builder.Build();
         ServeRequestGuard.UseSameOriginPosts(app);
-        var http = options.Http.WithAccess(options.Allows, [], ReadOnlyMemory<byte>.Empty);
+        var http = options.Http.WithAccess(options.Allows, [], ReadOnlyMemory<byte>.Empty) with { MeterFactory = app.Services.GetRequiredService<IMeterFactory>() };
+
+        // Health: "Healthy", or "Degraded" while the CRC store fails (downloads go on without it); 200 either way.
+        app.MapHealthChecks("/healthz");
 
         // Stored members (sized, ranged), with CRC-32s remembered where the options say, so resumes need not read the
         // members before the cut.
@@ -246,7 +240,7 @@ internal static class ServeCommand
                 bodySize.MaxRequestBodySize = options.MaxManifestBytes + 1;
             }
 
-            var client = clients.CreateClient("formats");
+            var client = clients.CreateClient(ArchiveMemberClient.Name);
             try
             {
                 // Remote URLs only, in allowed origins: a manifest must not read this server's files or reach other hosts.

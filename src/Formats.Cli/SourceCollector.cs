@@ -154,8 +154,8 @@ internal static class SourceCollector
         }
     }
 
-    /// <summary>The client for URL sources and manifests.</summary>
-    private static readonly HttpClient Http = new();
+    /// <summary>The client for URL sources and manifests: the one member client (<see cref="MemberClient"/>).</summary>
+    private static HttpClient Http => MemberClient.Instance;
 
     /// <summary>The same entry with its CRC-32 declared.</summary>
     public static ArchiveEntry WithCrc(ArchiveEntry e, uint crc) => Copy(e, crc, e.LastModified);

@@ -148,7 +148,7 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         if (n == 0 && buffer.Length > 0 && !_ended)
         {
             _ended = true;
-            HttpSourceMetrics.Fetched(Started, _response.StatusCode);
+            HttpSourceMetrics.For(options.MeterFactory).Fetched(Started, _response.StatusCode);
         }
 
         return n;
@@ -181,9 +181,9 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         return _idle;
     }
 
-    private static Exception Failed(Exception error)
+    private Exception Failed(Exception error)
     {
-        HttpSourceMetrics.Failed(error);
+        HttpSourceMetrics.For(options.MeterFactory).Failed(error);
         return error;
     }
 

@@ -37,7 +37,7 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException)
         {
-            HttpSourceMetrics.Failed(ex);
+            HttpSourceMetrics.For(options.MeterFactory).Failed(ex);
             throw;
         }
     }

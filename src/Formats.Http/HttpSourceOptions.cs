@@ -1,10 +1,13 @@
+using System.Diagnostics.Metrics;
+
 namespace Formats.Http;
 
 /// <summary>
 /// Limits of an <c>EntrySource.FromUrl</c> source: how long it waits,
-/// how slow the upstream may be, and which URLs it may be sent to.
+/// how slow the upstream may be, and which URLs it may be sent to. A record: copy it with a field changed with
+/// <c>with</c>, which keeps every other field.
 /// </summary>
-public sealed class HttpSourceOptions
+public sealed record HttpSourceOptions
 {
     /// <summary>The defaults listed on each property.</summary>
     public static HttpSourceOptions Default { get; } = new();
@@ -136,21 +139,16 @@ public sealed class HttpSourceOptions
     } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// These options with the access given (which URLs, which headers, which signing secret) and every other field
-    /// kept: the one copy of the field list, so that a field added here is never dropped by a caller's copy.
+    /// The factory of the meter <c>Formats.Http</c> (member fetch durations and errors): an app's own, from its
+    /// services, so that its metrics are its own (null, the default: a meter of the process). The archive responses
+    /// middleware and <c>formats serve</c> give their app's.
     /// </summary>
-    internal HttpSourceOptions WithAccess(Func<Uri, bool>? allowUrl, IReadOnlyList<KeyValuePair<string, string>> requestHeaders, ReadOnlyMemory<byte> signingSecret) => new()
-    {
-        ResponseTimeout = ResponseTimeout,
-        IdleTimeout = IdleTimeout,
-        MinimumBytesPerSecond = MinimumBytesPerSecond,
-        RateWindow = RateWindow,
-        MaxMemberBytes = MaxMemberBytes,
-        MaxRedirects = MaxRedirects,
-        MaxResumes = MaxResumes,
-        ParkedConnectionLimit = ParkedConnectionLimit,
-        AllowUrl = allowUrl,
-        RequestHeaders = requestHeaders,
-        SigningSecret = signingSecret,
-    };
+    public IMeterFactory? MeterFactory { get; init; }
+
+    /// <summary>
+    /// These options with the access given (which URLs, which headers, which signing secret) and every other field
+    /// kept (a <c>with</c> copy, so a field added here is never dropped).
+    /// </summary>
+    internal HttpSourceOptions WithAccess(Func<Uri, bool>? allowUrl, IReadOnlyList<KeyValuePair<string, string>> requestHeaders, ReadOnlyMemory<byte> signingSecret) =>
+        this with { AllowUrl = allowUrl, RequestHeaders = requestHeaders, SigningSecret = signingSecret };
 }

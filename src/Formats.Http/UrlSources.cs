@@ -13,7 +13,7 @@ public static class UrlSources
         /// the other limits are <see cref="HttpSourceOptions.Default"/>'s.
         /// </summary>
         public static EntrySource FromUrl(HttpClient client, Uri url, long? length = null, TimeSpan? responseTimeout = null, TimeSpan? idleTimeout = null) =>
-            FromUrl(client, url, length, new HttpSourceOptions
+            FromUrl(client, url, length, HttpSourceOptions.Default with
             {
                 ResponseTimeout = responseTimeout ?? HttpSourceOptions.Default.ResponseTimeout,
                 IdleTimeout = idleTimeout ?? HttpSourceOptions.Default.IdleTimeout,

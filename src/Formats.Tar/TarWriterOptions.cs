@@ -1,7 +1,7 @@
 namespace Formats.Tar;
 
 /// <summary>Options of a <see cref="TarArchiveWriter"/>.</summary>
-public sealed class TarWriterOptions : ArchiveWriterOptions
+public sealed record TarWriterOptions : ArchiveWriterOptions
 {
     /// <summary>Default options: no compression, duplicate names refused.</summary>
     public static TarWriterOptions Default { get; } = new();

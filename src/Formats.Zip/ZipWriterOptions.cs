@@ -1,7 +1,7 @@
 namespace Formats.Zip;
 
 /// <summary>Options of a <see cref="ZipArchiveWriter"/>.</summary>
-public sealed class ZipWriterOptions : ArchiveWriterOptions
+public sealed record ZipWriterOptions : ArchiveWriterOptions
 {
     /// <summary>Default options: deflate at level 6, zip64 when needed, duplicate names refused.</summary>
     public static ZipWriterOptions Default { get; } = new();

@@ -25,6 +25,9 @@ internal sealed class AppGateway : IAsyncDisposable
 
     public HttpClient Client() => new() { BaseAddress = BaseUri };
 
+    /// <summary>The gateway's services (its own IMeterFactory among them).</summary>
+    public IServiceProvider Services => _gateway.Services;
+
     /// <summary>The app with <paramref name="map"/>'s routes, and the gateway in front of it with <paramref name="options"/> (members are fetched through the gateway itself).</summary>
     public static async Task<AppGateway> StartAsync(Action<WebApplication> map, ArchiveResponseOptions? options = null, string prefix = "/_formats")
     {

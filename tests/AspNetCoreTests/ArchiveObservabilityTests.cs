@@ -9,15 +9,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Formats.AspNetCoreTests;
 
-/// <summary>The meter's archives are the only ones in flight while these run: nothing else may add to its counters.</summary>
-[CollectionDefinition(nameof(ArchiveObservabilityTests), DisableParallelization = true)]
-public sealed class MeterAlone;
-
 /// <summary>
 /// Metrics and logs an operator alerts on, collected in-process (a MeterListener and a logger provider) from the
-/// archive responses middleware on a real Kestrel, with real clients that go away or members that fail.
+/// archive responses middleware on a real Kestrel, with real clients that go away or members that fail. The listener
+/// takes this app's meter only (the meter of its IMeterFactory), so other tests' archives, running at the same time,
+/// add nothing to its counts.
 /// </summary>
-[Collection(nameof(ArchiveObservabilityTests))]
 public sealed class ArchiveObservabilityTests : IAsyncLifetime
 {
     private const int Big = 400_000;
@@ -29,9 +26,17 @@ public sealed class ArchiveObservabilityTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddProvider(_logs);
+        builder.Services.AddArchiveResponses();
+        _app = builder.Build();
+        var meters = _app.Services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == ArchiveMeters.AspNetCore)
+            if (instrument.Meter.Name == ArchiveMeters.AspNetCore && instrument.Meter.Scope == meters)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -51,13 +56,6 @@ public sealed class ArchiveObservabilityTests : IAsyncLifetime
             }
         });
         _listener.Start();
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddProvider(_logs);
-        _app = builder.Build();
         _app.UseArchiveResponses();
         _app.UseRouting();
         _app.MapGet("/files/big.bin", () => Results.Bytes(SyntheticStream.Bytes(Big, 1, compressible: false), "application/octet-stream"));
@@ -149,6 +147,7 @@ public sealed class ArchiveObservabilityTests : IAsyncLifetime
         var line = await ArchiveLineAsync();
         Assert.Contains("/archive?format=tar&case=slow", line.Message, StringComparison.Ordinal);
         Assert.Contains("client went away", line.Message, StringComparison.Ordinal);
+        Assert.Equal((2, "ArchiveNotCompleted"), (line.EventId.Id, line.EventId.Name));
         Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Warning || e.Exception is not null);
     }
 
@@ -170,13 +169,14 @@ public sealed class ArchiveObservabilityTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty(requestId));
         var error = Assert.Single(_logs.Entries, e => e.Level == LogLevel.Error);
         Assert.Equal(requestId, error.State.GetValueOrDefault("RequestId"));
+        Assert.Equal((12, "ArchiveFailed"), (error.EventId.Id, error.EventId.Name));
         Assert.Contains(requestId!, error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Every log entry of the app, with its structured state.</summary>
     private sealed class CapturingLogs : ILoggerProvider
     {
-        public sealed record Entry(string Category, LogLevel Level, string Message, Exception? Exception, Dictionary<string, string?> State);
+        public sealed record Entry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception, Dictionary<string, string?> State);
 
         public ConcurrentQueue<Entry> Entries { get; } = new();
 
@@ -209,7 +209,7 @@ public sealed class ArchiveObservabilityTests : IAsyncLifetime
                     }
                 }
 
-                owner.Entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), exception, values));
+                owner.Entries.Enqueue(new Entry(category, logLevel, eventId, formatter(state, exception), exception, values));
             }
         }
     }

@@ -17,7 +17,7 @@ public sealed class ArchiveResponseTests
         await Server.StartAsync(app =>
         {
             // Before routing, so that a HEAD reaches GET-only endpoints as the GET it is turned into.
-            app.UseArchiveResponses(options);
+            app.UseArchiveResponses(options ?? new ArchiveResponseOptions());
             app.UseRouting();
             app.MapMethods("/files/big.bin", ["GET", "HEAD"], () => Results.Bytes(Big, "application/octet-stream", enableRangeProcessing: true));
             app.MapGet("/files/slow.bin", slow ?? (context => context.Response.WriteAsync("late")));

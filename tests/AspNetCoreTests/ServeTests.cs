@@ -45,6 +45,31 @@ public sealed class ServeTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Health_is_healthy_and_then_degraded_while_the_redis_crc_store_is_down()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var app = await StartAsync(new ServeOptions { CrcStore = CrcStores.Open(redis.Url) });
+        Assert.Equal("Healthy", await _client.GetStringAsync(At(app, "/healthz")));
+        var whole = At(app, "/download?format=zip&file=a%20%26%20b.txt&file=sub%2Fc.txt");
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(whole)).StatusCode);
+
+        // The store is gone: the next download's writes and a resume's lookups fail off the request's path, and health
+        // says so (polled for at most 15 s, a failure guard), while downloads go on.
+        await redis.KillAsync();
+        using var resume = new HttpRequestMessage(HttpMethod.Get, whole) { Headers = { Range = new System.Net.Http.Headers.RangeHeaderValue(120, null) } };
+        Assert.Equal(HttpStatusCode.PartialContent, (await _client.SendAsync(resume)).StatusCode);
+        string health;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while ((health = await _client.GetStringAsync(At(app, "/healthz"))) != "Degraded" && watch.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("Degraded", health);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(whole)).StatusCode);
+    }
+
+    [Fact]
     public async Task Picked_files_download_as_a_zip_named_after_the_folder()
     {
         await using var app = await StartAsync();

@@ -5,6 +5,7 @@ using System.Text;
 using Formats.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Formats.AspNetCoreTests;
 
@@ -22,30 +23,6 @@ public sealed class SlowClientTests
     public async Task Clients_below_the_minimum_rate_are_dropped_and_free_their_places_and_member_requests()
     {
         var memberRequests = 0;
-
-        // The drops are seen where they happen, in the gateway's own counter: a client's socket shows its close only
-        // once read, and reading it would make it a fast client.
-        var tooSlow = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == ArchiveMeters.AspNetCore && instrument.Name == "formats.archives.ended")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: "outcome", Value: "client_too_slow" })
-                {
-                    Interlocked.Add(ref tooSlow, (int)value);
-                }
-            }
-        });
-        listener.Start();
-
         await using var gateway = await AppGateway.StartAsync(
             app =>
             {
@@ -77,6 +54,30 @@ public sealed class SlowClientTests
                 });
             },
             new ArchiveResponseOptions { MaxConcurrentArchives = 2, MinimumClientBytesPerSecond = 1024, ClientRateWindow = TimeSpan.FromSeconds(2) });
+
+        // The drops are seen where they happen, in the gateway's own counter (its meter, from its IMeterFactory): a
+        // client's socket shows its close only once read, and reading it would make it a fast client.
+        var meters = gateway.Services.GetRequiredService<IMeterFactory>();
+        var tooSlow = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ArchiveMeters.AspNetCore && instrument.Meter.Scope == meters && instrument.Name == "formats.archives.ended")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "outcome", Value: "client_too_slow" })
+                {
+                    Interlocked.Add(ref tooSlow, (int)value);
+                }
+            }
+        });
+        listener.Start();
         using var client = gateway.Client();
 
         // Each gets its archive's headers (so each holds one of the two places), then reads nothing or 100 bytes a second.

@@ -9,18 +9,8 @@ namespace Formats.AspNetCore;
 /// <summary>The manifest's members: where they are fetched from, with which credentials, and how the manifest is read.</summary>
 internal sealed partial class ArchiveResponseMiddleware
 {
-    // Members come through one pool of connections; redirects are followed by the sources (each hop checked), and
-    // cookies are the user's, never kept here.
-    private static readonly Lazy<HttpClient> SharedClient = new(() => new HttpClient(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = System.Net.DecompressionMethods.None,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    });
+    /// <summary>The options' member limits, with the app's meters (the meter Formats.Http) unless the options name others.</summary>
+    private readonly HttpSourceOptions _http = options.Http.MeterFactory is null ? options.Http with { MeterFactory = meters } : options.Http;
 
     /// <summary>
     /// The manifest's entries: paths on the member origin fetched with the user's credentials, absolute URLs only in the
@@ -34,8 +24,10 @@ internal sealed partial class ArchiveResponseMiddleware
         var request = context.Request;
         var origin = options.MemberOrigin ?? OwnOrigin(context);
         var allowed = options.AllowedOrigins;
-        var client = options.HttpClient ?? SharedClient.Value;
-        var http = options.Http;
+        // Members come through the app's one member client (ArchiveMemberClient): redirects are followed by the sources
+        // (each hop checked), and cookies are the user's, never kept.
+        var client = options.HttpClient ?? clients.CreateClient(ArchiveMemberClient.Name);
+        var http = _http;
 
         bool IsAllowed(Uri url) => allowed.Any(o => HttpEntrySource.SameOrigin(o, url));
         bool IsMemberOriginOrAllowed(Uri url) => HttpEntrySource.SameOrigin(origin, url) || IsAllowed(url);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Text;
 using Formats.Http;
@@ -17,7 +18,7 @@ namespace Formats.AspNetCore;
 /// discarded unsent and the request is asked again as it came, so pages and files pass through as if nothing stood
 /// between.
 /// </summary>
-internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, ArchiveResponseOptions options, ILogger logger)
+internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, ArchiveResponseOptions options, IHttpClientFactory clients, IMeterFactory? meters, ILogger logger)
 {
     /// <summary>The request headers an app never sees on a GET or HEAD: the archive answers them, not the manifest.</summary>
     private static readonly string[] Conditional =
@@ -197,15 +198,11 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 var query = context.Request.QueryString.Value;
                 if (reason is null)
                 {
-                    logger.LogInformation(
-                        "archive {RequestId} {Format} {Path}{Query}: {Members} members, {Bytes} bytes in {DurationMs:0} ms, {Outcome}",
-                        context.TraceIdentifier, kind, context.Request.Path.Value, query, members, bytes, duration, outcome);
+                    Log.ArchiveAnswered(logger, context.TraceIdentifier, kind, context.Request.Path.Value, query, members, bytes, duration, outcome);
                 }
                 else
                 {
-                    logger.LogInformation(
-                        "archive {RequestId} {Format} {Path}{Query}: {Members} members, {Bytes} bytes in {DurationMs:0} ms, {Outcome}: {Reason}",
-                        context.TraceIdentifier, kind, context.Request.Path.Value, query, members, bytes, duration, outcome, reason);
+                    Log.ArchiveNotCompleted(logger, context.TraceIdentifier, kind, context.Request.Path.Value, query, members, bytes, duration, outcome, reason);
                 }
             }
         }
@@ -225,9 +222,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         var sendable = ContentDisposition.FromApp(value);
         if (sendable is null)
         {
-            logger.LogWarning(
-                "archive {RequestId} {Path}: the app's Content-Disposition cannot be sent (a control character, no type or an open quote); the archive is named by the path",
-                context.TraceIdentifier, context.Request.Path.Value);
+            Log.AppContentDispositionRefused(logger, context.TraceIdentifier, context.Request.Path.Value);
         }
 
         return sendable;
