@@ -181,7 +181,7 @@ public abstract partial class ArchiveWriter : IArchiveSink
         CheckEntry(prepared);
         if (prepared.Length is not { } length)
         {
-            throw new ArchiveException(prepared.Name, "its length is unknown until it is read, so the archive's length and byte ranges cannot be known in advance; declare Length");
+            throw new ArchiveException(prepared.Name, ArchiveErrorReason.NotPlannable, "its length is unknown until it is read, so the archive's length and byte ranges cannot be known in advance; declare Length");
         }
 
         CheckPlannable(prepared);
@@ -297,7 +297,7 @@ public abstract partial class ArchiveWriter : IArchiveSink
     }
 
     internal void AbandonEntry(string entryName) =>
-        Fail(new ArchiveException(entryName, "the entry stream was disposed synchronously, so the entry could not be finished; use DisposeAsync"));
+        Fail(new ArchiveException(entryName, ArchiveErrorReason.EntryNotFinished, "the entry stream was disposed synchronously, so the entry could not be finished; use DisposeAsync"));
 
     private async ValueTask<ContentCounter> OpenCounterAsync(PreparedEntry prepared, CancellationToken cancellationToken)
     {

@@ -18,9 +18,9 @@ internal static class ArchiveMetrics
 
     private static readonly Counter<long> Completed = Meter.CreateCounter<long>("formats.archives.completed", "{archive}", "Archives sent to their end");
 
-    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502 before the first byte or an aborted connection after it (not a client that went away)");
+    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502, 504 or 500 before the first byte or an aborted connection after it (not a client that went away)");
 
-    private static readonly Counter<long> Ended = Meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, client_gone, client_too_slow");
+    private static readonly Counter<long> Ended = Meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, upstream_timeout, error, client_gone, client_too_slow");
 
     private static readonly Counter<long> BytesSent = Meter.CreateCounter<long>("formats.archive.bytes_sent", "By", "Archive bytes handed to the response, counted as they go");
 
@@ -47,40 +47,17 @@ internal static class ArchiveMetrics
     {
         var tag = Tag(format);
         InFlight.Add(-1, tag);
-        switch (end)
+        if (end == ArchiveEnd.Complete)
         {
-            case ArchiveEnd.Complete:
-                Completed.Add(1, tag);
-                break;
-            case ArchiveEnd.Failed:
-                Failed.Add(1, tag);
-                break;
+            Completed.Add(1, tag);
+        }
+        else if (end.IsFailure())
+        {
+            Failed.Add(1, tag);
         }
 
-        Ended.Add(1, tag, new KeyValuePair<string, object?>("outcome", end switch
-        {
-            ArchiveEnd.Complete => "complete",
-            ArchiveEnd.Failed => "failed",
-            ArchiveEnd.ClientTooSlow => "client_too_slow",
-            _ => "client_gone",
-        }));
+        Ended.Add(1, tag, new KeyValuePair<string, object?>("outcome", end.OutcomeTag()));
     }
 
     private static KeyValuePair<string, object?> Tag(string format) => new("format", format);
-}
-
-/// <summary>How an archive that began to be sent ended.</summary>
-internal enum ArchiveEnd
-{
-    /// <summary>Sent to its end.</summary>
-    Complete,
-
-    /// <summary>A failure on this side (a member, a name): a 502 before the first byte, an aborted connection after it.</summary>
-    Failed,
-
-    /// <summary>The client went away (closed or reset the connection, or stopped reading) before the end.</summary>
-    ClientGone,
-
-    /// <summary>The client took the archive more slowly than the minimum rate, and its connection was aborted.</summary>
-    ClientTooSlow,
 }

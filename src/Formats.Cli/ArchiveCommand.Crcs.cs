@@ -56,7 +56,7 @@ internal static partial class ArchiveCommand
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // As the writer reports a failing source (an HTTP error is no IOException): named, in one line.
-                throw new ArchiveException(entry.Name, $"source could not be read for its CRC-32: {ex.Message}", ex);
+                throw new ArchiveException(entry.Name, ArchiveErrors.ReasonOf(ex) ?? ArchiveErrorReason.SourceFailed, $"source could not be read for its CRC-32: {ex.Message}", ex);
             }
 
             var value = crc.GetCurrentHashAsUInt32();

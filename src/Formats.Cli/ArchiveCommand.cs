@@ -141,7 +141,7 @@ internal static partial class ArchiveCommand
             var length = await plan.PredictLengthAsync(cancellationToken);
             if (!length.IsKnown)
             {
-                throw new ArchiveException(null, $"a range needs an archive whose length is known in advance: {length.Reason}");
+                throw new ArchiveException(null, ArchiveErrorReason.NotPlannable, $"a range needs an archive whose length is known in advance: {length.Reason}");
             }
 
             var end = r.End ?? length.Length!.Value;

@@ -102,5 +102,5 @@ internal static class Zip64Rules
         _ => length + (length >> 8) + (128 * 1024) + 64,
     };
 
-    private static ArchiveException Refused(string? entryName, string message) => new(entryName, message);
+    private static ArchiveException Refused(string? entryName, string message) => new(entryName, ArchiveErrorReason.FormatLimit, message);
 }

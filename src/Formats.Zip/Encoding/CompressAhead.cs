@@ -137,7 +137,7 @@ internal sealed class CompressAhead(ZipMemberWriter members)
             catch (Exception ex) when (ex is not ArchiveException and not OperationCanceledException)
             {
                 // Written during a later call: name the member whose bytes failed, not the entry that call was adding.
-                throw new ArchiveException(member.Entry.Name, $"writing it to the output failed: {ex.Message}", ex);
+                throw new ArchiveException(member.Entry.Name, ArchiveErrorReason.OutputFailed, $"writing it to the output failed: {ex.Message}", ex);
             }
             finally
             {

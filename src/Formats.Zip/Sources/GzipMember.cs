@@ -53,7 +53,7 @@ public static class GzipMember
             var deflateLength = length - headerLength - GzipMemberTrailer.FixedLength;
             if (deflateLength < MinDeflateLength)
             {
-                throw new ArchiveException(entry.Name, $"gzip source is {length} bytes: too short for its {headerLength}-byte header, a deflate stream and the {GzipMemberTrailer.FixedLength}-byte trailer");
+                throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip source is {length} bytes: too short for its {headerLength}-byte header, a deflate stream and the {GzipMemberTrailer.FixedLength}-byte trailer");
             }
 
             var (crc, size) = await ReadTrailerAsync(gzip, length, cancellationToken).ConfigureAwait(false);
@@ -75,7 +75,7 @@ public static class GzipMember
         }
         catch (InvalidDataException ex)
         {
-            throw new ArchiveException(entry.Name, $"gzip source is corrupt: {ex.Message}", ex);
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip source is corrupt: {ex.Message}", ex);
         }
     }
 
@@ -130,6 +130,7 @@ public static class GzipMember
 
     private static ArchiveException NotComplete(ArchiveEntry entry, uint lastCrc, uint lastSize, long total) => new(
         entry.Name,
+        ArchiveErrorReason.SourceInvalid,
         $"gzip source is truncated or corrupt: its last 8 bytes (CRC-32 0x{lastCrc:X8}, ISIZE {lastSize}) are not the trailer of the last member of its {total} inflated bytes");
 
     /// <summary>Reads and checks the header (RFC 1952 2.3): its length, where the deflate stream starts.</summary>
@@ -151,7 +152,7 @@ public static class GzipMember
 
                 if (read == 0 || filled >= MaxHeaderLength)
                 {
-                    throw new ArchiveException(entry.Name, filled >= MaxHeaderLength
+                    throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, filled >= MaxHeaderLength
                         ? $"gzip header is longer than {MaxHeaderLength} bytes"
                         : $"gzip source ends inside its header ({filled} bytes)");
                 }
@@ -174,19 +175,19 @@ public static class GzipMember
 
         if (prefix[GzipMemberHeader.FieldLocations.Id1] != GzipMemberHeader.Id1 || prefix[GzipMemberHeader.FieldLocations.Id2] != GzipMemberHeader.Id2)
         {
-            throw new ArchiveException(entry.Name, $"source is not gzip: it starts with 0x{prefix[0]:X2} 0x{prefix[1]:X2}, not ID1 ID2 0x1F 0x8B");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"source is not gzip: it starts with 0x{prefix[0]:X2} 0x{prefix[1]:X2}, not ID1 ID2 0x1F 0x8B");
         }
 
         var method = prefix[GzipMemberHeader.FieldLocations.CompressionMethod];
         var flags = prefix[GzipMemberHeader.FieldLocations.Flags];
         if (method != MethodDeflate)
         {
-            throw new ArchiveException(entry.Name, $"gzip CM is {method}; RFC 1952 defines only 8 (deflate)");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip CM is {method}; RFC 1952 defines only 8 (deflate)");
         }
 
         if ((flags & FlagsReserved) != 0)
         {
-            throw new ArchiveException(entry.Name, $"gzip FLG is 0x{flags:X2}: reserved bits are set (RFC 1952 2.3.1 says to refuse it)");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip FLG is 0x{flags:X2}: reserved bits are set (RFC 1952 2.3.1 says to refuse it)");
         }
 
         _ = FlagText; // FTEXT is a hint about the content, nothing to skip.
@@ -232,7 +233,7 @@ public static class GzipMember
             var computed = (ushort)Crc32Accumulator.Compute(prefix[..at]);
             if (stored != computed)
             {
-                throw new ArchiveException(entry.Name, $"gzip header CRC16 is 0x{stored:X4}, but the header's is 0x{computed:X4}");
+                throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip header CRC16 is 0x{stored:X4}, but the header's is 0x{computed:X4}");
             }
 
             at += 2;
@@ -415,7 +416,8 @@ internal sealed class TrailerCheckingStream(Stream inflater, TailKeepingStream t
             || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[GzipMemberTrailer.FieldLocations.Crc32..]) != _crc.Value
             || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[GzipMemberTrailer.FieldLocations.InputSize..]) != (uint)_length)
         {
-            throw new InvalidDataException($"gzip source '{name}' is truncated, corrupt or of several members: its {_length} inflated bytes are not what its last 8 bytes say (a gzip read once must be one complete member)");
+            throw new InvalidDataException($"gzip source '{name}' is truncated, corrupt or of several members: its {_length} inflated bytes are not what its last 8 bytes say (a gzip read once must be one complete member)")
+                .WithReason(ArchiveErrorReason.SourceInvalid);
         }
 
         return 0;
