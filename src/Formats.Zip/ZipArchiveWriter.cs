@@ -25,6 +25,9 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     private readonly ZipMemberWriter _members;
     private readonly CompressAhead _ahead;
 
+    /// <summary>The members handed to compression workers so far, compressed (for tests, which await it rather than sleep).</summary>
+    internal Task CompressedAhead => _ahead.Compressed;
+
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
     public ZipArchiveWriter(Stream output, ZipWriterOptions? options = null)
         : this(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default)
