@@ -288,4 +288,10 @@ urlpatterns = [
 
 if __name__ == "__main__":
     from django.core.management import execute_from_command_line
+    from django.core.servers import basehttp
+
+    # A gateway in front opens a connection for every member it fetches and reads ahead (64 by default) and every request
+    # it forwards, all at once when many archives start together. runserver listens with a backlog of 10: past it the
+    # kernel drops the connections (ListenOverflows), which then wait a second or more to be retried or are reset.
+    basehttp.WSGIServer.request_queue_size = 1024
     execute_from_command_line(sys.argv if len(sys.argv) > 1 else [sys.argv[0], "runserver", "127.0.0.1:8000", "--noreload"])

@@ -37,8 +37,8 @@ public readonly record struct LengthPrediction(long? Length, string? Reason)
 public abstract partial class ArchivePlan
 {
     private string? _etag;
-    private StrongBox<LengthPrediction>? _length;
-    private StrongBox<LengthPrediction>? _rangeableLength;
+    private StrongBox<(LengthPrediction Prediction, ArchiveErrorReason Reason)>? _length;
+    private StrongBox<(LengthPrediction Prediction, ArchiveErrorReason Reason)>? _rangeableLength;
 
     private protected ArchivePlan(IEnumerable<ArchiveItem> items)
     {
@@ -147,9 +147,9 @@ public abstract partial class ArchivePlan
     /// </summary>
     private async ValueTask<long> MeasureAsync(WriteMode mode, CancellationToken cancellationToken)
     {
-        if ((mode == WriteMode.Range ? _rangeableLength : _length) is { Value: var known })
+        if ((mode == WriteMode.Range ? _rangeableLength : _length) is { Value: var (known, reason) })
         {
-            return known.Length ?? throw new ArchiveException(null, known.Reason!);
+            return known.Length ?? throw new ArchiveException(null, reason, known.Reason!);
         }
 
         var output = mode == WriteMode.Range ? ArchiveOutput.CreateRange(Stream.Null, 0, 0) : ArchiveOutput.CreateMeasure();
@@ -170,7 +170,7 @@ public abstract partial class ArchivePlan
         catch (ArchiveException ex)
         {
             await writer.DisposeAsync().ConfigureAwait(false);
-            Remember(mode, new LengthPrediction(null, ex.Message));
+            Remember(mode, new LengthPrediction(null, ex.Message), ex.Reason);
             throw;
         }
 
@@ -178,9 +178,9 @@ public abstract partial class ArchivePlan
         return output.Position;
     }
 
-    private void Remember(WriteMode mode, LengthPrediction prediction)
+    private void Remember(WriteMode mode, LengthPrediction prediction, ArchiveErrorReason reason = default)
     {
-        var box = new StrongBox<LengthPrediction>(prediction);
+        var box = new StrongBox<(LengthPrediction, ArchiveErrorReason)>((prediction, reason));
         if (mode == WriteMode.Range)
         {
             _rangeableLength = box;

@@ -77,5 +77,5 @@ public abstract partial class ArchiveWriter
     }
 
     internal void AbandonEntry(string entryName) =>
-        Fail(new ArchiveException(entryName, "the entry stream was disposed synchronously, so the entry could not be finished; use DisposeAsync"));
+        Fail(new ArchiveException(entryName, ArchiveErrorReason.EntryNotFinished, "the entry stream was disposed synchronously, so the entry could not be finished; use DisposeAsync"));
 }

@@ -88,7 +88,7 @@ public abstract partial class ArchiveWriter
         CheckEntry(prepared);
         if (prepared.Length is not { } length)
         {
-            throw new ArchiveException(prepared.Name, "its length is unknown until it is read, so the archive's length and byte ranges cannot be known in advance; declare Length");
+            throw new ArchiveException(prepared.Name, ArchiveErrorReason.NotPlannable, "its length is unknown until it is read, so the archive's length and byte ranges cannot be known in advance; declare Length");
         }
 
         CheckPlannable(prepared);

@@ -23,8 +23,8 @@ internal sealed class ArchiveMetrics
     {
         Started = meter.CreateCounter<long>("formats.archives.started", "{archive}", "Archives whose body began to be sent");
         Completed = meter.CreateCounter<long>("formats.archives.completed", "{archive}", "Archives sent to their end");
-        Failed = meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502 before the first byte or an aborted connection after it (not a client that went away)");
-        Ended = meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, client_gone, client_too_slow");
+        Failed = meter.CreateCounter<long>("formats.archives.failed", "{archive}", "Archives that failed on this side: a 502, 504 or 500 before the first byte or an aborted connection after it (not a client that went away)");
+        Ended = meter.CreateCounter<long>("formats.archives.ended", "{archive}", "Archives that ended, by outcome: complete, failed, upstream_timeout, error, client_gone, client_too_slow");
         BytesSent = meter.CreateCounter<long>("formats.archive.bytes_sent", "By", "Archive bytes handed to the response, counted as they go");
         InFlight = meter.CreateUpDownCounter<long>("formats.archives.in_flight", "{archive}", "Archives being sent now");
     }
@@ -68,40 +68,17 @@ internal sealed class ArchiveMetrics
     {
         var tag = Tag(format);
         InFlight.Add(-1, tag);
-        switch (end)
+        if (end == ArchiveEnd.Complete)
         {
-            case ArchiveEnd.Complete:
-                Completed.Add(1, tag);
-                break;
-            case ArchiveEnd.Failed:
-                Failed.Add(1, tag);
-                break;
+            Completed.Add(1, tag);
+        }
+        else if (end.IsFailure())
+        {
+            Failed.Add(1, tag);
         }
 
-        Ended.Add(1, tag, new KeyValuePair<string, object?>("outcome", end switch
-        {
-            ArchiveEnd.Complete => "complete",
-            ArchiveEnd.Failed => "failed",
-            ArchiveEnd.ClientTooSlow => "client_too_slow",
-            _ => "client_gone",
-        }));
+        Ended.Add(1, tag, new KeyValuePair<string, object?>("outcome", end.OutcomeTag()));
     }
 
     private static KeyValuePair<string, object?> Tag(string format) => new("format", format);
-}
-
-/// <summary>How an archive that began to be sent ended.</summary>
-internal enum ArchiveEnd
-{
-    /// <summary>Sent to its end.</summary>
-    Complete,
-
-    /// <summary>A failure on this side (a member, a name): a 502 before the first byte, an aborted connection after it.</summary>
-    Failed,
-
-    /// <summary>The client went away (closed or reset the connection, or stopped reading) before the end.</summary>
-    ClientGone,
-
-    /// <summary>The client took the archive more slowly than the minimum rate, and its connection was aborted.</summary>
-    ClientTooSlow,
 }

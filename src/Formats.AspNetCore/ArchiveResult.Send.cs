@@ -23,7 +23,7 @@ public sealed partial class ArchiveResult
         var metrics = ArchiveMetrics.For(httpContext.RequestServices);
         var body = new HoldingPipeWriter(response.BodyWriter, HeldResponseBytes, sent => metrics.Sent(format, sent), rate);
         var partial = response.StatusCode == StatusCodes.Status206PartialContent;
-        var end = ArchiveEnd.Failed;
+        var end = ArchiveEnd.Error; // an exception not caught below: this side's
         metrics.Start(format);
         try
         {
@@ -53,12 +53,15 @@ public sealed partial class ArchiveResult
         catch (Exception ex) when (ex is ArchiveException or IOException or HttpRequestException or InvalidEntryNameException)
         {
             Reason = ex.Message;
+            end = ArchiveFailure.End(ex);
             Log.ArchiveFailed(logger, ex, httpContext.TraceIdentifier, FileName, ex.Message);
             if (!body.Released && !response.HasStarted)
             {
-                // Nothing of the archive reached the response: the held bytes are dropped and the error goes alone.
-                Report = ("failed before the first byte: 502", 0);
-                await WriteErrorAsync(response, StatusCodes.Status502BadGateway, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
+                // Nothing of the archive reached the response: the held bytes are dropped and the error goes alone, with
+                // the status of its reason (502 for a source or the items, 504 for a source too slow, 500 for this side).
+                var status = ArchiveFailure.Status(ex);
+                Report = (string.Create(System.Globalization.CultureInfo.InvariantCulture, $"failed before the first byte: {status}"), 0);
+                await WriteErrorAsync(response, status, $"the archive could not be made: {ex.Message}").ConfigureAwait(false);
                 return;
             }
 

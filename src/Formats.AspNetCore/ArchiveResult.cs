@@ -24,8 +24,9 @@ namespace Formats.AspNetCore;
 /// latest entry time, never later than <c>Date</c> (a future time is replaced by <c>Date</c>), and an <c>If-Range</c>
 /// date matches only a Last-Modified at least a second before <c>Date</c>.</para>
 /// <para>Entry names are checked with the format's name policy before anything is sent: a refused name gives 400 naming
-/// the rule. A failure while the first bytes (up to 128 KiB, held back) are not yet sent gives 502 carrying only the
-/// error; a later one aborts the connection, so the client sees a broken transfer, never a clean end. A client that
+/// the rule. A failure while the first bytes (up to 128 KiB, held back) are not yet sent gives a status carrying only the
+/// error, chosen by its <see cref="ArchiveException.Reason"/>: 502 when a source or the items failed, 504 when a source
+/// did not answer or deliver in time, 500 when this side did; a later one aborts the connection, so the client sees a broken transfer, never a clean end. A client that
 /// goes away cancels the work and disposes open sources.</para>
 /// </remarks>
 public sealed partial class ArchiveResult : IResult

@@ -3,17 +3,25 @@ using System.Globalization;
 namespace Formats.Cli;
 
 /// <summary>What a command needs of its format: a writer, a plan (for sizes and ranges), and what ranges and standard input require.</summary>
-/// <remarks>
-/// <paramref name="DeclaresCrcs"/>: the format's layout depends on whether file CRC-32s are declared (stored zip: sizes in
-/// the local header, no descriptor), so every command declares them, computed by a first read of each file, for full
-/// archives, ranges and sizes alike, and all three agree.
-/// </remarks>
-/// <paramref name="Rewrite"/>, when set, turns the collected items into the ones written (zip's --raw-from-gzip), for
-/// full archives, ranges and sizes alike; <paramref name="AddWithOptions"/> adds an item that carries the format's
-/// <see cref="ArchiveItem.Options"/> to the format's writer. <paramref name="SpecialFiles"/>: the format holds character
-/// and block devices and FIFOs as entries (tar); <paramref name="Sparse"/>: files are read as sparse files (tar's --sparse).
-/// <paramref name="CrcAfterData"/>: to a seekable output the writer puts a stored member's CRC-32 into its local header
-/// after its data (zip unencrypted; ZipCrypto needs the CRC before the data), so files need not be read first there.
+/// <param name="CreateWriter">The format's writer over an output.</param>
+/// <param name="CreatePlan">The format's plan of items, for sizes and ranges.</param>
+/// <param name="DeclaresCrcs">
+/// The format's layout depends on whether file CRC-32s are declared (stored zip: sizes in the local header, no
+/// descriptor), so every command declares them, computed by a first read of each file, for full archives, ranges and
+/// sizes alike, and all three agree.
+/// </param>
+/// <param name="StdinLength">The length standard input declares (<c>--stdin-length</c>), or null.</param>
+/// <param name="Rewrite">
+/// When set, turns the collected items into the ones written (zip's <c>--raw-from-gzip</c>), for full archives, ranges
+/// and sizes alike.
+/// </param>
+/// <param name="AddWithOptions">Adds an item that carries the format's <see cref="ArchiveItem.Options"/> to the format's writer.</param>
+/// <param name="SpecialFiles">The format holds character and block devices and FIFOs as entries (tar).</param>
+/// <param name="Sparse">Files are read as sparse files (tar's <c>--sparse</c>).</param>
+/// <param name="CrcAfterData">
+/// To a seekable output the writer puts a stored member's CRC-32 into its local header after its data (zip unencrypted;
+/// ZipCrypto needs the CRC before the data), so files need not be read first there.
+/// </param>
 internal sealed record CliFormat(
     Func<Stream, IArchiveSink> CreateWriter,
     Func<IEnumerable<ArchiveItem>, ArchivePlan> CreatePlan,
@@ -141,7 +149,7 @@ internal static partial class ArchiveCommand
             var length = await plan.PredictLengthAsync(cancellationToken);
             if (!length.IsKnown)
             {
-                throw new ArchiveException(null, $"a range needs an archive whose length is known in advance: {length.Reason}");
+                throw new ArchiveException(null, ArchiveErrorReason.NotPlannable, $"a range needs an archive whose length is known in advance: {length.Reason}");
             }
 
             var end = r.End ?? length.Length!.Value;

@@ -44,7 +44,7 @@ internal static class SizeCommand
         var prediction = await format.CreatePlan(await format.RewriteAsync(items, cancellationToken)).PredictLengthAsync(cancellationToken);
         if (!prediction.IsKnown)
         {
-            throw new ArchiveException(null, $"the length cannot be known in advance: {prediction.Reason}");
+            throw new ArchiveException(null, ArchiveErrorReason.NotPlannable, $"the length cannot be known in advance: {prediction.Reason}");
         }
 
         await io.Out.WriteLineAsync(prediction.Length!.Value.ToString(CultureInfo.InvariantCulture));

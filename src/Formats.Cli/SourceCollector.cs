@@ -122,8 +122,8 @@ internal static class SourceCollector
     }
 
     /// <summary>
-    /// The entries of the manifest at <paramref name="path"/>. Errors name the manifest, and the line (which
-    /// <see cref="ArchiveManifest.Parse"/> names in its <see cref="FormatException"/>).
+    /// The entries of the manifest at <paramref name="path"/>. Errors name the manifest, and the line in a
+    /// <see cref="FormatException"/> from the parser: "manifest 'PATH' line N: ...".
     /// </summary>
     private static IReadOnlyList<ArchiveItem> ReadManifest(string path)
     {
@@ -137,21 +137,14 @@ internal static class SourceCollector
             throw new IOException($"manifest '{path}': {ex.Message}", ex);
         }
 
-        try
-        {
-            return ArchiveManifest.Parse(text, Http, openPath: (file, _) => UnixFileType.Stat(file)?.OtherType is { } type
+        return ArchiveManifest.Parse(
+            text,
+            Http,
+            baseUri: null,
+            openPath: (file, _) => UnixFileType.Stat(file)?.OtherType is { } type
                 ? throw new FormatException($"'{file}' is {type}, not a regular file")
-                : EntrySource.FromFile(file));
-        }
-        catch (FormatException ex)
-        {
-            // Parse says "manifest line N: ..."; name the manifest in the same phrase.
-            const string Prefix = "manifest ";
-            var message = ex.Message.StartsWith(Prefix, StringComparison.Ordinal)
-                ? $"manifest '{path}' {ex.Message[Prefix.Length..]}"
-                : $"manifest '{path}': {ex.Message}";
-            throw new FormatException(message, ex);
-        }
+                : EntrySource.FromFile(file),
+            label: $"manifest '{path}'");
     }
 
     /// <summary>The client for URL sources and manifests: the one member client (<see cref="MemberClient"/>).</summary>

@@ -29,7 +29,14 @@ public static class ArchiveManifest
     /// (relative ones resolved against <paramref name="baseUri"/>); local paths go to <paramref name="openPath"/>, which
     /// decides what a manifest may read (null: paths are refused).
     /// </summary>
-    public static IReadOnlyList<ArchiveItem> Parse(string text, HttpClient client, Uri? baseUri = null, Func<string, long?, EntrySource>? openPath = null)
+    public static IReadOnlyList<ArchiveItem> Parse(string text, HttpClient client, Uri? baseUri = null, Func<string, long?, EntrySource>? openPath = null) =>
+        Parse(text, client, baseUri, openPath, "manifest");
+
+    /// <summary>
+    /// <see cref="Parse(string, HttpClient, Uri?, Func{string, long?, EntrySource}?)"/>, with errors naming the manifest
+    /// as <paramref name="label"/> (<c>manifest 'list.txt'</c>) before the line: "<c>manifest 'list.txt' line 3: ...</c>".
+    /// </summary>
+    internal static IReadOnlyList<ArchiveItem> Parse(string text, HttpClient client, Uri? baseUri, Func<string, long?, EntrySource>? openPath, string label)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(client);
@@ -42,7 +49,7 @@ public static class ArchiveManifest
             MaxBytes = long.MaxValue,
         };
         using var reader = new StringReader(text);
-        var parser = new Parser(options);
+        var parser = new Parser(options, label);
         while (reader.ReadLine() is { } line)
         {
             parser.Add(line);
@@ -64,7 +71,7 @@ public static class ArchiveManifest
         var bytes = ManifestLegacyNames.ReadsBytes(options);
         var encoding = bytes ? Encoding.Latin1 : options.Encoding is { } named ? Strict(named) : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
         using var reader = new StreamReader(limited, encoding, detectEncodingFromByteOrderMarks: options.Encoding is null && !bytes, bufferSize: 16 * 1024, leaveOpen: true);
-        var parser = new Parser(options);
+        var parser = new Parser(options, "manifest");
         while (true)
         {
             string? line;
@@ -74,7 +81,7 @@ public static class ArchiveManifest
             }
             catch (DecoderFallbackException ex)
             {
-                throw new FormatException($"manifest line {parser.LineNumber + 1}: not {encoding.WebName} ({ex.Message})", ex);
+                throw new FormatException($"{parser.Label} line {parser.LineNumber + 1}: not {encoding.WebName} ({ex.Message})", ex);
             }
 
             if (line is null)
@@ -87,8 +94,11 @@ public static class ArchiveManifest
     }
 
     /// <summary>The lines read so far and the entries they gave.</summary>
-    private sealed class Parser(ArchiveManifestOptions options)
+    private sealed class Parser(ArchiveManifestOptions options, string label)
     {
+        /// <summary>What errors call the manifest, before its line number.</summary>
+        public string Label => label;
+
         private readonly bool _bytes = ManifestLegacyNames.ReadsBytes(options);
 
         public List<ArchiveItem> Items { get; } = [];
@@ -106,7 +116,7 @@ public static class ArchiveManifest
 
             if (Items.Count == options.MaxMembers)
             {
-                throw new ManifestLimitException($"manifest line {LineNumber}: more than {options.MaxMembers} members (the limit)");
+                throw new ManifestLimitException($"{label} line {LineNumber}: more than {options.MaxMembers} members (the limit)");
             }
 
             string? name = null;
@@ -119,7 +129,7 @@ public static class ArchiveManifest
                 var entry = name is null ? "" : $" (entry '{Printable(name)}')";
                 // An ArgumentException's message ends in "(Parameter 'x')", a name of our code that tells the app's author nothing.
                 var message = ex is ArgumentException { ParamName: { } parameter } ? ex.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : ex.Message;
-                throw new FormatException($"manifest line {LineNumber}{entry}: {message}", ex);
+                throw new FormatException($"{label} line {LineNumber}{entry}: {message}", ex);
             }
         }
 

@@ -58,7 +58,7 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
             var n = await ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {
-                throw new IOException($"GET {shown}: the body ended {count} bytes before the requested offset");
+                throw new IOException($"GET {shown}: the body ended {count} bytes before the requested offset").WithReason(ArchiveErrorReason.SourceTooShort);
             }
 
             count -= n;
@@ -142,7 +142,7 @@ internal sealed class HttpBodyStream(HttpResponseMessage response, Stream body, 
         _received += n;
         if (ContentOffset + _received > options.MaxMemberBytes)
         {
-            throw Failed(new IOException($"GET {shown}: more than {options.MaxMemberBytes} bytes, the most a member may have"));
+            throw Failed(new IOException($"GET {shown}: more than {options.MaxMemberBytes} bytes, the most a member may have").WithReason(ArchiveErrorReason.MemberTooLarge));
         }
 
         if (n == 0 && buffer.Length > 0 && !_ended)

@@ -35,7 +35,8 @@ internal sealed partial class HttpEntrySource
 
                 if (next.StatusCode != HttpStatusCode.PartialContent)
                 {
-                    throw new HttpRequestException($"GET {shown}: resume at byte {offset}: {(int)next.StatusCode} {next.ReasonPhrase}", null, next.StatusCode);
+                    throw new HttpRequestException($"GET {shown}: resume at byte {offset}: {(int)next.StatusCode} {next.ReasonPhrase}", null, next.StatusCode)
+                        .WithReason(ArchiveErrorReason.UpstreamStatus);
                 }
 
                 CheckContentRange(next.Content.Headers.ContentRange, offset, shown);

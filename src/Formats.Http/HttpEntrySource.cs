@@ -50,7 +50,8 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
             var shown = Redact(at);
             if (!response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"GET {shown}: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+                throw new HttpRequestException($"GET {shown}: {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode)
+                    .WithReason(ArchiveErrorReason.UpstreamStatus);
             }
 
             var skip = 0L;
@@ -66,12 +67,14 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
 
             if (length is { } declared && response.Content.Headers.ContentLength is { } sent && sent - skip != declared - offset)
             {
-                throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's length is {declared}");
+                throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's length is {declared}")
+                    .WithReason(sent - skip < declared - offset ? ArchiveErrorReason.SourceTooShort : ArchiveErrorReason.SourceTooLong);
             }
 
             if (response.Content.Headers.ContentLength is { } whole && whole - skip + offset > options.MaxMemberBytes)
             {
-                throw new HttpRequestException($"GET {shown}: the server sends {whole - skip + offset} bytes, more than the most a member may have ({options.MaxMemberBytes} bytes)");
+                throw new HttpRequestException($"GET {shown}: the server sends {whole - skip + offset} bytes, more than the most a member may have ({options.MaxMemberBytes} bytes)")
+                    .WithReason(ArchiveErrorReason.MemberTooLarge);
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -215,12 +218,14 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
             {
                 if (response.Headers.Location is not { } location)
                 {
-                    throw new HttpRequestException($"GET {Redact(at)}: {(int)response.StatusCode} without a Location");
+                    throw new HttpRequestException($"GET {Redact(at)}: {(int)response.StatusCode} without a Location")
+                        .WithReason(ArchiveErrorReason.SourceInvalid);
                 }
 
                 if (hop == options.MaxRedirects)
                 {
-                    throw new HttpRequestException($"GET {Redact(origin)}: more than {options.MaxRedirects} redirects");
+                    throw new HttpRequestException($"GET {Redact(origin)}: more than {options.MaxRedirects} redirects")
+                        .WithReason(ArchiveErrorReason.SourceInvalid);
                 }
 
                 at = location.IsAbsoluteUri ? location : new Uri(at, location);
@@ -245,7 +250,7 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
         if (Refusal(target, options) is { } problem)
         {
             response?.Dispose();
-            throw new HttpRequestException($"GET {Redact(target)}: {problem}");
+            throw new HttpRequestException($"GET {Redact(target)}: {problem}").WithReason(ArchiveErrorReason.OriginNotAllowed);
         }
     }
 
@@ -254,7 +259,8 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
     {
         if (range is not { HasRange: true, From: { } from, To: { } to } || !string.Equals(range.Unit, "bytes", StringComparison.OrdinalIgnoreCase))
         {
-            throw new HttpRequestException($"GET {shown}: 206 without a byte Content-Range (asked for bytes {offset}-)");
+            throw new HttpRequestException($"GET {shown}: 206 without a byte Content-Range (asked for bytes {offset}-)")
+                .WithReason(ArchiveErrorReason.SourceInvalid);
         }
 
         var problem = from != offset ? $"starts at byte {from}, but byte {offset} was asked for"
@@ -264,7 +270,8 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
             : null;
         if (problem is not null)
         {
-            throw new HttpRequestException($"GET {shown}: Content-Range 'bytes {from}-{to}/{range.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*"}' {problem}");
+            throw new HttpRequestException($"GET {shown}: Content-Range 'bytes {from}-{to}/{range.Length?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*"}' {problem}")
+                .WithReason(ArchiveErrorReason.SourceInvalid);
         }
     }
 

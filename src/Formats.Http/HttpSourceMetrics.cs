@@ -51,11 +51,13 @@ internal sealed class HttpSourceMetrics
     public void Failed(Exception error) =>
         _errors.Add(1, new KeyValuePair<string, object?>("status", Kind(error)));
 
-    private static string Kind(Exception error) => error switch
-    {
-        HttpRequestException { StatusCode: { } status } => ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        TimeoutException => "timeout",
-        HttpRequestException when error.Message.Contains("allowed origin", StringComparison.Ordinal) || error.Message.Contains("not an http(s) URL", StringComparison.Ordinal) => "refused",
-        _ => "network",
-    };
+    /// <summary>The error's HTTP status, else its kind by the reason it carries (<see cref="ArchiveErrors.ReasonOf"/>).</summary>
+    internal static string Kind(Exception error) => error is HttpRequestException { StatusCode: { } status }
+        ? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : ArchiveErrors.ReasonOf(error) switch
+        {
+            ArchiveErrorReason.Timeout => "timeout",
+            ArchiveErrorReason.OriginNotAllowed => "refused",
+            _ => "network",
+        };
 }

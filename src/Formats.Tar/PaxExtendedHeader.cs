@@ -32,7 +32,7 @@ internal sealed class PaxExtendedHeader
         var lineFeed = value.IndexOf('\n', StringComparison.Ordinal);
         if (lineFeed >= 0)
         {
-            throw new ArchiveException(entryName, $"{key} has a line feed at character {lineFeed}; tar keeps a {key} of one line (a pax '{key}' record with a line feed breaks .NET's TarReader); zip keeps several lines");
+            throw new ArchiveException(entryName, ArchiveErrorReason.FormatLimit, $"{key} has a line feed at character {lineFeed}; tar keeps a {key} of one line (a pax '{key}' record with a line feed breaks .NET's TarReader); zip keeps several lines");
         }
 
         Add(key, value);

@@ -46,7 +46,7 @@ public sealed class TarArchiveWriter : ArchiveWriter
     {
         if (_options.Compression != TarCompression.None)
         {
-            throw new ArchiveException(null, $"{_options.Compression} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use TarCompression.None");
+            throw new ArchiveException(null, ArchiveErrorReason.NotPlannable, $"{_options.Compression} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use TarCompression.None");
         }
     }
 
@@ -54,7 +54,7 @@ public sealed class TarArchiveWriter : ArchiveWriter
     {
         if (entry.Length is null)
         {
-            throw new ArchiveException(entry.Name, "a tar header carries the member's size, so the length must be known before any byte is written; declare Length or use a source that knows it (zip can stream entries of unknown length)");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, "a tar header carries the member's size, so the length must be known before any byte is written; declare Length or use a source that knows it (zip can stream entries of unknown length)");
         }
     }
 

@@ -81,7 +81,7 @@ internal sealed partial class TarEntryLayout
                 EntryKind.BlockDevice => TarConstants.TypeBlockDevice,
                 EntryKind.Fifo => TarConstants.TypeFifo,
                 EntryKind.File => TarConstants.TypeRegularFile,
-                _ => throw new ArchiveException(entry.Name, $"tar has no type for a {entry.Kind}"),
+                _ => throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"tar has no type for a {entry.Kind}"),
             },
             LinkName = linkName,
             Uname = OwnerName(pax, "uname", entry.UserName, UstarHeader.FieldLengths.Uname),
@@ -124,7 +124,7 @@ internal sealed partial class TarEntryLayout
     {
         var max = TarNumber.MaxOctal(UstarHeader.FieldLengths.DevMajor);
         return value is { } v && v > max
-            ? throw new ArchiveException(entry.Name, $"{field} is {v}; ustar's {field} field holds at most {max} (7 octal digits), and GNU tar reads no pax key for more")
+            ? throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"{field} is {v}; ustar's {field} field holds at most {max} (7 octal digits), and GNU tar reads no pax key for more")
             : value;
     }
 

@@ -17,7 +17,7 @@ internal static class LegacyNames
         byte[] field = entry.Kind == EntryKind.Directory ? [.. legacy, (byte)'/'] : legacy;
         return field.Length <= ZipConstants.MaxNameLength
             ? field
-            : throw new ArchiveException(entry.Name, $"legacy name is {field.Length} bytes; a zip header holds at most {ZipConstants.MaxNameLength}");
+            : throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"legacy name is {field.Length} bytes; a zip header holds at most {ZipConstants.MaxNameLength}");
     }
 
     /// <summary>The whole extra field: header, version 1, the CRC-32 of <paramref name="nameField"/>, and <paramref name="utf8Name"/>.</summary>
@@ -28,7 +28,7 @@ internal static class LegacyNames
         var dataSize = UnicodePathExtraField.FixedLength - UnicodePathExtraField.FieldLocations.Version + utf8Name.Length;
         if (dataSize > ushort.MaxValue)
         {
-            throw new ArchiveException(entry.Name, $"name is {utf8Name.Length} bytes in UTF-8; with a legacy name, its Unicode Path extra field holds at most {ushort.MaxValue - dataSize + utf8Name.Length}");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"name is {utf8Name.Length} bytes in UTF-8; with a legacy name, its Unicode Path extra field holds at most {ushort.MaxValue - dataSize + utf8Name.Length}");
         }
 
         var extra = new byte[UnicodePathExtraField.FixedLength + utf8Name.Length];

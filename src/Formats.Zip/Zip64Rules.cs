@@ -97,5 +97,5 @@ internal static class Zip64Rules
     public static long MaxEncodedLength(ushort method, long length) =>
         (ZipMethods.ForId(method) ?? throw new ArgumentOutOfRangeException(nameof(method), method, "a method the writer registers")).MaxEncodedLength(length);
 
-    private static ArchiveException Refused(string? entryName, string message) => new(entryName, message);
+    private static ArchiveException Refused(string? entryName, string message) => new(entryName, ArchiveErrorReason.FormatLimit, message);
 }

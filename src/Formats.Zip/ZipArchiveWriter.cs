@@ -25,6 +25,9 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     private readonly ZipMemberWriter _members;
     private readonly CompressAhead _ahead;
 
+    /// <summary>The members handed to compression workers so far, compressed (for tests, which await it rather than sleep).</summary>
+    internal Task CompressedAhead => _ahead.Compressed;
+
     /// <summary>Writes to <paramref name="output"/>, which stays open.</summary>
     public ZipArchiveWriter(Stream output, ZipWriterOptions? options = null)
         : this(ArchiveOutput.Create(output), options ?? ZipWriterOptions.Default)
@@ -55,17 +58,17 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     {
         if (entry.Kind == EntryKind.HardLink)
         {
-            throw new ArchiveException(entry.Name, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"zip has no hard links (target '{entry.LinkTarget}'); add the content again as a file, or write a tar");
         }
 
         if (entry.Kind is EntryKind.CharacterDevice or EntryKind.BlockDevice or EntryKind.Fifo)
         {
-            throw new ArchiveException(entry.Name, $"zip has no {(entry.Kind == EntryKind.Fifo ? "FIFO" : "device")} entries (a {entry.Kind}); leave it out, or write a tar");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"zip has no {(entry.Kind == EntryKind.Fifo ? "FIFO" : "device")} entries (a {entry.Kind}); leave it out, or write a tar");
         }
 
         if (entry.Sparse is { } sparse)
         {
-            throw new ArchiveException(entry.Name, $"zip has no sparse members, and the source delivers only the {sparse.DataLength} bytes of data of a {sparse.RealSize}-byte file; add it with EntrySource.FromFile, or write a tar");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"zip has no sparse members, and the source delivers only the {sparse.DataLength} bytes of data of a {sparse.RealSize}-byte file; add it with EntrySource.FromFile, or write a tar");
         }
 
         _ = ZipComments.EntryComment(entry);
@@ -97,6 +100,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     /// <summary>Why an encrypted archive cannot be planned.</summary>
     internal static ArchiveException NotPlannable() => new(
         null,
+        ArchiveErrorReason.NotPlannable,
         "an encrypted archive is never the same twice: every member gets a fresh random salt (reusing one would reuse the key stream), so its bytes, byte ranges and ETag cannot be known in advance; write it whole, without a plan");
 
     private protected override void CheckPlannable(PreparedEntry entry)
@@ -110,7 +114,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         var method = ZipEntryOptions.MethodOf(entry, Options);
         if (method != ZipCompressionMethod.Stored)
         {
-            throw new ArchiveException(entry.Name, $"{method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored, or add content compressed already as raw (ZipEntryOptions.Raw)");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.NotPlannable, $"{method} output has a length that depends on the content, so the archive's length and byte ranges cannot be known in advance; use ZipCompressionMethod.Stored, or add content compressed already as raw (ZipEntryOptions.Raw)");
         }
     }
 
@@ -161,17 +165,17 @@ public sealed class ZipArchiveWriter : ArchiveWriter
 
         if (entry.IsEncrypted)
         {
-            throw new ArchiveException(entry.Name, "source member is encrypted (flag bit 0); copying it would need its password, which this writer does not take");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, "source member is encrypted (flag bit 0); copying it would need its password, which this writer does not take");
         }
 
         var method = ZipMethods.ForId(entry.MethodId)?.Method
-            ?? throw new ArchiveException(entry.Name, $"source member's method is {entry.MethodId}; members are copied with methods {ZipMethods.Described()} only");
+            ?? throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"source member's method is {entry.MethodId}; members are copied with methods {ZipMethods.Described()} only");
         var data = new ZipMemberDataSource(source, entry);
         if (entry.Kind == EntryKind.SymbolicLink)
         {
             if (method != ZipCompressionMethod.Stored || entry.Length > ZipConstants.MaxNameLength)
             {
-                throw new ArchiveException(entry.Name, $"source symbolic link's target is {method}, {entry.Length} bytes; a stored target of at most {ZipConstants.MaxNameLength} bytes is copied");
+                throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"source symbolic link's target is {method}, {entry.Length} bytes; a stored target of at most {ZipConstants.MaxNameLength} bytes is copied");
             }
 
             var start = await ZipMemberDataSource.DataStartAsync(source, entry, cancellationToken).ConfigureAwait(false);
@@ -187,7 +191,7 @@ public sealed class ZipArchiveWriter : ArchiveWriter
         }
         catch (ArgumentException ex)
         {
-            throw new ArchiveException(entry.Name, $"source member's sizes cannot be copied ({method}, {entry.CompressedLength} compressed bytes for {entry.Length}): {ex.Message}", ex);
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"source member's sizes cannot be copied ({method}, {entry.CompressedLength} compressed bytes for {entry.Length}): {ex.Message}", ex);
         }
 
         await AddRawEntryAsync(new ArchiveEntry(entry.Name) { LastModified = entry.LastModified, Mode = entry.Mode, Comment = entry.Comment }, raw, data, cancellationToken).ConfigureAwait(false);

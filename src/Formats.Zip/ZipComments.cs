@@ -28,7 +28,7 @@ internal static class ZipComments
         var bytes = System.Text.Encoding.UTF8.GetBytes(comment);
         if (bytes.Length > MaxLength)
         {
-            throw new ArchiveException(entry.Name, $"comment is {bytes.Length} bytes in UTF-8; a central directory header's file comment length holds at most {MaxLength}");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"comment is {bytes.Length} bytes in UTF-8; a central directory header's file comment length holds at most {MaxLength}");
         }
 
         return bytes;
@@ -49,12 +49,12 @@ internal static class ZipComments
         var bytes = System.Text.Encoding.UTF8.GetBytes(comment);
         if (bytes.Length > MaxLength)
         {
-            throw new ArchiveException(null, $"archive comment is {bytes.Length} bytes in UTF-8; the end of central directory record's comment length holds at most {MaxLength}");
+            throw new ArchiveException(null, ArchiveErrorReason.FormatLimit, $"archive comment is {bytes.Length} bytes in UTF-8; the end of central directory record's comment length holds at most {MaxLength}");
         }
 
         if (bytes.AsSpan().IndexOf(EndSignature) is var at and >= 0)
         {
-            throw new ArchiveException(null, $"archive comment holds the end of central directory signature (PK\\x05\\x06, 0x{EndOfCentralDirectoryRecord.Signature:X8}) at byte {at}; readers search backwards for it and would take the comment for the end record");
+            throw new ArchiveException(null, ArchiveErrorReason.FormatLimit, $"archive comment holds the end of central directory signature (PK\\x05\\x06, 0x{EndOfCentralDirectoryRecord.Signature:X8}) at byte {at}; readers search backwards for it and would take the comment for the end record");
         }
 
         return bytes;

@@ -72,7 +72,7 @@ internal readonly record struct ZipEntryLayout
         var utf8Name = entry.Kind == EntryKind.Directory ? [.. entry.NameUtf8, (byte)'/'] : entry.NameUtf8;
         if (utf8Name.Length > ZipConstants.MaxNameLength)
         {
-            throw new ArchiveException(entry.Name, $"name is {utf8Name.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, $"name is {utf8Name.Length} bytes in UTF-8; a zip header holds at most {ZipConstants.MaxNameLength}");
         }
 
         var nameBytes = entry.LegacyName is { } legacy ? LegacyNames.NameField(entry, legacy) : utf8Name;
@@ -103,7 +103,7 @@ internal readonly record struct ZipEntryLayout
         var asciiComment = comment is null || System.Text.Ascii.IsValid(comment);
         if (entry.LegacyName is not null && !asciiComment)
         {
-            throw new ArchiveException(entry.Name, "a legacy name is written without the UTF-8 flag, which also marks the comment; the comment must be ASCII");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.FormatLimit, "a legacy name is written without the UTF-8 flag, which also marks the comment; the comment must be ASCII");
         }
 
         var ascii = (entry.LegacyName is not null || entry.IsAsciiName) && asciiComment;

@@ -40,14 +40,18 @@ public sealed class ResilientCrcStoreTests
     {
         var full = await FullAsync(Plan(store: null));
         var inner = new FakeStore { Mode = FakeMode.Hang };
-        var time = new MovableTime();
+        var time = new ManualTime();
         var log = new ListLogger();
         await using var store = new ResilientCrcStore(inner, log, time) { Timeout = TimeSpan.FromMilliseconds(100), WriteTimeout = TimeSpan.FromMilliseconds(100), BreakDuration = TimeSpan.FromSeconds(30) };
 
-        // A resume near the end needs the CRC-32 of all 40 members: the first lookup hangs and is given up, the breaker
-        // opens, and the other 39 are read without asking.
+        // A resume near the end needs the CRC-32 of all 40 members: the first lookup hangs and is given up once the
+        // test's clock passes its 100 ms (no timer of the machine decides, so an answering store later is never given
+        // up however busy the machine), the breaker opens, and the other 39 are read without asking.
         var cut = full.Length - 100;
-        Assert.Equal(full[cut..], await RangeAsync(Plan(store), cut, full.Length));
+        var range = RangeAsync(Plan(store), cut, full.Length);
+        await inner.FirstCall.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromMilliseconds(101));
+        Assert.Equal(full[cut..], await range);
         Assert.Equal(1, inner.Calls);
         Assert.True(store.IsDegraded);
         Assert.Contains("no answer within 100 ms", store.Problem, StringComparison.Ordinal);
@@ -74,7 +78,7 @@ public sealed class ResilientCrcStoreTests
     public async Task A_throwing_store_is_tried_once_per_break_and_an_outage_logs_one_warning_however_long_it_lasts()
     {
         var inner = new FakeStore { Mode = FakeMode.Throw };
-        var time = new MovableTime();
+        var time = new ManualTime();
         var log = new ListLogger();
         await using var store = new ResilientCrcStore(inner, log, time) { BreakDuration = TimeSpan.FromSeconds(10) };
 
@@ -126,8 +130,12 @@ public sealed class ResilientCrcStoreTests
     private sealed class FakeStore : ICrcStore
     {
         private int _calls;
+        private readonly TaskCompletionSource _firstCall = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public volatile FakeMode Mode;
+
+        /// <summary>Completes when the first call reaches the store.</summary>
+        public Task FirstCall => _firstCall.Task;
 
         public ConcurrentDictionary<string, uint> Values { get; } = new();
 
@@ -148,6 +156,7 @@ public sealed class ResilientCrcStoreTests
         private async Task CallAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _calls);
+            _firstCall.TrySetResult();
             switch (Mode)
             {
                 case FakeMode.Hang:
@@ -155,6 +164,77 @@ public sealed class ResilientCrcStoreTests
                     break;
                 case FakeMode.Throw:
                     throw new IOException("the store is down");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A timestamp the test moves forward, and timers that fire only when it does (the store's timeouts): what happens
+    /// depends on the order of the test's steps, never on how fast the machine runs them.
+    /// </summary>
+    private sealed class ManualTime : TimeProvider
+    {
+        private readonly List<ManualTimer> _timers = [];
+        private long _offset;
+
+        public override long GetTimestamp() => base.GetTimestamp() + Interlocked.Read(ref _offset);
+
+        public void Advance(TimeSpan by)
+        {
+            Interlocked.Add(ref _offset, (long)(by.TotalSeconds * TimestampFrequency));
+            ManualTimer[] due;
+            lock (_timers)
+            {
+                due = [.. _timers.Where(t => t.DueAt is { } at && at <= GetTimestamp())];
+            }
+
+            foreach (var timer in due)
+            {
+                timer.Fire();
+            }
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = new ManualTimer(this, callback, state);
+            lock (_timers)
+            {
+                _timers.Add(timer);
+            }
+
+            timer.Change(dueTime, period);
+            return timer;
+        }
+
+        private sealed class ManualTimer(ManualTime time, TimerCallback callback, object? state) : ITimer
+        {
+            public long? DueAt { get; private set; }
+
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : time.GetTimestamp() + (long)(dueTime.TotalSeconds * time.TimestampFrequency);
+                return true;
+            }
+
+            public void Fire()
+            {
+                DueAt = null; // one-shot: the store's timeouts have no period
+                callback(state);
+            }
+
+            public void Dispose()
+            {
+                DueAt = null;
+                lock (time._timers)
+                {
+                    time._timers.Remove(this);
+                }
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                Dispose();
+                return ValueTask.CompletedTask;
             }
         }
     }

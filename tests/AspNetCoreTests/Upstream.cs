@@ -23,6 +23,11 @@ public sealed class Upstream : IAsyncDisposable
     /// <summary>When each slow request saw its client go away.</summary>
     public ConcurrentQueue<DateTimeOffset> Aborted { get; } = new();
 
+    /// <summary>Completes when the first slow request sees its client go away.</summary>
+    public Task FirstAborted => _firstAborted.Task;
+
+    private readonly TaskCompletionSource _firstAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Every request's path and Range header.</summary>
     public ConcurrentQueue<(string Path, string? Range)> Requests { get; } = new();
 
@@ -95,6 +100,7 @@ public sealed class Upstream : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 Aborted.Enqueue(DateTimeOffset.UtcNow);
+                _firstAborted.TrySetResult();
             }
         });
         app.MapGet("/fail/{name}", async (HttpContext context, long size) =>
@@ -130,6 +136,7 @@ public sealed class Upstream : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 Aborted.Enqueue(DateTimeOffset.UtcNow);
+                _firstAborted.TrySetResult();
             }
         });
         app.MapGet("/redirect", (string to) => Results.Redirect(to));

@@ -83,43 +83,6 @@ public sealed class AbortTests
     }
 
     [Fact]
-    public async Task Aborted_archives_leave_no_unobserved_task_exception()
-    {
-        var unobserved = new List<Exception>();
-        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
-        {
-            if (e.Exception.ToString().Contains("Formats.Zip", StringComparison.Ordinal))
-            {
-                lock (unobserved)
-                {
-                    unobserved.Add(e.Exception);
-                }
-            }
-        }
-
-        TaskScheduler.UnobservedTaskException += OnUnobserved;
-        try
-        {
-            foreach (var scenario in Scenarios)
-            {
-                var zip = new ZipArchiveWriter(new AsyncOnlyStream(), Options(scenario));
-                await RunAsync(scenario, zip);
-                await zip.DisposeAsync();
-            }
-
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= OnUnobserved;
-        }
-
-        Assert.Empty(unobserved);
-    }
-
-    [Fact]
     public async Task Completed_archive_gives_back_every_buffer()
     {
         var zip = new ZipArchiveWriter(new AsyncOnlyStream(), new ZipWriterOptions { Method = ZipCompressionMethod.Auto, MaxDegreeOfParallelism = 2 });

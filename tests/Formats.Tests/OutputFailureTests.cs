@@ -37,7 +37,10 @@ public sealed class OutputFailureTests
         for (var i = 0; i < 5; i++)
         {
             await zip.AddEntryAsync(new ArchiveEntry($"small{i}.txt"), EntrySource.FromBytes(SyntheticStream.Bytes(1024, seed: i)));
-            await Task.Delay(100, TestContext.Current.CancellationToken);
+
+            // A slow producer: the worker has compressed what it was given before the next member comes (awaited, with a
+            // guard against a hang, rather than guessed at with a sleep); the next call writes what it compressed.
+            await zip.CompressedAhead.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         }
 
         // Before, nothing was handed to the output until 64 members (two batches per worker) waited.

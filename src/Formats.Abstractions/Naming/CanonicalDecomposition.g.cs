@@ -5,6 +5,9 @@ namespace Formats.Naming;
 /// <summary>Canonical decompositions (NFD) of every code point that has one, but Hangul syllables: 2061 entries.</summary>
 internal static partial class CanonicalDecomposition
 {
+    /// <summary>The version of Unicode the table was generated from (by ICU's normalization).</summary>
+    internal const string UnicodeVersion = "15.0";
+
     /// <summary>The code points, ascending.</summary>
     private static ReadOnlySpan<int> CodePoints =>
     [

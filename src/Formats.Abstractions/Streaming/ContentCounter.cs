@@ -12,7 +12,7 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
         cancellationToken.ThrowIfCancellationRequested();
         if (entry.Length is { } declared && data.Length > declared - Length)
         {
-            throw new ArchiveException(entry.Name, $"source delivered more than the declared length of {declared} bytes");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceTooLong, $"source delivered more than the declared length of {declared} bytes");
         }
 
         Length += data.Length;
@@ -39,7 +39,7 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
     {
         if (entry.Length is { } declared && data.Length > declared - Length)
         {
-            throw new ArchiveException(entry.Name, $"source delivered more than the declared length of {declared} bytes");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceTooLong, $"source delivered more than the declared length of {declared} bytes");
         }
 
         Length += data.Length;
@@ -53,7 +53,7 @@ internal sealed class ContentCounter(PreparedEntry entry, IEntryContent content)
         cancellationToken.ThrowIfCancellationRequested();
         if (entry.Length is { } declared && Length != declared)
         {
-            throw new ArchiveException(entry.Name, $"source delivered {Length} bytes, but the declared length is {declared}");
+            throw new ArchiveException(entry.Name, Length < declared ? ArchiveErrorReason.SourceTooShort : ArchiveErrorReason.SourceTooLong, $"source delivered {Length} bytes, but the declared length is {declared}");
         }
 
         return content.FinishAsync(cancellationToken);

@@ -24,7 +24,7 @@ internal static class SourcePump
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new ArchiveException(entry.Name, $"source could not be opened: {ex.Message}", ex);
+            throw new ArchiveException(entry.Name, ArchiveErrors.ReasonOf(ex) ?? ArchiveErrorReason.SourceUnavailable, $"source could not be opened: {ex.Message}", ex);
         }
     }
 
@@ -55,7 +55,7 @@ internal static class SourcePump
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
-                        throw new ArchiveException(entry.Name, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
+                        throw new ArchiveException(entry.Name, ArchiveErrors.ReasonOf(ex) ?? ArchiveErrorReason.SourceFailed, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
                     }
                 }
 
@@ -63,7 +63,7 @@ internal static class SourcePump
                 {
                     if (limit is not null)
                     {
-                        throw new ArchiveException(entry.Name, $"source ended {remaining} bytes before the end of the range being written");
+                        throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceTooShort, $"source ended {remaining} bytes before the end of the range being written");
                     }
 
                     return;
@@ -157,12 +157,12 @@ internal static class SourcePump
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    throw new ArchiveException(entry.Name, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
+                    throw new ArchiveException(entry.Name, ArchiveErrors.ReasonOf(ex) ?? ArchiveErrorReason.SourceFailed, $"source failed after {counter.Length} bytes: {ex.Message}", ex);
                 }
 
                 if (read == 0)
                 {
-                    throw new ArchiveException(entry.Name, $"source ended after {counter.Length} bytes, before its declared length");
+                    throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceTooShort, $"source ended after {counter.Length} bytes, before its declared length");
                 }
 
                 counter.SkipRead(buffer.AsSpan(0, read));

@@ -109,7 +109,7 @@ internal static class SourceCrcs
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // As the writer reports a failing source (an HTTP error is no IOException): named, in one line.
-            throw new ArchiveException(entryName, $"source could not be read for its CRC-32: {ex.Message}", ex);
+            throw new ArchiveException(entryName, ArchiveErrors.ReasonOf(ex) ?? ArchiveErrorReason.SourceFailed, $"source could not be read for its CRC-32: {ex.Message}", ex);
         }
         finally
         {

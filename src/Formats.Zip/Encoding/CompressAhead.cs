@@ -60,6 +60,9 @@ internal sealed class CompressAhead(ZipMemberWriter members)
         return WriteAsync(keep: 2 * parallelism * BatchMembers, cancellationToken, keepBytes: 2L * parallelism * DeflateChunks.ChunkSize);
     }
 
+    /// <summary>The batches handed to workers so far, compressed: what a test awaits instead of guessing at a worker's time.</summary>
+    internal Task Compressed => Task.WhenAll(_batches);
+
     /// <summary>Writes every member that waits.</summary>
     public ValueTask WriteAllAsync(CancellationToken cancellationToken) => WriteAsync(keep: 0, cancellationToken);
 
@@ -137,7 +140,7 @@ internal sealed class CompressAhead(ZipMemberWriter members)
             catch (Exception ex) when (ex is not ArchiveException and not OperationCanceledException)
             {
                 // Written during a later call: name the member whose bytes failed, not the entry that call was adding.
-                throw new ArchiveException(member.Entry.Name, $"writing it to the output failed: {ex.Message}", ex);
+                throw new ArchiveException(member.Entry.Name, ArchiveErrorReason.OutputFailed, $"writing it to the output failed: {ex.Message}", ex);
             }
             finally
             {

@@ -198,7 +198,7 @@ internal sealed partial class ZipContentWriter : IWholeReadContent
         var recorded = EncryptionFields.RecordedCrc(_layout.Encryption, crc);
         if (Raw is { } raw && encoded - ZipCipher.Overhead(_layout.Encryption) != raw.CompressedLength)
         {
-            throw new ArchiveException(_entry.Name, $"raw content is {encoded - ZipCipher.Overhead(_layout.Encryption)} compressed bytes, but {raw.CompressedLength} were declared");
+            throw new ArchiveException(_entry.Name, encoded - ZipCipher.Overhead(_layout.Encryption) < raw.CompressedLength ? ArchiveErrorReason.SourceTooShort : ArchiveErrorReason.SourceTooLong, $"raw content is {encoded - ZipCipher.Overhead(_layout.Encryption)} compressed bytes, but {raw.CompressedLength} were declared");
         }
 
         Zip64Rules.CheckContent(_entry.Name, _members.Options, _layout.LocalZip64, _length, encoded);
@@ -232,7 +232,7 @@ internal sealed partial class ZipContentWriter : IWholeReadContent
     {
         if (crc != declared)
         {
-            throw new ArchiveException(entry.Name, $"content has CRC-32 0x{crc:X8}, but the declared CRC-32 is 0x{declared:X8}");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.CrcMismatch, $"content has CRC-32 0x{crc:X8}, but the declared CRC-32 is 0x{declared:X8}");
         }
     }
 

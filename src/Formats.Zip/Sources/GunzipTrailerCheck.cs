@@ -78,7 +78,8 @@ internal sealed class TrailerCheckingStream(Stream inflater, TailKeepingStream t
             || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[GzipMemberTrailer.FieldLocations.Crc32..]) != _crc.Value
             || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[GzipMemberTrailer.FieldLocations.InputSize..]) != (uint)_length)
         {
-            throw new InvalidDataException($"gzip source '{name}' is truncated, corrupt or of several members: its {_length} inflated bytes are not what its last 8 bytes say (a gzip read once must be one complete member)");
+            throw new InvalidDataException($"gzip source '{name}' is truncated, corrupt or of several members: its {_length} inflated bytes are not what its last 8 bytes say (a gzip read once must be one complete member)")
+                .WithReason(ArchiveErrorReason.SourceInvalid);
         }
 
         return 0;

@@ -35,7 +35,7 @@ public static partial class GzipMember
 
                 if (read == 0 || filled >= MaxHeaderLength)
                 {
-                    throw new ArchiveException(entry.Name, filled >= MaxHeaderLength
+                    throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, filled >= MaxHeaderLength
                         ? $"gzip header is longer than {MaxHeaderLength} bytes"
                         : $"gzip source ends inside its header ({filled} bytes)");
                 }
@@ -58,19 +58,19 @@ public static partial class GzipMember
 
         if (prefix[GzipMemberHeader.FieldLocations.Id1] != GzipMemberHeader.Id1 || prefix[GzipMemberHeader.FieldLocations.Id2] != GzipMemberHeader.Id2)
         {
-            throw new ArchiveException(entry.Name, $"source is not gzip: it starts with 0x{prefix[0]:X2} 0x{prefix[1]:X2}, not ID1 ID2 0x1F 0x8B");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"source is not gzip: it starts with 0x{prefix[0]:X2} 0x{prefix[1]:X2}, not ID1 ID2 0x1F 0x8B");
         }
 
         var method = prefix[GzipMemberHeader.FieldLocations.CompressionMethod];
         var flags = prefix[GzipMemberHeader.FieldLocations.Flags];
         if (method != MethodDeflate)
         {
-            throw new ArchiveException(entry.Name, $"gzip CM is {method}; RFC 1952 defines only 8 (deflate)");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip CM is {method}; RFC 1952 defines only 8 (deflate)");
         }
 
         if ((flags & FlagsReserved) != 0)
         {
-            throw new ArchiveException(entry.Name, $"gzip FLG is 0x{flags:X2}: reserved bits are set (RFC 1952 2.3.1 says to refuse it)");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip FLG is 0x{flags:X2}: reserved bits are set (RFC 1952 2.3.1 says to refuse it)");
         }
 
         _ = FlagText; // FTEXT is a hint about the content, nothing to skip.
@@ -116,7 +116,7 @@ public static partial class GzipMember
             var computed = (ushort)Crc32Accumulator.Compute(prefix[..at]);
             if (stored != computed)
             {
-                throw new ArchiveException(entry.Name, $"gzip header CRC16 is 0x{stored:X4}, but the header's is 0x{computed:X4}");
+                throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip header CRC16 is 0x{stored:X4}, but the header's is 0x{computed:X4}");
             }
 
             at += 2;

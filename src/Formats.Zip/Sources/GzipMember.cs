@@ -43,7 +43,7 @@ public static partial class GzipMember
             var deflateLength = length - headerLength - GzipMemberTrailer.FixedLength;
             if (deflateLength < MinDeflateLength)
             {
-                throw new ArchiveException(entry.Name, $"gzip source is {length} bytes: too short for its {headerLength}-byte header, a deflate stream and the {GzipMemberTrailer.FixedLength}-byte trailer");
+                throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip source is {length} bytes: too short for its {headerLength}-byte header, a deflate stream and the {GzipMemberTrailer.FixedLength}-byte trailer");
             }
 
             var (crc, size) = await ReadTrailerAsync(gzip, length, cancellationToken).ConfigureAwait(false);
@@ -65,7 +65,7 @@ public static partial class GzipMember
         }
         catch (InvalidDataException ex)
         {
-            throw new ArchiveException(entry.Name, $"gzip source is corrupt: {ex.Message}", ex);
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"gzip source is corrupt: {ex.Message}", ex);
         }
     }
 
@@ -120,8 +120,8 @@ public static partial class GzipMember
 
     private static ArchiveException NotComplete(ArchiveEntry entry, uint lastCrc, uint lastSize, long total) => new(
         entry.Name,
+        ArchiveErrorReason.SourceInvalid,
         $"gzip source is truncated or corrupt: its last 8 bytes (CRC-32 0x{lastCrc:X8}, ISIZE {lastSize}) are not the trailer of the last member of its {total} inflated bytes");
-
 
     /// <summary>
     /// Reads <paramref name="inflater"/> to its end (and disposes it): the CRC-32 of the plain bytes after the first

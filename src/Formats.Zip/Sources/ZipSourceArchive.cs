@@ -59,7 +59,7 @@ public sealed class ZipSourceArchive
 
         if (endAt < 0)
         {
-            throw new ArchiveException(null, "source zip has no end of central directory record");
+            throw new ArchiveException(null, ArchiveErrorReason.SourceInvalid, "source zip has no end of central directory record");
         }
 
         var end = tail.AsSpan(endAt);
@@ -74,7 +74,7 @@ public sealed class ZipSourceArchive
             var record = await ReadAtAsync(stream, recordAt, Zip64EndOfCentralDirectoryRecord.FixedLength, cancellationToken).ConfigureAwait(false);
             if (BinaryPrimitives.ReadUInt32LittleEndian(record) != Zip64EndOfCentralDirectoryRecord.Signature)
             {
-                throw new ArchiveException(null, $"source zip's zip64 locator points at offset {recordAt}, where there is no zip64 end record");
+                throw new ArchiveException(null, ArchiveErrorReason.SourceInvalid, $"source zip's zip64 locator points at offset {recordAt}, where there is no zip64 end record");
             }
 
             count = (long)BinaryPrimitives.ReadUInt64LittleEndian(record.AsSpan(Zip64EndOfCentralDirectoryRecord.FieldLocations.TotalEntries));
@@ -84,7 +84,7 @@ public sealed class ZipSourceArchive
 
         if (size > int.MaxValue || offset + size > stream.Length)
         {
-            throw new ArchiveException(null, $"source zip's central directory ({size} bytes at offset {offset}) lies outside its {stream.Length} bytes");
+            throw new ArchiveException(null, ArchiveErrorReason.SourceInvalid, $"source zip's central directory ({size} bytes at offset {offset}) lies outside its {stream.Length} bytes");
         }
 
         var directory = await ReadAtAsync(stream, offset, (int)size, cancellationToken).ConfigureAwait(false);
@@ -117,7 +117,7 @@ public sealed class ZipSourceArchive
         var h = directory.AsSpan(position);
         if (h.Length < CentralDirectoryHeader.FixedLength || BinaryPrimitives.ReadUInt32LittleEndian(h) != CentralDirectoryHeader.Signature)
         {
-            throw new ArchiveException(null, $"source zip's central directory has no header at its byte {position}");
+            throw new ArchiveException(null, ArchiveErrorReason.SourceInvalid, $"source zip's central directory has no header at its byte {position}");
         }
 
         ushort U16(int at) => BinaryPrimitives.ReadUInt16LittleEndian(directory.AsSpan(start + at));
@@ -127,7 +127,7 @@ public sealed class ZipSourceArchive
         var commentLength = U16(CentralDirectoryHeader.FieldLocations.FileCommentLength);
         if (h.Length < CentralDirectoryHeader.FixedLength + nameLength + extraLength + commentLength)
         {
-            throw new ArchiveException(null, $"source zip's central directory header at its byte {start} declares {nameLength + extraLength + commentLength} bytes of name, extra field and comment, past the directory's end");
+            throw new ArchiveException(null, ArchiveErrorReason.SourceInvalid, $"source zip's central directory header at its byte {start} declares {nameLength + extraLength + commentLength} bytes of name, extra field and comment, past the directory's end");
         }
 
         var nameBytes = h.Slice(CentralDirectoryHeader.FixedLength, nameLength);

@@ -66,7 +66,7 @@ internal sealed class ZipMemberDataSource(ZipSourceArchive archive, ZipSourceEnt
         var header = await ZipSourceArchive.ReadAtAsync(archive.Stream, entry.LocalHeaderOffset, Records.LocalFileHeader.FixedLength, cancellationToken).ConfigureAwait(false);
         if (System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header) != Records.LocalFileHeader.Signature)
         {
-            throw new ArchiveException(entry.Name, $"source zip has no local header at offset {entry.LocalHeaderOffset}");
+            throw new ArchiveException(entry.Name, ArchiveErrorReason.SourceInvalid, $"source zip has no local header at offset {entry.LocalHeaderOffset}");
         }
 
         var nameLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(Records.LocalFileHeader.FieldLocations.FileNameLength));
