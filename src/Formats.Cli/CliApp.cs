@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 
 namespace Formats.Cli;
@@ -98,22 +99,34 @@ internal static class CliApp
     /// </summary>
     private static string? Error(ParseResult result)
     {
-        if (result.Errors.FirstOrDefault(e => e.SymbolResult is System.CommandLine.Parsing.OptionResult { Option: var o } && CliOptions.IsRefusal(o)) is { } refusal)
+        if (result.Errors.FirstOrDefault(e => e.SymbolResult is OptionResult { Option: var o } && CliOptions.IsRefusal(o)) is { } refusal)
         {
             return refusal.Message;
         }
 
-        if (result.UnmatchedTokens is [var word, ..])
+        if ((result.UnmatchedTokens.Count > 0 ? result.UnmatchedTokens[0] : OptionAsOperand(result)) is { } word)
         {
             var command = result.CommandResult.Command;
-            var name = string.Join(' ', Path(command));
+            var help = string.Join(' ', ["formats", .. Path(command), "--help"]);
+            var named = command.Parents.Any() ? string.Join(' ', Path(command)) + ": " : "";
             return word.StartsWith('-') && word.Length > 1
-                ? $"{(command.Parents.Any() ? name + ": " : "")}unknown option '{word}' (try 'formats {name} --help')".Replace("formats  --", "formats --", StringComparison.Ordinal)
+                ? $"{named}unknown option '{word}' (try '{help}')"
                 : command is CliCommand { NoOperand: { } noOperand } ? string.Format(System.Globalization.CultureInfo.InvariantCulture, noOperand, word)
                 : $"unknown command '{word}' (try 'formats --help')";
         }
 
         return result.Errors.Count > 0 ? result.Errors[0].Message : null;
+    }
+
+    /// <summary>
+    /// An operand that looks like an option ('--compress' given to zip), before any '--': the command has no such option,
+    /// so it is not taken as a SOURCE named '--compress'.
+    /// </summary>
+    private static string? OptionAsOperand(ParseResult result)
+    {
+        var beforeDashDash = result.Tokens.TakeWhile(t => t.Type != TokenType.DoubleDash).ToHashSet(ReferenceEqualityComparer.Instance);
+        return result.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens)
+            .FirstOrDefault(t => t.Value.Length > 1 && t.Value[0] == '-' && beforeDashDash.Contains(t))?.Value;
     }
 
     /// <summary>The command's words after "formats" ("size zip"); none for the root.</summary>

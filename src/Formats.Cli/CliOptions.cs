@@ -39,8 +39,8 @@ internal static class CliOptions
             Description = description,
             CustomParser = result =>
             {
-                var text = result.Tokens[^1].Value;
-                if (text.Length == 0)
+                var text = result.Tokens.Count == 0 ? null : result.Tokens[^1].Value;
+                if (text?.Length == 0)
                 {
                     result.AddError($"{Spelled(result)}: the path is empty ('')");
                 }
@@ -59,6 +59,7 @@ internal static class CliOptions
     {
         var option = new Option<T>(name, aliases)
         {
+            Arity = ArgumentArity.ExactlyOne,
             HelpName = helpName,
             Description = WithDefault(description, defaultText),
             CustomParser = result => Parse(result, parse, expected),
@@ -156,6 +157,11 @@ internal static class CliOptions
 
     private static T? Parse<T>(ArgumentResult result, TryParse<T> parse, string expected)
     {
+        if (result.Tokens.Count == 0)
+        {
+            return default;
+        }
+
         var text = result.Tokens[^1].Value;
         try
         {

@@ -33,7 +33,7 @@ internal static class ZipCommand
         var line = new ZipLine();
         return line.Command("write a ZIP archive", Intro, async (result, cancellationToken) =>
         {
-            if (result.GetValue(line.Encrypt) == true)
+            if (result.GetValue(line.Encrypt) == ZipEncryptionMethod.ZipCrypto)
             {
                 await io.Error.WriteLineAsync(ZipCryptoWarning);
             }
@@ -99,14 +99,14 @@ internal static class ZipCommand
     /// <summary>--encrypt METHOD with the password of --password-file (each needs the other), or null.</summary>
     private static async Task<ZipEncryption?> EncryptionAsync(ParseResult result, ZipLine line, StandardStreams io, CancellationToken cancellationToken)
     {
-        var zipCrypto = result.GetValue(line.Encrypt);
+        var method = result.GetValue(line.Encrypt);
         var file = result.GetValue(line.PasswordFile);
-        if (zipCrypto is null && file is null)
+        if (method == ZipEncryptionMethod.None && file is null)
         {
             return null;
         }
 
-        if (zipCrypto is null)
+        if (method == ZipEncryptionMethod.None)
         {
             throw new UsageException("--password-file needs --encrypt aes256|zipcrypto");
         }
@@ -119,7 +119,7 @@ internal static class ZipCommand
         var password = await PasswordFile.ReadAsync(file, line.Archive.ReadsStdin(result), io, cancellationToken);
         try
         {
-            return zipCrypto.Value ? ZipEncryption.ZipCrypto(password) : ZipEncryption.Aes256(password);
+            return method == ZipEncryptionMethod.ZipCrypto ? ZipEncryption.ZipCrypto(password) : ZipEncryption.Aes256(password);
         }
         catch (ArgumentException)
         {

@@ -28,10 +28,10 @@ internal sealed class ZipLine
     public Option<bool> RawFromGzip { get; } = CliOptions.Flag("--raw-from-gzip",
         "every FILE named *.gz (also inside a DIRECTORY) becomes a member named without '.gz' whose deflate data is the gzip's own, copied without recompressing, with the CRC-32 and length of the gzip trailer (method deflate, whatever --method says). Each such file is read twice: once through an inflater to prove that it holds a single gzip member matching its trailer, once to copy. A gzip of several members (cat a.gz b.gz, bgzip) is decompressed and compressed by --method instead, its CRC-32 found while proving it complete (stored: in its local header, as above). The gzip's own name (FNAME) and time (MTIME) are ignored: the member is named and dated as the file. Raw members have their sizes up front, so --range and 'formats size' work with them under --method stored.");
 
-    /// <summary>--encrypt: true for zipcrypto, false for aes256, null when not given.</summary>
-    public Option<bool?> Encrypt { get; } = CliOptions.Value("--encrypt", "METHOD",
+    /// <summary>--encrypt: <see cref="ZipEncryptionMethod.None"/> when not given.</summary>
+    public Option<ZipEncryptionMethod> Encrypt { get; } = CliOptions.Value("--encrypt", "METHOD",
         "encrypt every file's content with the password of --password-file: aes256 (WinZip AES-256, AE-2: read by 7-Zip, bsdtar/libarchive and WinZip; on macOS with 7-Zip or Keka, not Archive Utility; not by Windows Explorer or Info-ZIP unzip) or zipcrypto (traditional PKWARE encryption: WEAK, broken by known-plaintext attacks; only for readers that know nothing else, such as Windows Explorer and unzip; a warning says so). Names, sizes, times and directories stay readable. Every member gets a random salt, so the archive differs on every run and cannot be sized or ranged ('formats size' and --range refuse it).",
-        (string text, out bool? zipCrypto) => (zipCrypto = text switch { "aes256" => false, "zipcrypto" => true, _ => null }) is not null,
+        (string text, out ZipEncryptionMethod method) => (method = text switch { "aes256" => ZipEncryptionMethod.Aes256, "zipcrypto" => ZipEncryptionMethod.ZipCrypto, _ => ZipEncryptionMethod.None }) != ZipEncryptionMethod.None,
         "aes256 or zipcrypto");
 
     public Option<string> PasswordFile { get; } = CliOptions.Path("--password-file", "FILE",
