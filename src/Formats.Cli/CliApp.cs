@@ -99,7 +99,7 @@ internal static class CliApp
     /// </summary>
     private static string? Error(ParseResult result)
     {
-        if (result.Errors.FirstOrDefault(e => e.SymbolResult is OptionResult { Option: var o } && CliOptions.IsRefusal(o)) is { } refusal)
+        if (result.Errors.FirstOrDefault(e => e.SymbolResult is OptionResult { Option: RefusedOption }) is { } refusal)
         {
             return refusal.Message;
         }

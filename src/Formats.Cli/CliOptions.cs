@@ -131,22 +131,11 @@ internal static class CliOptions
     /// An option that is refused whatever follows it, with <paramref name="message"/>: a password or secret on the
     /// command line. Hidden from the help; its values are taken (so never reported as unknown) and never echoed.
     /// </summary>
-    public static Option<string[]> Refused(string name, string message, params string[] aliases)
-    {
-        var option = new Option<string[]>(name, aliases) { Hidden = true, Arity = ArgumentArity.OneOrMore };
-        option.Validators.Add(result => result.AddError($"{result.IdentifierToken?.Value ?? name}: {message}"));
-        return option;
-    }
-
-    /// <summary>Whether <paramref name="option"/> is a refusal made by <see cref="Refused"/>.</summary>
-    public static bool IsRefusal(Option option) => option is Option<string[]> { Hidden: true } && option.Validators.Count > 0;
+    public static Option<string[]> Refused(string name, string message, params string[] aliases) => new RefusedOption(name, message, aliases);
 
     /// <summary>The option as the command line spelled it ("-o" or "--output").</summary>
     public static string Spelled(ArgumentResult result) =>
         result.Parent is OptionResult parent ? parent.IdentifierToken?.Value ?? parent.Option.Name : result.Argument.Name;
-
-    /// <summary>True when the command line gave <paramref name="option"/> (not only its default).</summary>
-    public static bool Given(this ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
     /// <summary>--urls: one or more http(s) URLs separated by ';' (Kestrel's forms, such as http://0.0.0.0:8080).</summary>
     public static bool TryUrls(string text, out string urls)
@@ -198,3 +187,15 @@ internal static class CliOptions
 
 /// <summary>Reads an option's value from its text; false when the text is not one.</summary>
 internal delegate bool TryParse<T>(string text, out T value);
+
+/// <summary>An option refused whatever follows it (<see cref="CliOptions.Refused"/>); its error is reported before any other.</summary>
+internal sealed class RefusedOption : Option<string[]>
+{
+    public RefusedOption(string name, string message, string[] aliases)
+        : base(name, aliases)
+    {
+        Hidden = true;
+        Arity = ArgumentArity.OneOrMore;
+        Validators.Add(result => result.AddError($"{result.IdentifierToken?.Value ?? name}: {message}"));
+    }
+}

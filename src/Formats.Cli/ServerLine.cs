@@ -20,9 +20,9 @@ internal sealed class ServerLine(ServerLine.Words words, int maxMembers, long ma
     internal sealed record Words(string Origins, string Members, string TooLarge, string Upstream, string MemberBytes, string SlowClient);
 
     public Option<string> Urls { get; } = CliOptions.Value("--urls", "URL",
-        "where to listen, one or more http(s) URLs separated by ';' (only this machine can connect to the default)",
+        "where to listen: one or more http(s) URLs separated by ';'",
         (string text, out string urls) => CliOptions.TryUrls(text, out urls),
-        "a URL such as http://127.0.0.1:5000 (several separated by ';')", "http://127.0.0.1:5000", "http://127.0.0.1:5000");
+        "a URL such as http://127.0.0.1:5000 (several separated by ';')", "http://127.0.0.1:5000", "http://127.0.0.1:5000, which only this machine can reach");
 
     public Option<Uri[]> AllowOrigin { get; } = CliOptions.Repeated("--allow-origin", "URL", words.Origins, ServeOptions.ParseOrigin);
 

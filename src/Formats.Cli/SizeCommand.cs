@@ -34,10 +34,10 @@ internal static class SizeCommand
         };
         var zip = new ZipLine();
         command.Subcommands.Add(zip.Command("the length of 'formats zip' with these options", Intro, async (result, cancellationToken) =>
-            await PrintAsync(result, zip.Archive, io, await ZipCommand.FormatAsync(result, zip, io, cancellationToken), cancellationToken)));
+            await PrintAsync(result, zip.Archive, io, await ZipCommand.FormatAsync(result, zip, io, cancellationToken), cancellationToken), Epilogue));
         var tar = new TarLine();
         command.Subcommands.Add(tar.Command("the length of 'formats tar' with these options", Intro, (result, cancellationToken) =>
-            PrintAsync(result, tar.Archive, io, TarCommand.Format(result, tar), cancellationToken)));
+            PrintAsync(result, tar.Archive, io, TarCommand.Format(result, tar), cancellationToken), Epilogue));
         command.SetAction(int (_) => throw new UsageException(NeedsFormat));
         return command;
     }

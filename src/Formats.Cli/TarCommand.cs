@@ -71,9 +71,9 @@ internal sealed class TarLine
         "write files with holes as GNU sparse members (pax GNU.sparse 1.0, as 'tar --sparse' writes and GNU tar and bsdtar restore): only their data regions are read and stored, so a 10 GiB file with 1 MiB of data takes about 1 MiB. Holes are found with SEEK_DATA/SEEK_HOLE when the SOURCEs are collected (Linux); files without holes are written as usual. A file whose holes change before it is read fails the archive. Readers without sparse support extract the stored data, with its map first, as DIR/GNUSparseFile.0/NAME.",
         "-S");
 
-    /// <summary>The command with these options; <paramref name="action"/> runs it.</summary>
-    public CliCommand Command(string summary, string intro, Func<ParseResult, CancellationToken, Task<int>> action) =>
-        Archive.Command("tar", summary, intro, Epilogue, [Compress, Archive.Level, Sparse], [], action);
+    /// <summary>The command with these options; <paramref name="action"/> runs it; <paramref name="epilogue"/> ends its help (tar's own by default).</summary>
+    public CliCommand Command(string summary, string intro, Func<ParseResult, CancellationToken, Task<int>> action, string epilogue = Epilogue) =>
+        Archive.Command("tar", summary, intro, epilogue, [Compress, Archive.Level, Sparse], [], action);
 
     private const string Epilogue = """
         On error: one line on standard error naming the entry, exit status 1 (2 for a wrong command line), and no

@@ -45,9 +45,9 @@ internal sealed class ZipLine
         "a password is never taken on the command line, where other users can see it; put it in a file and use --encrypt aes256 --password-file FILE",
         "--passphrase", "--pass", "-P", "-p");
 
-    /// <summary>The command with these options; <paramref name="action"/> runs it.</summary>
-    public CliCommand Command(string summary, string intro, Func<ParseResult, CancellationToken, Task<int>> action) =>
-        Archive.Command("zip", summary, intro, Epilogue, [Method, Archive.Level, Threads, Zip64, Comment, RawFromGzip], [Encrypt, PasswordFile, CrcStore, Password], action);
+    /// <summary>The command with these options; <paramref name="action"/> runs it; <paramref name="epilogue"/> ends its help (zip's own by default).</summary>
+    public CliCommand Command(string summary, string intro, Func<ParseResult, CancellationToken, Task<int>> action, string epilogue = Epilogue) =>
+        Archive.Command("zip", summary, intro, epilogue, [Method, Archive.Level, Threads, Zip64, Comment, RawFromGzip], [Encrypt, PasswordFile, CrcStore, Password], action);
 
     private const string Epilogue = """
         On error: one line on standard error naming the entry, exit status 1 (2 for a wrong command line), and no
