@@ -8,7 +8,8 @@ namespace Formats.Cli;
 internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>
-/// The kinds of option the commands declare. Each option is declared once, with its name, the name of its value in the
+/// The kinds of option the commands declare. An option that takes a value takes one per occurrence, and the last one
+/// given counts (a script's defaults can be overridden after them); a repeatable one keeps them all. Each option is declared once, with its name, the name of its value in the
 /// help, its description (the default appended) and its parser; from that one declaration come the parse, the error
 /// that names the option as typed and what it accepts ("--level: 'x' is not fastest, optimal, smallest or 0-9"), the
 /// help and the shell completion.
@@ -22,7 +23,13 @@ internal static class CliOptions
     /// <summary>Text taken as it is (a name, a comment); null when not given, <paramref name="default"/> if there is one.</summary>
     public static Option<string> Text(string name, string helpName, string description, string? @default = null, params string[] aliases)
     {
-        var option = new Option<string>(name, aliases) { HelpName = helpName, Description = WithDefault(description, @default) };
+        var option = new Option<string>(name, aliases)
+        {
+            Arity = ArgumentArity.OneOrMore,
+            HelpName = helpName,
+            Description = WithDefault(description, @default),
+            CustomParser = result => result.Tokens.Count == 0 ? null : result.Tokens[^1].Value,
+        };
         if (@default is not null)
         {
             option.DefaultValueFactory = _ => @default;
@@ -35,6 +42,7 @@ internal static class CliOptions
     public static Option<string> Path(string name, string helpName, string description, params string[] aliases) =>
         new(name, aliases)
         {
+            Arity = ArgumentArity.OneOrMore,
             HelpName = helpName,
             Description = description,
             CustomParser = result =>
@@ -59,7 +67,7 @@ internal static class CliOptions
     {
         var option = new Option<T>(name, aliases)
         {
-            Arity = ArgumentArity.ExactlyOne,
+            Arity = ArgumentArity.OneOrMore,
             HelpName = helpName,
             Description = WithDefault(description, defaultText),
             CustomParser = result => Parse(result, parse, expected),

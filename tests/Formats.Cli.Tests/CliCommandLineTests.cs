@@ -102,6 +102,14 @@ public sealed class CliCommandLineTests : CliTestBase
     }
 
     [Fact]
+    public async Task The_last_value_of_an_option_given_twice_counts_and_a_flag_may_repeat()
+    {
+        var (code, zip, stderr, _) = await Run(new MemoryStream("piped"u8.ToArray()), "zip", "-q", "--stdin-name", "first.txt", "--quiet", "--stdin-name=second.txt", "-");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["second.txt"], ZipInspector.Inspect(zip).Entries.Select(e => e.Name));
+    }
+
+    [Fact]
     public async Task A_manifest_named_with_at_is_a_source_not_a_response_file()
     {
         var file = Path.Combine(Dir, "a.txt");
