@@ -35,7 +35,7 @@ internal static class CliApp
         try
         {
             var root = Root(io);
-            if (args is [] or ["help"])
+            if (args is [] or ["help", ..])
             {
                 await io.Out.WriteAsync(CliHelp.Render(root));
                 return args.Length == 0 ? 2 : 0;
