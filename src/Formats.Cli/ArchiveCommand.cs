@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 
 namespace Formats.Cli;
 
@@ -42,24 +42,9 @@ internal sealed record CliFormat(
         Rewrite is null ? Task.FromResult(items) : Rewrite(items, cancellationToken);
 }
 
-/// <summary>What <c>formats zip</c> and <c>formats tar</c> share: the common options, SOURCE collection, the output target and the write loop.</summary>
+/// <summary>What <c>formats zip</c> and <c>formats tar</c> share: the write loop over the SOURCEs, to the output target.</summary>
 internal static partial class ArchiveCommand
 {
-    public static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal) { ["-h"] = "help", ["--help"] = "help", ["-q"] = "quiet", ["--quiet"] = "quiet" };
-
-    /// <summary>The flags of <c>formats zip</c> and <c>formats tar</c>.</summary>
-    public static readonly Dictionary<string, string> ArchiveFlags = new(Flags, StringComparer.Ordinal)
-    {
-        ["--numeric-owner"] = "numeric-owner", ["--allow-colliding-names"] = "allow-colliding-names",
-    };
-
-    /// <summary>The flags of <c>formats tar</c>: the archive flags and --sparse.</summary>
-    public static readonly Dictionary<string, string> TarFlags = new(ArchiveFlags, StringComparer.Ordinal) { ["-S"] = "sparse", ["--sparse"] = "sparse" };
-
-    /// <summary>The name policy the command line asks for: the default, or one that allows colliding names.</summary>
-    public static EntryNamePolicy NamePolicy(CommandLine line) =>
-        line.Flag("allow-colliding-names") ? new EntryNamePolicy { AllowCollidingNames = true } : EntryNamePolicy.Default;
-
     /// <summary>What zip does with SOURCEs that are not files, directories or links, in its help.</summary>
     public const string SpecialFilesHelp = """
         FIFOs, sockets and devices are not files to archive (zip has no entries for them), and opening a FIFO
@@ -77,75 +62,23 @@ internal static partial class ArchiveCommand
         """;
 
     /// <summary>
-    /// The help of what zip and tar share, from --owner to the name rules: option names at two spaces, their text at
-    /// <paramref name="column"/>; the lines of <paramref name="ownerNote"/> end the --owner text (what the format keeps of owners).
+    /// Collects the SOURCEs, then writes them (or the --range of them) in <paramref name="format"/> to the output;
+    /// <paramref name="crcStore"/> is where a range's CRC-32s are remembered (zip's --crc-store).
     /// </summary>
-    public static string SharedHelp(int column, params string[] ownerNote)
+    public static async Task<int> WriteAsync(ParseResult line, ArchiveLine archive, StandardStreams io, CliFormat format, string? crcStore, CancellationToken cancellationToken)
     {
-        string Option(string name, params string[] lines)
-        {
-            var pad = new string(' ', column);
-            var first = name.Length + 2 < column - 1 ? ("  " + name).PadRight(column) + lines[0] : "  " + name + "\n" + pad + lines[0];
-            return string.Join("\n", [first, .. lines.Skip(1).Select(l => pad + l)]);
-        }
-
-        return string.Join("\n",
-            Option("--owner NAME[:UID]", ["owner of every entry: NAME with id UID, or a user name or id alone (the other", "half from this system's user database). Default: each file's own owner, and for", "standard input and URLs id 0 and no name" + ownerNote.FirstOrDefault(), .. ownerNote.Skip(1)]),
-            Option("--group NAME[:GID]", "group of every entry, in the same way"),
-            Option("--numeric-owner", "ids only, no user and group names"),
-            Option("--allow-colliding-names", "allow names that overwrite each other when extracted (Photo.jpg and photo.jpg,", "two Unicode forms of one name, a file a beside a/b); refused by default"),
-            Option("-h, --help", "this help"),
-            Option("-q, --quiet", "no progress line; one is drawn on standard error only when it is a terminal"),
-            "",
-            "Entry names are checked before anything of an entry is written: absolute paths, drive letters, '.' and '..'",
-            "segments, control characters, duplicates, symbolic links that point outside the archive, and (unless",
-            "--allow-colliding-names) names that would overwrite each other when extracted are refused.");
-    }
-
-    /// <summary>The options every archive command takes, plus <paramref name="extra"/> long options that take a value.</summary>
-    public static Dictionary<string, string> CommonOptions(IEnumerable<string> extra)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["-o"] = "output", ["--output"] = "output", ["--level"] = "level", ["--mtime"] = "mtime", ["--stdin-name"] = "stdin-name",
-            ["--range"] = "range", ["--stdin-length"] = "stdin-length",
-            ["--owner"] = "owner", ["--group"] = "group",
-        };
-        foreach (var option in extra)
-        {
-            options[option] = option[2..];
-        }
-
-        return options;
-    }
-
-    /// <summary>An archive command: its help when asked, else the SOURCEs written in the format the line configures.</summary>
-    public static async Task<int> RunAsync(CommandLine line, string help, Func<CommandLine, Task<CliFormat>> format, StandardStreams io, CancellationToken cancellationToken)
-    {
-        if (line.Flag("help"))
-        {
-            await io.Out.WriteAsync(help);
-            return 0;
-        }
-
-        return await WriteAsync(line, io, await format(line), cancellationToken);
-    }
-
-    /// <summary>Collects the SOURCEs, then writes them (or the --range of them) in <paramref name="format"/> to the output.</summary>
-    public static async Task<int> WriteAsync(CommandLine line, StandardStreams io, CliFormat format, CancellationToken cancellationToken)
-    {
-        var range = ParseRange(line.Value("range"));
-        var outputPath = line.Path("output") ?? "-";
-        var entries = Collect(line, io, format, outputPath);
+        var range = line.GetValue(archive.Range);
+        var outputPath = line.GetValue(archive.Output) ?? "-";
+        var entries = archive.Collect(line, io, format);
         if (range is { } r)
         {
-            if (line.Operands.Contains("-"))
+            if (archive.ReadsStdin(line))
             {
                 throw new UsageException("--range needs sources that can be opened at an offset; standard input cannot");
             }
 
-            await using var crcStore = line.Path("crc-store") is { } store ? CrcStores.Open(store) : null;
-            var plan = format.CreatePlan(await format.RewriteAsync(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken, crcStore: crcStore) : Items(entries), cancellationToken));
+            await using var store = crcStore is null ? null : CrcStores.Open(crcStore);
+            var plan = format.CreatePlan(await format.RewriteAsync(format.DeclaresCrcs ? await WithCrcsAsync(entries, cancellationToken, crcStore: store) : Items(entries), cancellationToken));
             var length = await plan.PredictLengthAsync(cancellationToken);
             if (!length.IsKnown)
             {
@@ -174,7 +107,7 @@ internal static partial class ArchiveCommand
         var all = await format.RewriteAsync(asToPipe ? await WithCrcsAsync(entries, cancellationToken) : Items(entries), cancellationToken);
         await using (var sink = format.CreateWriter(asToPipe && target.Stream.CanSeek ? new ForwardOnlyOutput(target.Stream) : target.Stream))
         {
-            await using var progress = ProgressDisplay.Start(io, line.Flag("quiet"), sink);
+            await using var progress = ProgressDisplay.Start(io, line.GetValue(archive.Quiet), sink);
             foreach (var item in all)
             {
                 await format.AddAsync(sink, item, cancellationToken);
@@ -189,104 +122,5 @@ internal static partial class ArchiveCommand
         return 0;
     }
 
-    /// <summary>The entries the SOURCEs name (nothing is opened yet), leaving out the output file itself.</summary>
-    public static List<PlannedEntry> Collect(CommandLine line, StandardStreams io, CliFormat format, string outputPath)
-    {
-        if (line.Operands.Count == 0)
-        {
-            throw new UsageException("no SOURCE given (try --help)");
-        }
-
-        if (line.Operands.Count(o => o == "-") > 1)
-        {
-            throw new UsageException("standard input ('-') can be a SOURCE only once");
-        }
-
-        var excluded = outputPath == "-" ? null : Path.GetFullPath(outputPath);
-        return SourceCollector.Collect(
-            line.Operands,
-            new CollectOptions(
-                line.Value("stdin-name") ?? "stdin",
-                format.StdinLength,
-                ParseTime(line.Value("mtime")),
-                io.OpenInput,
-                path => path == excluded,
-                FileOwner.Parse(line.Value("owner"), line.Value("group"), line.Flag("numeric-owner")),
-                warning => io.Error.WriteLine($"formats: {warning}"),
-                format.SpecialFiles,
-                format.Sparse));
-    }
-
     public static List<ArchiveItem> Items(IEnumerable<PlannedEntry> entries) => [.. entries.Select(e => new ArchiveItem(e.Entry, e.Source))];
-
-    /// <summary>
-    /// The value of <paramref name="option"/>, one of <paramref name="choices"/> by name (the first when the option is
-    /// not given); a usage error naming them all otherwise.
-    /// </summary>
-    public static T Choice<T>(CommandLine line, string option, params (string Name, T Value)[] choices)
-    {
-        var text = line.Value(option);
-        if (text is null)
-        {
-            return choices[0].Value;
-        }
-
-        foreach (var (name, value) in choices)
-        {
-            if (name == text)
-            {
-                return value;
-            }
-        }
-
-        var names = choices.Select(c => c.Name).ToArray();
-        throw new UsageException($"--{option}: '{text}' is not {string.Join(", ", names[..^1])} or {names[^1]}");
-    }
-
-    /// <summary>"START-END" (END exclusive) or "START-".</summary>
-    public static (long Start, long? End)? ParseRange(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        var dash = text.IndexOf('-', StringComparison.Ordinal);
-        if (dash > 0
-            && long.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
-            && (dash == text.Length - 1 || long.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-        {
-            long? end = dash == text.Length - 1 ? null : long.Parse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture);
-            return (start, end);
-        }
-
-        throw new UsageException($"--range: '{text}' is not START-END or START- (byte offsets, END exclusive)");
-    }
-
-    public static int ParseLevel(string? level) => level switch
-    {
-        null or "optimal" => ArchiveWriterOptions.DefaultCompressionLevel,
-        "fastest" => 1,
-        "smallest" => 9,
-        [var d] when d is >= '0' and <= '9' => d - '0',
-        _ => throw new UsageException($"--level: '{level}' is not fastest, optimal, smallest or 0-9"),
-    };
-
-    /// <summary>--stdin-length N: the exact length of standard input, when the user knows it.</summary>
-    public static long? ParseStdinLength(CommandLine line) => line.Number("stdin-length", 0, long.MaxValue);
-
-    public static DateTimeOffset? ParseTime(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-        {
-            return time;
-        }
-
-        throw new UsageException($"--mtime: '{text}' is not an ISO-8601 time such as 2024-01-01T00:00:00Z");
-    }
 }

@@ -9,29 +9,6 @@ namespace Formats.Cli;
 /// </summary>
 internal static class MemberSecretFile
 {
-    public const string Help = """
-          --member-secret-file FILE a file holding a secret shared with the app (at least 32 bytes; one trailing
-                                    newline is not part of it): every member request to --upstream carries
-                                    X-Archive-Signature made with it, never a request to an --allow-origin origin
-        """;
-
-    /// <summary>Refuses a secret given on the command line itself, before anything else is parsed.</summary>
-    public static void RefuseOnCommandLine(IEnumerable<string> args)
-    {
-        foreach (var arg in args)
-        {
-            if (arg == "--")
-            {
-                return;
-            }
-
-            if (arg == "--member-secret" || arg.StartsWith("--member-secret=", StringComparison.Ordinal))
-            {
-                throw new UsageException("--member-secret: a secret on the command line is visible to every user of the machine; put it in a file and give --member-secret-file FILE");
-            }
-        }
-    }
-
     /// <summary>The file's bytes without one trailing newline (LF or CRLF); empty when <paramref name="path"/> is null.</summary>
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(string? path, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
@@ -16,9 +17,7 @@ namespace Formats.Cli;
 /// <summary><c>formats serve [--root DIR] [--urls URL] [--allow-origin URL]...</c>: a download page over a folder, and a manifest endpoint.</summary>
 internal static class ServeCommand
 {
-    public static readonly string Help = $$"""
-        Usage: formats serve [--root DIR] [--urls URL] [--allow-origin URL]... [--allowed-host NAME]... [limits]
-
+    private const string Intro = """
         Serves a page listing the files under DIR, with checkboxes and "Download as ZIP / TAR / TAR.GZ" buttons:
         the archive is generated while it is sent, with Content-Length and byte ranges where the format allows.
         POST a manifest (mod_zip lines or JSON lines of remote URLs) to /manifest?format=zip|tar|tar.gz|tar.zst to
@@ -26,119 +25,62 @@ internal static class ServeCommand
 
         The same files or manifest give the same bytes and ETag in every request and after a restart: entries
         without a time get 1980-01-01, never the clock. Links under DIR are followed only while they stay under it.
-
-        Options
-          --root DIR                the folder to offer (default: ./docs when it exists, else the current folder)
-          --urls URL                where to listen (default: http://127.0.0.1:5000; only this machine can connect)
-          --allowed-host NAME       a host name (or address) that requests may name in Host, besides localhost,
-                                    127.0.0.1, [::1] and the hosts of --urls; repeatable. Other names get 400, and a
-                                    POST from another origin's page gets 403
-          --allow-origin URL        an http(s) origin (scheme://host[:port]) that manifest URLs may name;
-                                    repeatable. Redirects stay within these origins, at most 5. Default: none, so
-                                    /manifest fetches nothing until origins are allowed
-          --max-members N           the most entries a manifest (or a pick of files) may have (default 100000)
-          --max-manifest-bytes N    the most bytes a manifest may have (default 16777216, 16 MiB)
-          --min-rate N              an upstream slower than N bytes/s over a window fails its entry (default 1024;
-                                    0: no minimum)
-          --rate-window SECONDS     the window of --min-rate, also its grace period (default 30)
-          --max-member-bytes N      the most bytes one manifest URL may give (default 68719476736, 64 GiB): a
-                                    larger declared size is refused, a body that grows past it fails its entry
-        {{ReadAheadLimits.Help}}
-          --client-min-rate N       a client that takes fewer than N bytes/s while the archive waits for it, over a
-                                    window, is disconnected (default 2048; 0: no minimum)
-          --client-rate-window SECONDS
-                                    the window of --client-min-rate (default 60)
-        {{CrcStores.Help}}
-          -h, --help                this help
         """;
 
-    private static readonly Dictionary<string, string> Valued = ReadAheadLimits.With(new(StringComparer.Ordinal)
+    /// <summary><c>formats serve</c>: one declaration per option, the shared ones in <see cref="ServerLine"/>.</summary>
+    public static CliCommand Command(StandardStreams io)
     {
-        ["--root"] = "root",
-        ["--urls"] = "urls",
-        ["--max-members"] = "max-members",
-        ["--max-manifest-bytes"] = "max-manifest-bytes",
-        ["--min-rate"] = "min-rate",
-        ["--rate-window"] = "rate-window",
-        ["--max-member-bytes"] = "max-member-bytes",
-        ["--client-min-rate"] = "client-min-rate",
-        ["--client-rate-window"] = "client-rate-window",
-        ["--crc-store"] = "crc-store",
-    });
-
-    public static async Task<int> RunAsync(IEnumerable<string> args, StandardStreams io, CancellationToken cancellationToken)
-    {
-        var (afterOrigins, origins) = TakeRepeated([.. args], "--allow-origin");
-        var (rest, hosts) = TakeRepeated(afterOrigins, "--allowed-host");
-        var line = CommandLine.Parse(rest, Valued, ArchiveCommand.Flags);
-        if (line.Flag("help"))
+        var defaults = new ServeOptions();
+        var server = new ServerLine(
+            new(Origins: "an http(s) origin (scheme://host[:port]) that manifest URLs may name; repeatable. Redirects stay within these origins, at most 5. Default: none, so /manifest fetches nothing until origins are allowed",
+                Members: "a manifest (or a pick of files)",
+                TooLarge: "",
+                Upstream: "an upstream slower than N bytes/s over a window fails its entry",
+                MemberBytes: "the most bytes one manifest URL may give: a larger declared size is refused, a body that grows past it fails its entry",
+                SlowClient: "is disconnected"),
+            defaults.MaxMembers, defaults.MaxManifestBytes, defaults.MinimumClientBytesPerSecond, defaults.ClientRateWindow);
+        var root = CliOptions.Path("--root", "DIR", "the folder to offer (default: ./docs when it exists, else the current folder)");
+        var hosts = CliOptions.Repeated("--allowed-host", "NAME",
+            "a host name (or address) that requests may name in Host, besides localhost, 127.0.0.1, [::1] and the hosts of --urls; repeatable. Other names get 400, and a POST from another origin's page gets 403",
+            ServeRequestGuard.ParseAllowedHost);
+        var command = new CliCommand("serve", "a download page over a folder, and a manifest endpoint")
         {
-            await io.Out.WriteAsync(Help);
-            return 0;
+            Intro = Intro,
+            Usage = "[--root DIR] [--urls URL] [--allow-origin URL]... [--allowed-host NAME]... [limits]",
+            NoOperand = "serve takes no SOURCE ('{0}'); use --root",
+        };
+        foreach (var option in (Option[])[root, server.Urls, hosts, server.AllowOrigin, server.MaxMembers, server.MaxManifestBytes, server.MinRate, server.RateWindow, server.MaxMemberBytes, .. server.ReadAhead, .. server.ClientAndStore])
+        {
+            command.Options.Add(option);
         }
 
-        if (line.Operands.Count > 0)
-        {
-            throw new UsageException($"serve takes no SOURCE ('{line.Operands[0]}'); use --root");
-        }
+        command.SetAction((line, cancellationToken) => RunAsync(line, server, line.GetValue(root), line.GetValue(hosts)!, io, cancellationToken));
+        return command;
+    }
 
-        var root = line.Path("root") ?? (Directory.Exists("docs") ? "docs" : ".");
+    private static async Task<int> RunAsync(ParseResult line, ServerLine server, string? rootOption, string[] hosts, StandardStreams io, CancellationToken cancellationToken)
+    {
+        var root = rootOption ?? (Directory.Exists("docs") ? "docs" : ".");
         if (!Directory.Exists(root))
         {
             throw new UsageException($"--root: '{root}' is not a folder");
         }
 
-        var defaults = new ServeOptions();
         var options = new ServeOptions
         {
-            AllowedOrigins = [.. origins.Select(ServeOptions.ParseOrigin)],
-            AllowedHosts = [.. hosts.Select(ServeRequestGuard.ParseAllowedHost)],
-            MaxMembers = (int)(line.Number("max-members", 0, int.MaxValue) ?? defaults.MaxMembers),
-            MaxManifestBytes = line.Number("max-manifest-bytes", 0, long.MaxValue) ?? defaults.MaxManifestBytes,
-            CrcStore = CrcStores.Open(line.Path("crc-store")),
-            ReadAheadBudget = ReadAheadLimits.Budget(line),
-            MinimumClientBytesPerSecond = line.Number("client-min-rate", 0, long.MaxValue) ?? defaults.MinimumClientBytesPerSecond,
-            ClientRateWindow = TimeSpan.FromSeconds(line.Number("client-rate-window", 1, 86_400) ?? (long)defaults.ClientRateWindow.TotalSeconds),
-            Http = new HttpSourceOptions
-            {
-                MinimumBytesPerSecond = line.Number("min-rate", 0, long.MaxValue) ?? HttpSourceOptions.Default.MinimumBytesPerSecond,
-                RateWindow = TimeSpan.FromSeconds(line.Number("rate-window", 1, 86_400) ?? (long)HttpSourceOptions.Default.RateWindow.TotalSeconds),
-                MaxMemberBytes = line.Number("max-member-bytes", 0, long.MaxValue) ?? HttpSourceOptions.Default.MaxMemberBytes,
-            },
+            AllowedOrigins = line.GetValue(server.AllowOrigin)!,
+            AllowedHosts = hosts,
+            MaxMembers = (int)line.GetValue(server.MaxMembers),
+            MaxManifestBytes = line.GetValue(server.MaxManifestBytes),
+            CrcStore = CrcStores.Open(line.GetValue(server.CrcStore)),
+            ReadAheadBudget = server.Budget(line),
+            MinimumClientBytesPerSecond = line.GetValue(server.ClientMinRate),
+            ClientRateWindow = server.ClientWindow(line),
+            Http = server.Http(line),
         };
-        await using var app = Build(Path.GetFullPath(root), line.Urls("http://127.0.0.1:5000"), options);
+        await using var app = Build(Path.GetFullPath(root), line.GetValue(server.Urls)!, options);
         await ServerRun.RunAsync(app, () => $"formats: serving {Path.GetFullPath(root)} at {string.Join(", ", app.Urls)} (Ctrl-C stops)", io.Out, cancellationToken);
         return 0;
-    }
-
-    /// <summary>Takes every "--name value" and "--name=value" of a repeatable option out of <paramref name="args"/> (before "--").</summary>
-    internal static (List<string> Others, List<string> Values) TakeRepeated(List<string> args, string name)
-    {
-        var rest = new List<string>();
-        var values = new List<string>();
-        for (var i = 0; i < args.Count; i++)
-        {
-            if (args[i] == "--")
-            {
-                rest.AddRange(args[i..]);
-                break;
-            }
-
-            if (args[i] == name)
-            {
-                values.Add(i + 1 < args.Count ? args[++i] : throw new UsageException($"option {name} needs a value"));
-            }
-            else if (args[i].StartsWith(name + "=", StringComparison.Ordinal))
-            {
-                values.Add(args[i][(name.Length + 1)..]);
-            }
-            else
-            {
-                rest.Add(args[i]);
-            }
-        }
-
-        return (rest, values);
     }
 
     /// <summary>The web app: the page at /, archives of local files at /download, archives of manifests at /manifest.</summary>

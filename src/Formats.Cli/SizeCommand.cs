@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace Formats.Cli;
@@ -5,9 +6,7 @@ namespace Formats.Cli;
 /// <summary><c>formats size zip|tar [options] SOURCE...</c>: the archive's exact length, before a byte of it is written.</summary>
 internal static class SizeCommand
 {
-    public const string Help = """
-        Usage: formats size zip|tar [options] SOURCE...
-
+    private const string Intro = """
         Prints the exact length in bytes of the archive 'formats zip' or 'formats tar' would write with the same
         options and SOURCEs, without reading any file's content, or on standard error the reason it cannot be
         known in advance (exit status 1). Use it for a Content-Length, or to check a --range.
@@ -15,31 +14,37 @@ internal static class SizeCommand
         Only archives whose every byte follows from the files' metadata can be sized: zip with --method stored,
         and tar with --compress none. A compressed member's length depends on its content, and standard input's
         length is unknown until it ends (--stdin-length makes it known).
+        """;
 
-        Options: those of 'formats zip --help' or 'formats tar --help'.
-
+    private const string Epilogue = """
         Examples
           formats size zip --method stored docs
           formats size tar --mtime 2024-01-01T00:00:00Z docs
         """;
 
-    public static async Task<int> RunAsync(string[] args, StandardStreams io, CancellationToken cancellationToken)
+    /// <summary><c>formats size</c>, with <c>zip</c> and <c>tar</c> under it taking the options of those commands.</summary>
+    public static CliCommand Command(StandardStreams io)
     {
-        var (line, zip) = args switch
+        const string NeedsFormat = "size needs a format first: formats size zip|tar [options] SOURCE...";
+        var command = new CliCommand("size", "print the exact length an archive will have, before writing it")
         {
-            ["zip", .. var rest] => (ZipCommand.Parse(rest), true),
-            ["tar", .. var rest] => (TarCommand.Parse(rest), false),
-            [] or ["-h" or "--help", ..] => (null, false),
-            _ => throw new UsageException("size needs a format first: formats size zip|tar [options] SOURCE..."),
+            Intro = Intro,
+            Epilogue = Epilogue,
+            NoOperand = NeedsFormat + " (not '{0}')",
         };
-        if (line is null || line.Flag("help"))
-        {
-            await io.Out.WriteAsync(Help);
-            return line is null && args.Length == 0 ? 2 : 0;
-        }
+        var zip = new ZipLine();
+        command.Subcommands.Add(zip.Command("the length of 'formats zip' with these options", Intro, async (result, cancellationToken) =>
+            await PrintAsync(result, zip.Archive, io, await ZipCommand.FormatAsync(result, zip, io, cancellationToken), cancellationToken), Epilogue));
+        var tar = new TarLine();
+        command.Subcommands.Add(tar.Command("the length of 'formats tar' with these options", Intro, (result, cancellationToken) =>
+            PrintAsync(result, tar.Archive, io, TarCommand.Format(result, tar), cancellationToken), Epilogue));
+        command.SetAction(int (_) => throw new UsageException(NeedsFormat));
+        return command;
+    }
 
-        var format = zip ? await ZipCommand.FormatAsync(line, io, cancellationToken) : TarCommand.Format(line);
-        var entries = ArchiveCommand.Collect(line, io, format, line.Path("output") ?? "-");
+    private static async Task<int> PrintAsync(ParseResult line, ArchiveLine archive, StandardStreams io, CliFormat format, CancellationToken cancellationToken)
+    {
+        var entries = archive.Collect(line, io, format);
         var items = format.DeclaresCrcs ? await ArchiveCommand.WithCrcsAsync(entries, cancellationToken, placeholders: true) : ArchiveCommand.Items(entries);
         var prediction = await format.CreatePlan(await format.RewriteAsync(items, cancellationToken)).PredictLengthAsync(cancellationToken);
         if (!prediction.IsKnown)

@@ -234,13 +234,13 @@ public sealed class ServeSecurityTests : IAsyncDisposable
 /// <summary>The `formats serve` command line: the limits' flags and their refusals.</summary>
 public sealed class ServeCommandLineTests
 {
-    private static StandardStreams Io(StringWriter output) => new(() => Stream.Null, () => Stream.Null, new StringWriter(), output);
+    private static StandardStreams Io(StringWriter output, StringWriter? error = null) => new(() => Stream.Null, () => Stream.Null, error ?? new StringWriter(), output);
 
     [Fact]
     public async Task Help_lists_the_origin_and_limit_flags()
     {
         var output = new StringWriter();
-        Assert.Equal(0, await ServeCommand.RunAsync(["--help"], Io(output), CancellationToken.None));
+        Assert.Equal(0, await CliApp.RunAsync(["serve", "--help"], Io(output), CancellationToken.None));
         foreach (var flag in new[] { "--allow-origin", "--allowed-host", "--max-members", "--max-manifest-bytes", "--min-rate", "--rate-window" })
         {
             Assert.Contains(flag, output.ToString(), StringComparison.Ordinal);
@@ -258,8 +258,10 @@ public sealed class ServeCommandLineTests
     [InlineData("--rate-window", "0")]
     public async Task Bad_limit_values_are_usage_errors(string flag, string value)
     {
-        var ex = await Assert.ThrowsAsync<UsageException>(() => ServeCommand.RunAsync(["--root", ".", flag, value], Io(new StringWriter()), CancellationToken.None));
-        Assert.Contains(flag, ex.Message, StringComparison.Ordinal);
+        // A usage error: exit status 2, its one line naming the flag.
+        var error = new StringWriter();
+        Assert.Equal(2, await CliApp.RunAsync(["serve", "--root", ".", flag, value], Io(new StringWriter(), error), CancellationToken.None));
+        Assert.Contains(flag, error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,12 +85,14 @@ public sealed class CliOwnerTests : CliTestBase
     {
         var docs = MakeOwnedTree();
         var io = new StandardStreams(() => Stream.Null, () => Stream.Null, TextWriter.Null, TextWriter.Null);
-        var line = ZipCommand.Parse([docs]);
-        var entries = ArchiveCommand.Collect(line, io, await ZipCommand.FormatAsync(line, io, CancellationToken.None), "-");
+        var zip = new ZipLine();
+        var command = zip.Command("zip", "", (_, _) => Task.FromResult(0));
+        var line = command.Parse([docs]);
+        var entries = zip.Archive.Collect(line, io, await ZipCommand.FormatAsync(line, zip, io, CancellationToken.None));
         Assert.All(entries, e => Assert.Equal((Uid, Gid), (e.Entry.UserId, e.Entry.GroupId)));
 
-        line = ZipCommand.Parse(["--owner", "alice:1234", "--group", "staff:99", "--numeric-owner", docs]);
-        entries = ArchiveCommand.Collect(line, io, await ZipCommand.FormatAsync(line, io, CancellationToken.None), "-");
+        line = command.Parse(["--owner", "alice:1234", "--group", "staff:99", "--numeric-owner", docs]);
+        entries = zip.Archive.Collect(line, io, await ZipCommand.FormatAsync(line, zip, io, CancellationToken.None));
         Assert.All(entries, e => Assert.Equal((1234, 99, (string?)null, (string?)null), (e.Entry.UserId, e.Entry.GroupId, e.Entry.UserName, e.Entry.GroupName)));
     }
 
