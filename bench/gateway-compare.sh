@@ -21,7 +21,7 @@
 #   MODZIP_BUFFERS ["4 64k": proxy_buffers, proxy_buffer_size the second; "default": nginx's own]
 #   GATEWAY_BIN [published here from src/Formats.Cli, Release]  GATEWAY_ARGS [none]
 #   BENCH_DIR [/tmp/formats-gateway-compare]  BASE_PORT [18480: plain, +1 mod_zip, +2 gateway]
-#   PERF_OUT [unset; a path: the gateway runs with DOTNET_PerfMapEnabled=1 under `perf record -g` for the whole run]
+#   PERF_OUT [unset; a path: the gateway runs with DOTNET_PerfMapEnabled=1 under `perf record -g` for the measured rounds]
 # A smoke run: MEMBERS=2 MEMBER_MIB=1 CLIENTS="1 4" ROUNDS=1 bench/gateway-compare.sh
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit. Nothing is asserted.
 set -euo pipefail
@@ -139,7 +139,8 @@ start_nginx plain
 start_nginx modzip
 plain_pid=${pids[0]} modzip_pid=${pids[1]}
 
-if [[ -n ${PERF_OUT:-} ]]; then export DOTNET_PerfMapEnabled=1; fi
+# JIT code is mapped twice (write xor execute) unless told otherwise, and perf then cannot name it.
+if [[ -n ${PERF_OUT:-} ]]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi
 # shellcheck disable=SC2086
 "$gateway" gateway --upstream "http://127.0.0.1:$plain_port" --urls "http://127.0.0.1:$gateway_port" ${GATEWAY_ARGS:-} \
   > "$dir/logs/gateway.log" 2> "$dir/logs/gateway-error.log" &
@@ -150,10 +151,6 @@ for port in "$plain_port" "$modzip_port" "$gateway_port"; do
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
   curl -s -o /dev/null "http://127.0.0.1:$port/" || { echo "nothing answers on port $port (see $dir/logs)" >&2; exit 1; }
 done
-if [[ -n ${PERF_OUT:-} ]]; then
-  perf record -g -F 499 -p "$gateway_pid" -o "$PERF_OUT" > "$dir/logs/perf.log" 2>&1 &
-  perf_pid=$!
-fi
 
 # --- measuring --------------------------------------------------------------------------------------------------------
 tick=$(getconf CLK_TCK)
@@ -182,11 +179,18 @@ ratio() { awk -v x="$1" -v y="$2" 'BEGIN {printf "%.2f", y ? x / y : 0}'; }
 mb() { awk -v k="$1" 'BEGIN {printf "%.0f", k / 1024}'; }
 
 gw_url="http://127.0.0.1:$gateway_port" mz_url="http://127.0.0.1:$modzip_port"
-for m in $manifests; do # warm-up: the gateway's JIT, nginx's connections
-  "$client" "$gw_url/manifest/$m.txt" 2 > /dev/null
-  "$client" "$mz_url/manifest/$m.txt" 2 > /dev/null
+echo "warming up" >&2 # the gateway's JIT (tiered: hot methods are compiled again after about 30 calls), nginx's connections
+for _ in 1 2 3; do
+  for m in $manifests; do
+    "$client" "$gw_url/manifest/$m.txt" 4 > /dev/null
+    "$client" "$mz_url/manifest/$m.txt" 4 > /dev/null
+  done
+  if [[ $yarp == 1 ]]; then "$client" "$gw_url/whole.bin" 4 > /dev/null; fi
 done
-[[ $yarp == 1 ]] && "$client" "$gw_url/whole.bin" 2 > /dev/null
+if [[ -n ${PERF_OUT:-} ]]; then # after the warm-up: the profile is of the measured rounds
+  perf record -g -F 499 -p "$gateway_pid" -o "$PERF_OUT" > "$dir/logs/perf.log" 2>&1 &
+  perf_pid=$!
+fi
 
 rows=() yarp_rows=()
 total_gib=$(awk -v m="$members" -v s="$member_mib" 'BEGIN {printf "%.2f", m * s / 1024}')
