@@ -23,7 +23,7 @@ public sealed class PipeWriterOutputTests
 
         // Block by block, 1 MiB was 256 Advance calls of 4 KiB, each taking Kestrel's response lock; now a few records.
         Assert.InRange(writer.Advances, 1, 8);
-        Assert.InRange(writer.Writes, 16, 17);
+        Assert.InRange(writer.Writes, 1, 16);
         Assert.Equal(content, ZipTestHelpers.ReadWithSystemIoCompression(sink.ToArray())["big.bin"]);
     }
 
