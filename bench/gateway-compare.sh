@@ -20,6 +20,7 @@
 #   MOD_ZIP_SRC [../shared/anchors/mod_zip from the repository]
 #   MODZIP_BUFFERS ["4 64k": proxy_buffers, proxy_buffer_size the second; "default": nginx's own]
 #   GATEWAY_BIN [published here from src/Formats.Cli, Release]  GATEWAY_ARGS [none]
+#   GATEWAY_BIN_B [unset; another gateway build that takes mod_zip's place and columns: A/B of a change]
 #   BENCH_DIR [/tmp/formats-gateway-compare]  BASE_PORT [18480: plain, +1 mod_zip, +2 gateway]
 #   PERF_OUT [unset; a path: the gateway runs with DOTNET_PerfMapEnabled=1 under `perf record -g` for the measured rounds]
 # A smoke run: MEMBERS=2 MEMBER_MIB=1 CLIENTS="1 4" ROUNDS=1 bench/gateway-compare.sh
@@ -146,6 +147,15 @@ if [[ -n ${PERF_OUT:-} ]]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWrit
   > "$dir/logs/gateway.log" 2> "$dir/logs/gateway-error.log" &
 gateway_pid=$!
 pids+=("$gateway_pid")
+
+if [[ -n ${GATEWAY_BIN_B:-} ]]; then # a second build in mod_zip's place: the before and after of a change, alternated
+  modzip_port=$((base_port + 3))
+  # shellcheck disable=SC2086
+  "$GATEWAY_BIN_B" gateway --upstream "http://127.0.0.1:$plain_port" --urls "http://127.0.0.1:$modzip_port" ${GATEWAY_ARGS:-} \
+    > "$dir/logs/gateway-b.log" 2> "$dir/logs/gateway-b-error.log" &
+  modzip_pid=$!
+  pids+=("$modzip_pid")
+fi
 
 for port in "$plain_port" "$modzip_port" "$gateway_port"; do
   for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
