@@ -237,6 +237,17 @@ internal sealed partial class ArchiveOutput
             return;
         }
 
+        if (!_ownsWriter && data.Length >= DirectWriteThreshold)
+        {
+            // Large content to a caller's writer (Kestrel's response): one WriteAsync, which copies into its blocks
+            // after the bytes waiting there and flushes them all. Block by block, every Advance took the response's lock.
+            var result = await _writer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            Position += data.Length;
+            _unflushed = 0;
+            CheckFlush(result);
+            return;
+        }
+
         while (!data.IsEmpty)
         {
             // Whatever the writer has free, without a size hint: Kestrel's response writer hands out blocks of 4 KiB,

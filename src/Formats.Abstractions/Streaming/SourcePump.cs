@@ -10,7 +10,7 @@ namespace Formats.Streaming;
 internal static class SourcePump
 {
     /// <summary>Read size for sources.</summary>
-    public const int SourceBufferSize = 64 * 1024;
+    public const int SourceBufferSize = 256 * 1024;
 
     /// <summary>Slice size for sources already in memory.</summary>
     public const int MemoryChunkSize = 1024 * 1024;
