@@ -33,6 +33,10 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
     private ILogger _logger;
     private long _dropped;
 
+    private long _queued;
+
+    private long _handled;
+
     /// <summary>Wraps <paramref name="inner"/>; <paramref name="logger"/> gets the outage's warning and the recovery's information.</summary>
     public ResilientCrcStore(ICrcStore inner, ILogger? logger = null, TimeProvider? timeProvider = null)
     {
@@ -121,8 +125,10 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
     {
         ArgumentNullException.ThrowIfNull(identity);
         _pending[identity] = crc;
+        Interlocked.Increment(ref _queued);
         if (!_writes.Writer.TryWrite(new(identity, crc)))
         {
+            Interlocked.Increment(ref _handled);
             _pending.TryRemove(new(identity, crc));
             Interlocked.Increment(ref _dropped);
         }
@@ -174,6 +180,9 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
     /// <summary>Stops taking writes without waiting for the queued ones (<see cref="DisposeAsync"/> waits).</summary>
     public void Dispose() => _writes.Writer.TryComplete();
 
+    /// <summary>Whether every write taken so far has been written or dropped: none is queued or on its way.</summary>
+    internal bool WritesSettled => Interlocked.Read(ref _handled) == Interlocked.Read(ref _queued);
+
     /// <summary>The logger of the outage's warning and the recovery's information, given once the host has one.</summary>
     internal void UseLogger(ILogger logger) => _logger = logger;
 
@@ -204,6 +213,7 @@ public sealed partial class ResilientCrcStore : ICrcStore, IAsyncDisposable, IDi
             }
 
             _pending.TryRemove(new(key, crc));
+            Interlocked.Increment(ref _handled);
         }
     }
 
