@@ -30,7 +30,8 @@ internal static class ManifestLegacyNames
 
     /// <summary>
     /// The entry name and legacy bytes of a name field read byte for byte: <c>LEGACY&lt;separator&gt;UTF-8</c> splits at
-    /// the last separator; without one (or without a separator set) the whole field is the legacy name alone, and the
+    /// the last separator (one that ends the field is dropped and the rest is the legacy name alone, as in mod_zip);
+    /// without one (or without a separator set) the whole field is the legacy name alone, and the
     /// entry's name is how <see cref="ArchiveManifestOptions.Encoding"/> (else UTF-8 where the bytes are UTF-8, else
     /// code page 437, zip's own) reads it.
     /// </summary>
@@ -41,7 +42,7 @@ internal static class ManifestLegacyNames
         {
             var sep = Encoding.Latin1.GetBytes(separator);
             var at = bytes.AsSpan().LastIndexOf(sep);
-            if (at >= 0 && at + sep.Length < bytes.Length)
+            if (at >= 0)
             {
                 var legacy = bytes[..at];
                 if (legacy.Length == 0)
@@ -49,7 +50,11 @@ internal static class ManifestLegacyNames
                     throw new FormatException($"the legacy name before the separator '{separator}' is empty");
                 }
 
-                return (Utf8(field[(at + sep.Length)..], "name after the separator"), legacy, false);
+                // A separator that ends the field leaves no UTF-8 name: mod_zip then writes the part before it alone,
+                // without the Unicode Path extra (ngx_http_zip_generate_pieces: an empty filename_utf8 gets no extra).
+                return at + sep.Length == bytes.Length
+                    ? (Read(legacy, options.Encoding), legacy, true)
+                    : (Utf8(field[(at + sep.Length)..], "name after the separator"), legacy, false);
             }
         }
 

@@ -67,11 +67,12 @@ public sealed class LegacyNameGatewayTests
             .. "- 3 /files/a Foto.txt|Фото.txt\n"u8,
             .. "- 3 /files/b "u8, .. Cp866.GetBytes("Отчёт.txt"), .. "|Отчёт.txt\n"u8,
             .. "- 3 /files/c plain.txt\n"u8,
+            .. "- 3 /files/d Trailing.txt|\n"u8,
         ];
         await using var gateway = await StartAsync(manifest, (ArchiveResponseHeaders.NameSeparator, "|"));
         var body = await GetAsync(gateway);
         var entries = ZipInspector.Inspect(body).Entries;
-        Assert.Equal(3, entries.Count);
+        Assert.Equal(4, entries.Count);
         Assert.Equal("Фото.txt", UnicodePath(entries[0], "Foto.txt"u8.ToArray()));
         Assert.Equal("Отчёт.txt", UnicodePath(entries[1], Cp866.GetBytes("Отчёт.txt")));
         Assert.Equal(Cp866.GetBytes("Отчёт.txt"), NameField(body, entries[1]));
@@ -79,8 +80,12 @@ public sealed class LegacyNameGatewayTests
 
         // No separator: the name as given, alone (mod_zip: "no extra field for this one").
         Assert.False(entries[2].CentralExtras.ContainsKey(UnicodePathTag));
+
+        // A separator that ends the name: mod_zip drops it and writes the part before it alone, without the extra.
+        Assert.False(entries[3].CentralExtras.ContainsKey(UnicodePathTag));
+        Assert.Equal("Trailing.txt"u8.ToArray(), NameField(body, entries[3]));
         using var zip = new ZipArchive(new MemoryStream(body), ZipArchiveMode.Read, leaveOpen: false, Cp866);
-        Assert.Equal(["Foto.txt", "Отчёт.txt", "plain.txt"], zip.Entries.Select(e => e.FullName));
+        Assert.Equal(["Foto.txt", "Отчёт.txt", "plain.txt", "Trailing.txt"], zip.Entries.Select(e => e.FullName));
     }
 
     [Fact]
@@ -114,9 +119,10 @@ public sealed class LegacyNameGatewayTests
 
     [Theory]
     [InlineData("- 3 /files/a a|b|Фото.txt", "a|b", "Фото.txt")]
-    [InlineData("- 3 /files/a Foto.txt|", "Foto.txt|", "Foto.txt|")]
+    [InlineData("- 3 /files/a Foto.txt|", "Foto.txt", "Foto.txt")]          // mod_zip drops a trailing separator: no UTF-8 part, no extra
+    [InlineData("- 3 /files/a a|b|", "a|b", "a|b")]
     [InlineData("0 0 @directory Papka/|Папка/", "Papka", "Папка/")]
-    public async Task Name_sep_splits_at_the_last_separator_as_mod_zip_does(string line, string legacy, string name)
+    public async Task Name_sep_splits_at_the_last_separator_and_drops_a_trailing_one_as_mod_zip_does(string line, string legacy, string name)
     {
         var options = new ArchiveManifestOptions { OpenUrl = (url, size) => EntrySource.FromBytes(Array.Empty<byte>()), BaseUri = new Uri("http://127.0.0.1:1/"), NameSeparator = "|" };
         var items = await ArchiveManifest.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(line + "\n")), options);
@@ -126,11 +132,15 @@ public sealed class LegacyNameGatewayTests
         Assert.Equal(name == legacy, entry.LegacyNameOnly);
     }
 
-    [Fact]
-    public async Task Name_sep_with_an_empty_legacy_part_is_refused_naming_the_line()
+    [Theory]
+    [InlineData("- 3 /a |Фото.txt\n")]
+    [InlineData("- 3 /a |\n")]
+    public async Task Name_sep_with_an_empty_legacy_part_is_refused_naming_the_line(string line)
     {
+        // mod_zip writes an empty name field (plus the extra when a UTF-8 part follows); readers that ignore the extra
+        // get a nameless entry, so the gateway refuses it (gateway.md, "Moving from mod_zip").
         var options = new ArchiveManifestOptions { OpenUrl = (url, size) => EntrySource.FromBytes(Array.Empty<byte>()), BaseUri = new Uri("http://127.0.0.1:1/"), NameSeparator = "|" };
-        var error = await Assert.ThrowsAsync<FormatException>(() => ArchiveManifest.ParseAsync(new MemoryStream("- 3 /a |Фото.txt\n"u8.ToArray()), options));
+        var error = await Assert.ThrowsAsync<FormatException>(() => ArchiveManifest.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(line)), options));
         Assert.Contains("manifest line 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("legacy name before the separator '|' is empty", error.Message, StringComparison.Ordinal);
     }
