@@ -92,13 +92,16 @@ def login_required(view):
 
 def gateway_only(view):
     """With a member secret, only requests the gateway signed (docs/gateway.md, "Member requests only the gateway can
-    make"): X-Archive-Signature: t=EXPIRES,sig=HMAC-SHA256(secret, METHOD \\n PATH?QUERY \\n EXPIRES) in hex."""
+    make"): X-Archive-Signature: t=EXPIRES,sig=HMAC-SHA256(secret, METHOD \\n TARGET \\n EXPIRES) in hex, TARGET being
+    the decoded path (request.path) and ?QUERY as sent when there is one; EXPIRES at most 5 minutes ahead."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if MEMBER_SECRET is not None:
             t, _, sig = request.META.get("HTTP_X_ARCHIVE_SIGNATURE", "").partition(",sig=")
             expires = t[2:] if t.startswith("t=") and t[2:].isdigit() else None
-            message = "%s\n%s\n%s" % (request.method, request.get_full_path(), expires)
+            query = request.META.get("QUERY_STRING", "")
+            target = request.path + ("?" + query if query else "")
+            message = "%s\n%s\n%s" % (request.method, target, expires)
             good = hmac.new(MEMBER_SECRET, message.encode(), hashlib.sha256).hexdigest()
             if expires is None or not time.time() <= int(expires) <= time.time() + 300 \
                     or not hmac.compare_digest(good, sig):

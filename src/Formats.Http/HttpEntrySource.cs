@@ -179,9 +179,9 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
             // The signature covers this hop's own path, and is made only for the origin the source was given for.
             if (!options.SigningSecret.IsEmpty && SameOrigin(at, origin))
             {
-                var expires = DateTimeOffset.UtcNow.Add(MemberSignature.Lifetime).ToUnixTimeSeconds();
+                var expires = MemberSignature.Expires(DateTimeOffset.UtcNow);
                 request.Headers.Remove(MemberSignature.HeaderName);
-                request.Headers.TryAddWithoutValidation(MemberSignature.HeaderName, MemberSignature.Create(options.SigningSecret.Span, method.Method, at.PathAndQuery, expires));
+                request.Headers.TryAddWithoutValidation(MemberSignature.HeaderName, MemberSignature.Create(options.SigningSecret.Span, method.Method, MemberSignature.Target(at.PathAndQuery), expires));
             }
 
             HttpResponseMessage response;

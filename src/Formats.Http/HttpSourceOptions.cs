@@ -89,8 +89,9 @@ public sealed record HttpSourceOptions
     /// <summary>
     /// A secret shared with the upstream (empty: none; else at least <see cref="MemberSignature.MinimumSecretBytes"/>
     /// bytes): every request to the URL's own origin (the rule of <see cref="RequestHeaders"/>) carries
-    /// <see cref="MemberSignature.HeaderName"/> over its method, path and query, good for
-    /// <see cref="MemberSignature.Lifetime"/>, so that the upstream can serve it to this client only.
+    /// <see cref="MemberSignature.HeaderName"/> over its method and <see cref="MemberSignature.Target"/> (decoded path,
+    /// query as sent), expiring at <see cref="MemberSignature.Expires"/>, so that the upstream can serve it to this
+    /// client only.
     /// </summary>
     public ReadOnlyMemory<byte> SigningSecret
     {

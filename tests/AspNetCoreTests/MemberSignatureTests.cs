@@ -6,6 +6,7 @@ using Formats.AspNetCore;
 using Formats.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Formats.AspNetCoreTests;
 
@@ -52,14 +53,19 @@ public sealed class MemberSignatureTests
             app.MapGet("/archive/", (HttpContext context) =>
             {
                 context.Response.Headers["X-Archive-Files"] = "zip";
-                return Results.Text($"- 5 /members/a.txt a.txt\n- 21 /members/away b.txt\n- 21 {other}c.txt c.txt\n");
+                // Escaped as Python's urllib.parse.quote escapes (parentheses, '+', non-ASCII), with a %2F and a query:
+                // the app verifies against the decoded path whatever escaping the manifest chose.
+                return Results.Text($"- 5 /members/a.txt a.txt\n- 21 /members/away b.txt\n- 21 {other}c.txt c.txt\n"
+                    + "- 5 /members/photo%20%281%29.jpg photo (1).jpg\n- 5 /members/%D1%84%D0%BE%D1%82%D0%BE%20%C3%BC.txt фото ü.txt\n"
+                    + "- 5 /members/a%2Bb%2Fc.txt a+b.txt\n- 5 /members/q.txt?v=1%202&w=%C3%BC q.txt\n");
             });
 
-            // The app's side, in a few lines: the signature over this request's method, path and query, unexpired.
+            // The app's side, in a few lines: the signature over this request's method, decoded path and query, unexpired.
             app.MapGet("/members/{name}", (HttpContext context, string name) =>
             {
                 var request = context.Request;
-                if (!MemberSignature.Verify(Secret, request.Method, request.Path + request.QueryString, request.Headers[MemberSignature.HeaderName].FirstOrDefault(), DateTimeOffset.UtcNow))
+                var target = MemberSignature.Target(context.Features.Get<IHttpRequestFeature>()!.RawTarget);
+                if (!MemberSignature.Verify(Secret, request.Method, target, request.Headers[MemberSignature.HeaderName].FirstOrDefault(), DateTimeOffset.UtcNow))
                 {
                     apps.Refused.Enqueue(request.Path);
                     return Results.StatusCode(StatusCodes.Status403Forbidden);
@@ -83,8 +89,12 @@ public sealed class MemberSignatureTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var zip = new ZipArchive(new MemoryStream(body));
-        Assert.Equal(["a.txt", "b.txt", "c.txt"], zip.Entries.Select(e => e.FullName));
-        Assert.Equal("hello", await new StreamReader(zip.GetEntry("a.txt")!.Open()).ReadToEndAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(["a.txt", "b.txt", "c.txt", "photo (1).jpg", "фото ü.txt", "a+b.txt", "q.txt"], zip.Entries.Select(e => e.FullName));
+        foreach (var name in new[] { "a.txt", "photo (1).jpg", "фото ü.txt", "a+b.txt", "q.txt" })
+        {
+            Assert.Equal("hello", await new StreamReader(zip.GetEntry(name)!.Open()).ReadToEndAsync(TestContext.Current.CancellationToken));
+        }
+
         Assert.Empty(apps.Refused);
 
         // Two requests at the other origin (the redirected member and the absolute one), neither signed.
@@ -140,6 +150,32 @@ public sealed class MemberSignatureTests
         using var accepted = await client.SendAsync(signed, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
+
+    [Fact]
+    public void A_signer_whose_clock_is_up_to_a_minute_ahead_or_four_behind_makes_signatures_the_app_accepts()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        bool Accepted(TimeSpan signerAhead) => MemberSignature.Verify(Secret, "GET", "/m/a.txt",
+            MemberSignature.Create(Secret, "GET", "/m/a.txt", MemberSignature.Expires(now + signerAhead)), now);
+
+        Assert.True(Accepted(TimeSpan.Zero));
+        Assert.True(Accepted(TimeSpan.FromSeconds(1)));
+        Assert.True(Accepted(MemberSignature.ClockSkew));
+        Assert.True(Accepted(-TimeSpan.FromMinutes(4)));
+        Assert.False(Accepted(MemberSignature.ClockSkew + TimeSpan.FromSeconds(1)));
+        Assert.False(Accepted(-TimeSpan.FromMinutes(4) - TimeSpan.FromSeconds(1)));
+    }
+
+    [Theory]
+    [InlineData("/members/a.txt", "/members/a.txt")]
+    [InlineData("/members/photo%20%281%29.jpg", "/members/photo (1).jpg")]
+    [InlineData("/members/photo%20(1).jpg", "/members/photo (1).jpg")]
+    [InlineData("/members/%D1%84%D0%BE%D1%82%D0%BE.txt", "/members/фото.txt")]
+    [InlineData("/members/a%2Bb%2Fc.txt", "/members/a+b/c.txt")]
+    [InlineData("/members/q.txt?v=1%202&w=+", "/members/q.txt?v=1%202&w=+")]
+    [InlineData("/members/q.txt?", "/members/q.txt")]
+    public void What_is_signed_is_the_decoded_path_and_the_query_as_sent(string requestTarget, string target) =>
+        Assert.Equal(target, MemberSignature.Target(requestTarget));
 
     [Fact]
     public void A_secret_shorter_than_32_bytes_is_refused_naming_the_option()
