@@ -151,10 +151,10 @@ public sealed class MultiRangeTests
         return await server.Client.SendAsync(request);
     }
 
-    private sealed record Part(string? ContentType, long From, long To, long? Length, byte[] Bytes);
+    internal sealed record Part(string? ContentType, long From, long To, long? Length, byte[] Bytes);
 
     /// <summary>The parts of a 206 multipart/byteranges body, read with ASP.NET Core's own multipart reader.</summary>
-    private static async Task<List<Part>> PartsAsync(HttpResponseMessage response, byte[] body)
+    internal static async Task<List<Part>> PartsAsync(HttpResponseMessage response, byte[] body)
     {
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         var boundary = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(response.Content.Headers.ContentType!.ToString()).Boundary).Value!;
