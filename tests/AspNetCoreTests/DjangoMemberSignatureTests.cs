@@ -1,8 +1,6 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
-using Formats.Cli;
 
 namespace Formats.AspNetCoreTests;
 
@@ -15,15 +13,6 @@ namespace Formats.AspNetCoreTests;
 /// </summary>
 public sealed class DjangoMemberSignatureTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Files_of_a_django_app_with_a_member_secret_reach_the_archive_but_not_the_user_directly()
     {
@@ -40,14 +29,10 @@ public sealed class DjangoMemberSignatureTests
         await using var django = await DjangoApp.StartAsync(files, forbidden.BaseUri, secretFile);
 
         // The gateway as its command line starts it: the secret comes from the file, read and trimmed by the CLI.
-        var url = $"http://127.0.0.1:{FreePort()}";
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var io = new StandardStreams(() => Stream.Null, () => Stream.Null, new StringWriter(), new StringWriter());
-        var gateway = CliApp.RunAsync(["gateway", "--upstream", django.BaseUri.ToString(), "--urls", url, "--crc-store", "memory", "--member-secret-file", secretFile], io, stop.Token);
         try
         {
-            using var user = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(url + "/"), Timeout = Bound };
-            await WaitForAsync(user, gateway, io);
+            await using var gateway = await CliGateway.StartAsync(django.BaseUri, "--member-secret-file", secretFile);
+            using var user = gateway.Client(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false });
             (await user.GetAsync(new Uri("login/?next=none", UriKind.Relative), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
             using var archive = await user.GetAsync(new Uri("archive/zip/", UriKind.Relative), TestContext.Current.CancellationToken);
@@ -66,31 +51,8 @@ public sealed class DjangoMemberSignatureTests
         }
         finally
         {
-            await stop.CancelAsync();
-            await gateway.WaitAsync(Bound, TestContext.Current.CancellationToken);
             File.Delete(secretFile);
         }
-    }
-
-    /// <summary>Until the gateway answers (its health route), at most <see cref="Bound"/>; fails at once if it exited.</summary>
-    private static async Task WaitForAsync(HttpClient client, Task<int> gateway, StandardStreams io)
-    {
-        var until = DateTime.UtcNow + Bound;
-        for (var i = 0; i < 600 && DateTime.UtcNow < until; i++)
-        {
-            Assert.False(gateway.IsCompleted, $"the gateway exited: {io.Error}");
-            try
-            {
-                using var health = await client.GetAsync(new Uri("_formats/healthz", UriKind.Relative), TestContext.Current.CancellationToken);
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-        }
-
-        Assert.Fail("the gateway did not start");
     }
 
     private static async Task<byte[]> ReadAsync(ZipArchiveEntry entry)
