@@ -25,7 +25,7 @@ internal static class ZipCommand
         """;
 
     /// <summary>What <c>--encrypt zipcrypto</c> prints on standard error, every time.</summary>
-    public const string ZipCryptoWarning = "formats: warning: --encrypt zipcrypto is weak: traditional PKWARE encryption is broken by known-plaintext attacks and its password check helps guessing; use --encrypt aes256 unless the reader knows nothing else (Windows Explorer, Info-ZIP unzip)";
+    public const string ZipCryptoWarning = "formats: warning: --encrypt zipcrypto is weak: traditional PKWARE encryption is broken by known-plaintext attacks and its password check helps guessing; that 1-byte check also lets about 1 wrong password in 256 through, and a reader that skips the CRC-32, or checks it only after writing (unzip -p, 7zz x, bsdtar), then gives wrong bytes; use --encrypt aes256 unless the reader knows nothing else (Windows Explorer, Info-ZIP unzip)";
 
     /// <summary><c>formats zip</c>: the command, declared by <see cref="ZipLine"/>.</summary>
     public static CliCommand Command(StandardStreams io)
