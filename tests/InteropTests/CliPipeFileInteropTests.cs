@@ -125,6 +125,38 @@ public sealed class CliPipeFileInteropTests : IDisposable
         Assert.Equal(Input, bsdtar.Stdout);
     }
 
+    /// <summary>
+    /// What docs/interop.md tells Java users: unencrypted standard input of known length has a 16-byte descriptor
+    /// whatever the method, which ZipInputStream reads after deflate data (deflate, and auto when it deflates) and refuses after
+    /// stored data.
+    /// </summary>
+    [Theory]
+    [InlineData("deflate", false)]
+    [InlineData("deflate", true)]
+    [InlineData("auto", false)]
+    [InlineData("auto", true)]
+    [InlineData("stored", false)]
+    [InlineData("stored", true)]
+    public async Task Java_streams_standard_input_of_known_length_when_deflated_and_refuses_it_stored(string method, bool toFile)
+    {
+        var path = await ZipAsync("stdin.zip", toFile, ["--method", method, "--stdin-name", "in.bin", "--stdin-length", "150000", "-"]);
+        var entry = Assert.Single(ZipInspector.Inspect(await File.ReadAllBytesAsync(path)).Entries);
+        Assert.Equal(16, entry.DescriptorLength);
+        var run = await ExternalTool.RunAsync("java", [JavaChecker, path, "stream"]);
+        if (method == "stored")
+        {
+            Assert.NotEqual(0, run.ExitCode);
+            Assert.Contains("only DEFLATED entries can have EXT descriptor", run.Stderr, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Auto deflates this compressible input.
+            Assert.Equal(8, entry.Local.CompressionMethod);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal(["in.bin\t150000\t" + System.IO.Hashing.Crc32.HashToUInt32(Input).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)], run.Lines.Select(l => string.Join('\t', l.Split('\t')[..3])));
+        }
+    }
+
     [Theory]
     [InlineData(false, true)]
     [InlineData(false, false)]
