@@ -17,15 +17,17 @@ internal static class ZipCommand
           DIRECTORY   every file, folder and symbolic link below it, recursively and in name order; entry names
                       are relative to the directory's parent, so 'formats zip docs' yields 'docs/...'
           -           standard input, as one entry named by --stdin-name; without --stdin-length its length is
-                      unknown up front, so the entry gets a zip64 data descriptor; with it, a 16-byte descriptor.
-                      It is read once, as it is written (never first for its CRC-32), so whatever the method and
-                      output it has a data descriptor (flag bit 3), unless --stdin-length is 0
+                      unknown up front, so the entry gets a zip64 data descriptor (16 bytes under --zip64 never);
+                      with it, a 16-byte descriptor. It is read once, as it is written (never first for its
+                      CRC-32), so whatever the method and output it has a data descriptor (flag bit 3), unless
+                      --stdin-length is 0, or is given for a stored member under --encrypt aes256 (AE-2 records
+                      no CRC-32, so its sizes are in its local header)
 
         {{ArchiveCommand.SpecialFilesHelp}}
         """;
 
     /// <summary>What <c>--encrypt zipcrypto</c> prints on standard error, every time.</summary>
-    public const string ZipCryptoWarning = "formats: warning: --encrypt zipcrypto is weak: traditional PKWARE encryption is broken by known-plaintext attacks and its password check helps guessing; use --encrypt aes256 unless the reader knows nothing else (Windows Explorer, Info-ZIP unzip)";
+    public const string ZipCryptoWarning = "formats: warning: --encrypt zipcrypto is weak: traditional PKWARE encryption is broken by known-plaintext attacks and its password check helps guessing; that 1-byte check also lets about 1 wrong password in 256 through, and a reader that skips the CRC-32, or checks it only after writing (unzip -p, 7zz x, bsdtar), then gives wrong bytes; use --encrypt aes256 unless the reader knows nothing else (Windows Explorer, Info-ZIP unzip)";
 
     /// <summary><c>formats zip</c>: the command, declared by <see cref="ZipLine"/>.</summary>
     public static CliCommand Command(StandardStreams io)

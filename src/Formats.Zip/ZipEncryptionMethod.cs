@@ -16,7 +16,10 @@ public enum ZipEncryptionMethod : byte
     /// <summary>
     /// Traditional PKWARE encryption (APPNOTE 6.1, "ZipCrypto"). <b>Broken cryptography</b>: a known-plaintext attack
     /// recovers the keys from about a dozen known bytes, and its 1-byte check lets a password guesser discard most
-    /// candidates at once. Only for readers that know nothing else (Windows Explorer, Info-ZIP unzip, Python's zipfile).
+    /// candidates at once. The same check lets about 1 wrong password in 256 through: a stored member then decrypts to
+    /// wrong bytes that only its CRC-32 reveals, so a reader that skips the CRC, or checks it only after writing (unzip -p,
+    /// 7-Zip and bsdtar extracting), gives wrong bytes. Only for readers that know nothing else (Windows Explorer,
+    /// Info-ZIP unzip, Python's zipfile).
     /// </summary>
     ZipCrypto = 2,
 }

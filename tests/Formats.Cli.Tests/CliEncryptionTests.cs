@@ -115,5 +115,7 @@ public sealed class CliEncryptionTests : CliTestBase
         Assert.Contains("--password-file FILE", help, StringComparison.Ordinal);
         Assert.Contains("not by Windows Explorer", help, StringComparison.Ordinal);
         Assert.Contains("WEAK", help, StringComparison.Ordinal);
+        Assert.Contains("lets about 1 wrong password in 256 through", help, StringComparison.Ordinal);
+        Assert.Contains("lets about 1 wrong password in 256 through", ZipCommand.ZipCryptoWarning, StringComparison.Ordinal);
     }
 }

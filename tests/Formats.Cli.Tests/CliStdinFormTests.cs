@@ -80,6 +80,33 @@ public sealed class CliStdinFormTests : CliTestBase
         Assert.Equal(InputLength + 12, entry.CompressedSize);
     }
 
+    [Theory]
+    [InlineData("stored", false)]
+    [InlineData("stored", true)]
+    [InlineData("deflate", false)]
+    [InlineData("zstd", true)]
+    public async Task Empty_standard_input_of_length_0_has_no_descriptor_to_a_pipe_and_to_a_file(string method, bool toFile)
+    {
+        var empty = Path.Combine(Dir, "empty.bin");
+        await File.WriteAllBytesAsync(empty, []);
+        var output = Path.Combine(Dir, "empty.zip");
+        string[] args = ["zip", "--quiet", "--method", method, "--stdin-length", "0", "-", .. toFile ? ["-o", output] : Array.Empty<string>()];
+        var run = await ExternalTool.RunAsync(Formats, args, stdinFile: empty, timeoutSeconds: 120);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var entry = Assert.Single(ZipInspector.Inspect(toFile ? await File.ReadAllBytesAsync(output) : run.Stdout).Entries);
+        Assert.Equal(0, entry.Local.GeneralPurposeBitFlag & ZipConstants.FlagDataDescriptor);
+        Assert.Equal(0, entry.DescriptorLength);
+    }
+
+    [Fact]
+    public async Task Standard_input_of_unknown_length_under_zip64_never_gets_a_16_byte_descriptor()
+    {
+        var zip = await ZipAsync(null, ["--zip64", "never", "--method", "deflate", "--stdin-name", "in.bin", "-"]);
+        var entry = Assert.Single(ZipInspector.Inspect(zip).Entries);
+        Assert.Equal(16, entry.DescriptorLength);
+        Assert.Equal(Input, ReadWithZipArchive(zip));
+    }
+
     private static byte[] ReadWithZipArchive(byte[] zip)
     {
         using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);

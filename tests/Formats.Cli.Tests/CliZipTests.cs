@@ -172,6 +172,17 @@ public sealed class CliZipTests : CliTestBase
         Assert.Contains("zip", top, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Help_says_a_pipe_and_a_file_get_the_same_bytes_and_when_standard_input_has_no_descriptor()
+    {
+        var (code, _, _, help) = await Run(null, "zip", "--help");
+        Assert.Equal(0, code);
+        var text = string.Join(' ', help.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("A pipe and a file get the same bytes, whatever the method and SOURCEs; encrypted archives differ only in their random salts", text, StringComparison.Ordinal);
+        Assert.Contains("unless --stdin-length is 0, or is given for a stored member under --encrypt aes256", text, StringComparison.Ordinal);
+        Assert.Contains("under --encrypt aes256 its sizes only, as AE-2 records no CRC-32", text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("stored")]
     [InlineData("auto")]

@@ -2,7 +2,8 @@ namespace Formats.InteropTests;
 
 /// <summary>
 /// The real <c>formats</c> process writing to a pipe and to a file (issue 23): standard input of known and unknown
-/// length, multi-member gzip files under --raw-from-gzip, ZipCrypto; read by unzip and Java's ZipInputStream.
+/// length, multi-member gzip files under --raw-from-gzip, ZipCrypto; read by unzip, 7-Zip, bsdtar and Java's
+/// ZipInputStream.
 /// </summary>
 public sealed class CliPipeFileInteropTests : IDisposable
 {
@@ -63,6 +64,97 @@ public sealed class CliPipeFileInteropTests : IDisposable
         await UnzipTestsAsync(path);
         var content = await ExternalTool.RunAsync("unzip", ["-p", path, "in.bin"]);
         Assert.Equal(Input, content.Stdout);
+    }
+
+    public static TheoryData<string, bool, bool> EveryMethodCases()
+    {
+        var data = new TheoryData<string, bool, bool>();
+        foreach (var method in new[] { "stored", "auto", "deflate", "zstd" })
+        {
+            foreach (var toFile in new[] { false, true })
+            {
+                data.Add(method, toFile, true);
+                data.Add(method, toFile, false);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Unzip cannot read zstd (method 93); 7-Zip and bsdtar read every method --method offers.</summary>
+    [Theory]
+    [MemberData(nameof(EveryMethodCases))]
+    public async Task SevenZip_and_bsdtar_read_standard_input_of_every_method_with_and_without_its_length(string method, bool toFile, bool lengthGiven)
+    {
+        var path = await ZipAsync("stdin.zip", toFile, ["--method", method, "--stdin-name", "in.bin", .. lengthGiven ? ["--stdin-length", "150000"] : Array.Empty<string>(), "-"]);
+        var test = await ExternalTool.RunAsync("7zz", ["t", path]);
+        Assert.True(test.ExitCode == 0, test.Text + test.Stderr);
+        Assert.Contains("Everything is Ok", test.Text, StringComparison.Ordinal);
+        var sevenZip = await ExternalTool.RunAsync("7zz", ["x", "-so", path, "in.bin"]);
+        Assert.True(sevenZip.ExitCode == 0, sevenZip.Stderr);
+        Assert.Equal(Input, sevenZip.Stdout);
+        var bsdtar = await ExternalTool.RunAsync("bsdtar", ["-xOf", path, "in.bin"]);
+        Assert.True(bsdtar.ExitCode == 0, bsdtar.Stderr);
+        Assert.Equal("", bsdtar.Stderr);
+        Assert.Equal(Input, bsdtar.Stdout);
+    }
+
+    /// <summary>
+    /// AES-256 (AE-2, no CRC-32 recorded) over standard input: stored of known length has its sizes up front and no
+    /// descriptor, as --help says; bsdtar does not decrypt zstd, so stored and deflate.
+    /// </summary>
+    [Theory]
+    [InlineData("stored", false, true)]
+    [InlineData("stored", false, false)]
+    [InlineData("stored", true, true)]
+    [InlineData("stored", true, false)]
+    [InlineData("deflate", false, true)]
+    [InlineData("deflate", true, false)]
+    public async Task SevenZip_and_bsdtar_read_aes256_standard_input_to_a_pipe_and_to_a_file(string method, bool toFile, bool lengthGiven)
+    {
+        var password = Path.Combine(_dir, "password");
+        await File.WriteAllTextAsync(password, "secret\n");
+        var path = await ZipAsync("aes.zip", toFile, ["--encrypt", "aes256", "--password-file", password, "--method", method, "--stdin-name", "in.bin", .. lengthGiven ? ["--stdin-length", "150000"] : Array.Empty<string>(), "-"]);
+        var entry = Assert.Single(ZipInspector.Inspect(await File.ReadAllBytesAsync(path)).Entries);
+        Assert.Equal(method == "stored" && lengthGiven ? 0 : lengthGiven ? 16 : 24, entry.DescriptorLength);
+        var test = await ExternalTool.RunAsync("7zz", ["t", "-psecret", path]);
+        Assert.True(test.ExitCode == 0, test.Text + test.Stderr);
+        Assert.Equal(Input, (await ExternalTool.RunAsync("7zz", ["x", "-so", "-psecret", path, "in.bin"])).Stdout);
+        var bsdtar = await ExternalTool.RunAsync("bsdtar", ["-xOf", path, "--passphrase", "secret", "in.bin"]);
+        Assert.True(bsdtar.ExitCode == 0, bsdtar.Stderr);
+        Assert.Equal(Input, bsdtar.Stdout);
+    }
+
+    /// <summary>
+    /// What docs/interop.md tells Java users: unencrypted standard input of known length has a 16-byte descriptor
+    /// whatever the method, which ZipInputStream reads after deflate data (deflate, and auto when it deflates) and refuses after
+    /// stored data.
+    /// </summary>
+    [Theory]
+    [InlineData("deflate", false)]
+    [InlineData("deflate", true)]
+    [InlineData("auto", false)]
+    [InlineData("auto", true)]
+    [InlineData("stored", false)]
+    [InlineData("stored", true)]
+    public async Task Java_streams_standard_input_of_known_length_when_deflated_and_refuses_it_stored(string method, bool toFile)
+    {
+        var path = await ZipAsync("stdin.zip", toFile, ["--method", method, "--stdin-name", "in.bin", "--stdin-length", "150000", "-"]);
+        var entry = Assert.Single(ZipInspector.Inspect(await File.ReadAllBytesAsync(path)).Entries);
+        Assert.Equal(16, entry.DescriptorLength);
+        var run = await ExternalTool.RunAsync("java", [JavaChecker, path, "stream"]);
+        if (method == "stored")
+        {
+            Assert.NotEqual(0, run.ExitCode);
+            Assert.Contains("only DEFLATED entries can have EXT descriptor", run.Stderr, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Auto deflates this compressible input.
+            Assert.Equal(8, entry.Local.CompressionMethod);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Equal(["in.bin\t150000\t" + System.IO.Hashing.Crc32.HashToUInt32(Input).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)], run.Lines.Select(l => string.Join('\t', l.Split('\t')[..3])));
+        }
     }
 
     [Theory]
