@@ -19,7 +19,9 @@
 #   MEMBERS [16]  MEMBER_MIB [64]  CLIENTS ["1 16 64"]  ROUNDS [3]  MANIFESTS ["crc nocrc"]  YARP [1]
 #   MOD_ZIP_SRC [../shared/anchors/mod_zip from the repository]
 #   MODZIP_BUFFERS ["4 64k": proxy_buffers, proxy_buffer_size the second; "default": nginx's own]
-#   GATEWAY_BIN [published here from src/Formats.Cli, Release]  GATEWAY_ARGS [none]
+#   GATEWAY_BUILD [aot: the NativeAOT executable, what the linux-x64 tool package installs (needs clang, zlib1g-dev);
+#                  jit: the framework-dependent Release build]
+#   GATEWAY_BIN [published here from src/Formats.Cli as GATEWAY_BUILD says]  GATEWAY_ARGS [none]
 #   GATEWAY_BIN_B [unset; another gateway build that takes mod_zip's place and columns: A/B of a change]
 #   BENCH_DIR [/tmp/formats-gateway-compare]  BASE_PORT [18480: plain, +1 mod_zip, +2 gateway]
 #   PERF_OUT [unset; a path: the gateway runs with DOTNET_PerfMapEnabled=1 under `perf record -g` for the measured rounds]
@@ -71,10 +73,12 @@ fi
 
 gateway=${GATEWAY_BIN:-}
 if [[ -z $gateway ]]; then
-  echo "publishing formats (Release)" >&2
-  dotnet publish src/Formats.Cli -c Release -o "$dir/gateway" -v q -nologo > "$dir/logs/publish.log" 2>&1 ||
-    { cat "$dir/logs/publish.log" >&2; exit 1; }
-  gateway=$dir/gateway/formats
+  build=${GATEWAY_BUILD:-aot}
+  echo "publishing formats (Release, $build)" >&2
+  publish=(-c Release -o "$dir/gateway-$build" -v q -nologo)
+  [[ $build == aot ]] && publish+=(-r linux-x64 -p:PublishAot=true)
+  dotnet publish src/Formats.Cli "${publish[@]}" > "$dir/logs/publish.log" 2>&1 || { cat "$dir/logs/publish.log" >&2; exit 1; }
+  gateway=$dir/gateway-$build/formats
 fi
 
 # --- data: members, one file of their total size, the two manifests --------------------------------------------------

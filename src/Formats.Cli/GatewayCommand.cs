@@ -74,6 +74,7 @@ internal static class GatewayCommand
         CliApp.LeaveStartFailureToTheErrorLine(builder.Logging);
         builder.Logging.AddFilter("Formats.AspNetCore.ArchiveResponses", logArchives ? LogLevel.Information : LogLevel.Warning);
         builder.Logging.AddFilter("Formats.AspNetCore.ResilientCrcStore", LogLevel.Information);
+        builder.Services.AddLargeTransportBlocks();
         builder.Services.AddHttpForwarder();
         builder.Services.AddArchiveResponses();
 

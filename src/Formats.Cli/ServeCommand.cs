@@ -104,6 +104,7 @@ internal static class ServeCommand
 
         // Redirects are followed by the entry sources, which check every hop's origin.
         builder.Services.AddArchiveMemberClient();
+        builder.Services.AddLargeTransportBlocks();
         var app = builder.Build();
         ServeRequestGuard.UseSameOriginPosts(app);
         var http = options.Http.WithAccess(options.Allows, [], ReadOnlyMemory<byte>.Empty) with { MeterFactory = app.Services.GetRequiredService<IMeterFactory>() };
