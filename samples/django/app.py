@@ -231,8 +231,12 @@ def files(request, name):
 @login_required
 def archive(request, fmt):
     lines = []
+    # Last-Modified: the newest of the folder (a file added or removed) and its files (one changed), never the clock, so
+    # that the gateway's answer to If-Modified-Since (curl -z, caches) changes exactly when the archive's bytes may.
+    newest = os.stat(ROOT).st_mtime
     for name in files_in_root():
         full = os.path.join(ROOT, name)
+        newest = max(newest, os.stat(full).st_mtime)
         if request.GET.get("crc") == "no":
             crc, size = "-", os.path.getsize(full)
         else:
@@ -246,7 +250,7 @@ def archive(request, fmt):
     response["X-Archive-Files"] = fmt
     response["X-Archive-Pass-Headers"] = "X-Tenant"
     response["Content-Disposition"] = 'attachment; filename="photos.%s"' % fmt
-    response["Last-Modified"] = "Mon, 01 Jan 2024 00:00:00 GMT"
+    response["Last-Modified"] = http_date(newest)
     response["Cache-Control"] = "private, max-age=60"
     response.set_cookie("last_download", fmt, samesite="Lax")
     return response
