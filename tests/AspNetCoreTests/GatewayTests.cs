@@ -198,6 +198,7 @@ public sealed partial class GatewayTests(GatewayTests.Fixture fixture) : IClassF
         var etag = full.Headers.ETag!;
         Assert.False(etag.IsWeak);
 
+        await DownloadAgainWithTheResumesCookiesAsync(client, format, query, whole);
 
         fixture.Django.ClearRequests();
         var cut = whole.Length * 2 / 3;
@@ -211,6 +212,7 @@ public sealed partial class GatewayTests(GatewayTests.Fixture fixture) : IClassF
         var manifestRequests = fixture.Django.Requests().Where(l => l.Contains($"/archive/{format}/", StringComparison.Ordinal)).ToList();
         Assert.Single(manifestRequests);
         Assert.Contains("range=- if-range=- if-none-match=-", manifestRequests[0], StringComparison.Ordinal);
+        AssertNoWholeRequestOfAMemberBeforeTheCut(query, whole, cut);
 
         // An If-Range that no longer matches gets the whole archive.
         using var stale = new HttpRequestMessage(HttpMethod.Get, $"archive/{format}/{query}");
