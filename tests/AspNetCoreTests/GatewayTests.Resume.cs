@@ -25,7 +25,10 @@ public sealed partial class GatewayTests
     /// The sample's files send validators, so the first download of a zip with <c>-</c> lines left each member's CRC-32 in
     /// the gateway's store: the resume just made asked no member that ends before <paramref name="cut"/> for its whole
     /// body (aria2c -x8 once made 75 whole member requests for one archive). Read from the app's request log; only for
-    /// a zip of <c>-</c> lines (<c>?crc=no</c>).
+    /// a zip of <c>-</c> lines (<c>?crc=no</c>). The fixture's gateway fetches members from the app itself
+    /// (<c>MemberOrigin</c>), as <c>formats gateway --upstream</c> does: through the gateway, every member HEAD or
+    /// range would first reach the app as a whole GET (the gateway asks the app without Range or HEAD to see whether
+    /// the answer is a manifest), which this assertion would see.
     /// </summary>
     private void AssertNoWholeRequestOfAMemberBeforeTheCut(string query, byte[] zip, int cut)
     {

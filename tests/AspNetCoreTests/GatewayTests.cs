@@ -46,7 +46,7 @@ public sealed partial class GatewayTests(GatewayTests.Fixture fixture) : IClassF
                 return context.Response.WriteAsync("secret");
             }));
             Django = await DjangoApp.StartAsync(Files, Forbidden.BaseUri);
-            Gateway = GatewayCommand.Build(Django.BaseUri, "http://127.0.0.1:0", "/_formats", new ArchiveResponseOptions(), logArchives: false);
+            Gateway = GatewayCommand.Build(Django.BaseUri, "http://127.0.0.1:0", "/_formats", new ArchiveResponseOptions { MemberOrigin = Django.BaseUri }, logArchives: false);
             await Gateway.StartAsync();
         }
 
