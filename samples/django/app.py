@@ -252,6 +252,9 @@ def archive(request, fmt):
     response["Content-Disposition"] = 'attachment; filename="photos.%s"' % fmt
     response["Last-Modified"] = http_date(newest)
     response["Cache-Control"] = "private, max-age=60"
+    # Shows that the gateway passes Set-Cookie on. Not to copy: the user's Cookie header is part of the key under which
+    # the gateway remembers CRC-32s, so a cookie the download itself sets makes its first resume read the members with
+    # "-" before the cut again (docs/gateway.md, "What the upstream should send").
     response.set_cookie("last_download", fmt, samesite="Lax")
     return response
 
