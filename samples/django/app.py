@@ -234,8 +234,12 @@ def files(request, name):
 @login_required
 def archive(request, fmt):
     lines = []
+    # Last-Modified: the newest of the folder (a file added or removed) and its files (one changed), never the clock, so
+    # that the gateway's answer to If-Modified-Since (curl -z, caches) changes exactly when the archive's bytes may.
+    newest = os.stat(ROOT).st_mtime
     for name in files_in_root():
         full = os.path.join(ROOT, name)
+        newest = max(newest, os.stat(full).st_mtime)
         if request.GET.get("crc") == "no":
             crc, size = "-", os.path.getsize(full)
         else:
@@ -249,8 +253,11 @@ def archive(request, fmt):
     response["X-Archive-Files"] = fmt
     response["X-Archive-Pass-Headers"] = "X-Tenant"
     response["Content-Disposition"] = 'attachment; filename="photos.%s"' % fmt
-    response["Last-Modified"] = "Mon, 01 Jan 2024 00:00:00 GMT"
+    response["Last-Modified"] = http_date(newest)
     response["Cache-Control"] = "private, max-age=60"
+    # Shows that the gateway passes Set-Cookie on. Not to copy: the user's Cookie header is part of the key under which
+    # the gateway remembers CRC-32s, so a cookie the download itself sets makes its first resume read the members with
+    # "-" before the cut again (docs/gateway.md, "What the upstream should send").
     response.set_cookie("last_download", fmt, samesite="Lax")
     return response
 

@@ -10,8 +10,22 @@ namespace Formats;
 /// <summary>The plan's validator: a hash of everything that decides a byte of the archive.</summary>
 public abstract partial class ArchivePlan
 {
+    /// <summary>
+    /// How much of the layout is held before it is hashed: the ETag of 100,000 members once built the whole text (some
+    /// 100 MB of UTF-16, its string and its UTF-8 bytes at once); now one chunk at a time, ended at a line's end.
+    /// </summary>
+    private const int LayoutChunkChars = 16 * 1024;
+
     /// <summary>What the ETag is the hash of: one line per entry, after the layout version, options and default time.</summary>
     internal string LayoutText()
+    {
+        var whole = new StringBuilder();
+        WriteLayout(chunk => whole.Append(chunk));
+        return whole.ToString();
+    }
+
+    /// <summary>The layout in chunks of about <see cref="LayoutChunkChars"/>, each ending with an entry's line (no character split).</summary>
+    private void WriteLayout(Action<StringBuilder> write)
     {
         // Everything that decides a byte: the library's layout version, the format and options, each entry's metadata
         // (with the length a source knows), where its content is read from, and the default time. Not the content: a
@@ -63,14 +77,22 @@ public abstract partial class ArchivePlan
             }
 
             text.Append('\n');
+            if (text.Length >= LayoutChunkChars)
+            {
+                write(text);
+                text.Clear();
+            }
         }
 
-        return text.ToString();
+        write(text);
     }
 
     private string ComputeETag()
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(LayoutText()));
+        // The UTF-8 of the whole text, hashed chunk by chunk: the same hash as of the text at once.
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        WriteLayout(chunk => sha.AppendData(Encoding.UTF8.GetBytes(chunk.ToString())));
+        var hash = sha.GetHashAndReset();
         return "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
     }
 }

@@ -59,6 +59,53 @@ public sealed class ReadAheadBudgetTests
     }
 
     [Fact]
+    public async Task The_budgets_bytes_cap_what_is_opened_ahead_across_several_archives_when_connections_are_plenty()
+    {
+        const int archives = 3, members = 8, memberBytes = 4 << 20, bufferBytes = 256 * 1024;
+        var budget = new ReadAheadBudget(maxConnections: 64, maxBufferedBytes: 2 * bufferBytes);
+        await using var upstream = await Upstream.StartAsync();
+        var items = Enumerable.Range(0, members).Select(i => new ArchiveItem(
+            new ArchiveEntry($"m{i}.bin") { Length = memberBytes },
+            EntrySource.FromUrl(Upstreams, upstream.File($"m{i}", memberBytes, i), memberBytes))).ToList();
+        await using var server = await Server.StartAsync(app => app.MapGet("/download", () =>
+            new ArchiveResult(items, ArchiveFormat.Zip, "x") { ReadAheadDepth = 4, ReadAheadBufferBytes = bufferBytes, ReadAheadBudget = budget }));
+        using var client = new HttpClient { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(120) };
+
+        // Three downloads whose clients read nothing yet: connections would allow 3 x 4 ahead, the bytes allow two buffers.
+        var responses = await Task.WhenAll(Enumerable.Range(0, archives).Select(_ => client.GetAsync("download", HttpCompletionOption.ResponseHeadersRead)));
+        for (var wait = 0; (budget.BufferedBytes < budget.MaxBufferedBytes || upstream.Requests.Count < archives + 2) && wait < 600; wait++)
+        {
+            await Task.Delay(50); // a failure guard of 30 s, not a synchronisation: the loop ends as soon as the state is reached
+        }
+
+        Assert.Equal(budget.MaxBufferedBytes, budget.BufferedBytes);
+        Assert.InRange(budget.Connections, 0, 2);
+        Assert.Equal(archives + 2, upstream.Requests.Count);
+
+        // Read all three at once, so that none waits behind another's reading long enough to park its members.
+        await Task.WhenAll(responses.Select(async response =>
+        {
+            using (response)
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+                Assert.Equal(members, zip.Entries.Count);
+                await using var last = await zip.Entries[^1].OpenAsync();
+                var bytes = new MemoryStream();
+                await last.CopyToAsync(bytes);
+                Assert.Equal(SyntheticStream.Bytes(memberBytes, members - 1, compressible: false), bytes.ToArray());
+            }
+        }));
+
+        // One member per archive in its turn, and at most two buffers' worth of members ahead of theirs, at any moment;
+        // each member asked for whole once (a member parked long enough to let go of its connection resumes with a Range).
+        Assert.InRange(upstream.MaxInFlight, archives + 1, archives + 2);
+        Assert.Equal(archives * members, upstream.Requests.Count(r => r.Range is null));
+        Assert.Equal(0, budget.Connections);
+        Assert.Equal(0, budget.BufferedBytes);
+    }
+
+    [Fact]
     public async Task A_member_parked_by_read_ahead_longer_than_the_idle_timeout_is_not_taken_for_an_idle_upstream()
     {
         var http = new HttpSourceOptions

@@ -164,6 +164,10 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                     reason = await FailAsync(response, $"the app's manifest could not be read: {ex.Message}").ConfigureAwait(false);
                     return;
                 }
+                finally
+                {
+                    capture.DropManifest();
+                }
 
                 members = items.Count;
                 var result = new ArchiveResult(items, format, FileName(context.Request))

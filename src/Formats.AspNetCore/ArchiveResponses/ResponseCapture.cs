@@ -26,7 +26,7 @@ internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeat
         Discard,
     }
 
-    private readonly ArrayBufferWriter<byte> _manifest = new();
+    private ArrayBufferWriter<byte> _manifest = new();
     private PipeWriter? _writer;
 
     public Mode Decision { get; private set; }
@@ -35,6 +35,12 @@ internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeat
     public bool Overflowed { get; private set; }
 
     public ReadOnlyMemory<byte> Manifest => _manifest.WrittenMemory;
+
+    /// <summary>
+    /// Lets go of the manifest's bytes once they are parsed: the archive holds its members, and the capture buffer (up to
+    /// twice the manifest, as it grew) would otherwise stay reachable for as long as the archive is sent.
+    /// </summary>
+    public void DropManifest() => _manifest = new ArrayBufferWriter<byte>(1);
 
     public IHttpResponseBodyFeature Inner => inner;
 
