@@ -16,8 +16,18 @@ internal sealed partial class ArchiveResponseMiddleware
     /// The manifest's entries: paths on the member origin fetched with the user's credentials, absolute URLs only in the
     /// allowed origins and without them. A refused location fails here, before any member is fetched.
     /// </summary>
-    private async Task<IReadOnlyList<ArchiveItem>> ParseAsync(HttpContext context, ReadOnlyMemory<byte> manifest, (string Charset, string? NameSeparator) names, string passHeaders, string contentEncoding)
+    private async Task<IReadOnlyList<ArchiveItem>> ParseAsync(HttpContext context, ReadOnlyMemory<byte> manifest, ManifestHeaders headers)
     {
+        // The captured bytes as they are (an array behind the capture buffer), not a copy of up to the manifest limit.
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(manifest, out var segment) ? segment : new ArraySegment<byte>(manifest.ToArray());
+        using var stream = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
+        return await ParseAsync(context, stream, headers, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The manifest's entries as <paramref name="body"/> (the app's body, its Content-Encoding not yet undone) gives them.</summary>
+    private async Task<IReadOnlyList<ArchiveItem>> ParseAsync(HttpContext context, Stream body, ManifestHeaders headers, CancellationToken cancellationToken)
+    {
+        var (names, passHeaders, contentEncoding) = ((headers.Charset, headers.NameSeparator), headers.PassHeaders, headers.ContentEncoding);
         // mod_zip compares only the start ("native;" as its README writes it is native too).
         var charset = names.Charset.TrimEnd(';').Trim();
         var native = charset.Equals("native", StringComparison.OrdinalIgnoreCase);
@@ -61,10 +71,11 @@ internal sealed partial class ArchiveResponseMiddleware
             NameSeparator = names.NameSeparator,
             NativeNames = native,
         };
-        // The captured bytes as they are (an array behind the capture buffer), not a copy of up to the manifest limit.
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(manifest, out var segment) ? segment : new ArraySegment<byte>(manifest.ToArray());
-        using var stream = Decoded(new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false), contentEncoding);
-        return await ArchiveManifest.ParseAsync(stream, parse, context.RequestAborted).ConfigureAwait(false);
+        var stream = Decoded(body, contentEncoding);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await ArchiveManifest.ParseAsync(stream, parse, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The manifest body as the app sent it, compressed or not (a proxied app may gzip it).</summary>

@@ -37,6 +37,9 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         var capture = new ResponseCapture(context, body, options.MaxManifestBytes, requestAltered: hidden is not null);
         context.Features.Set<IHttpResponseBodyFeature>(capture);
         context.Features.Set(capture);
+
+        // A proxied manifest (ArchiveResponses.ShouldCopyBodyAsync) is parsed as it arrives, by the headers it came with.
+        capture.Parser = (manifest, cancellationToken) => ParseAsync(context, manifest, ManifestHeaders.Of(context.Response.Headers), cancellationToken);
         try
         {
             await next(context).ConfigureAwait(false);
@@ -113,10 +116,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
         var kind = appHeaders[ArchiveResponseHeaders.Files].ToString().Trim();
         var contentDisposition = AppContentDisposition(context, appHeaders.ContentDisposition.ToString());
         var lastModified = response.GetTypedHeaders().LastModified;
-        var charset = appHeaders[ArchiveResponseHeaders.Charset].ToString().Trim();
-        var nameSeparator = appHeaders.TryGetValue(ArchiveResponseHeaders.NameSeparator, out var sep) ? sep.ToString() : null;
-        var passHeaders = appHeaders[ArchiveResponseHeaders.PassHeaders].ToString();
-        var contentEncoding = appHeaders.ContentEncoding.ToString().Trim();
+        var manifestHeaders = ManifestHeaders.Of(appHeaders);
         var kept = Kept.Where(appHeaders.ContainsKey).Select(name => new KeyValuePair<string, StringValues>(name, appHeaders[name])).ToList();
         response.Clear();
 
@@ -136,7 +136,7 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 return;
             }
 
-            var manifestBytes = capture.Manifest.Length;
+            var manifestBytes = capture.ManifestLength;
             var busy = Interlocked.Increment(ref _inFlight) > options.MaxConcurrentArchives ? $"{options.MaxConcurrentArchives} archives are being made (the limit)"
                 : !TryAdmitManifest(manifestBytes) ? ManifestBytesBusy(manifestBytes)
                 : null;
@@ -157,7 +157,8 @@ internal sealed partial class ArchiveResponseMiddleware(RequestDelegate next, Ar
                 IReadOnlyList<ArchiveItem> items;
                 try
                 {
-                    items = await ParseAsync(context, capture.Manifest, (charset, nameSeparator), passHeaders, contentEncoding).ConfigureAwait(false);
+                    capture.ParseFailure?.Throw();
+                    items = capture.Parsed ?? await ParseAsync(context, capture.Manifest, manifestHeaders).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is FormatException or ManifestLimitException or InvalidDataException)
                 {

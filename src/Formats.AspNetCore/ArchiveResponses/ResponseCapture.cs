@@ -15,7 +15,7 @@ namespace Formats.AspNetCore;
 /// errors, taking them for a client gone); a reverse proxy in front avoids reading such a body at all through
 /// <see cref="ArchiveResponses.ShouldCopyBodyAsync"/>.
 /// </summary>
-internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeature inner, long maxManifestBytes, bool requestAltered)
+internal sealed partial class ResponseCapture(HttpContext context, IHttpResponseBodyFeature inner, long maxManifestBytes, bool requestAltered)
     : Streaming.AsyncWriteOnlyStream, IHttpResponseBodyFeature
 {
     public enum Mode
@@ -62,9 +62,18 @@ internal sealed class ResponseCapture(HttpContext context, IHttpResponseBodyFeat
         return Decision;
     }
 
-    /// <summary>Reads a proxied response's manifest body (YARP's transformer calls this instead of copying it).</summary>
+    /// <summary>
+    /// Reads a proxied response's manifest body (YARP's transformer calls this instead of copying it): parsed as it
+    /// arrives when the middleware gave a <see cref="Parser"/>, else kept whole for the middleware to parse.
+    /// </summary>
     public async ValueTask CaptureAsync(Stream body, CancellationToken cancellationToken)
     {
+        if (Parser is not null)
+        {
+            await ParseAsItArrivesAsync(body, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         while (!Overflowed)
         {
             var memory = _manifest.GetMemory(16 * 1024);
