@@ -4,9 +4,10 @@ namespace Formats.Zip;
 /// The central directory records kept until the archive is complete, in blocks of 1,024: unlike a growing list there
 /// is no doubling slack per entry and no copy of millions of records into ever larger arrays. Owner ids, comments and
 /// Unicode Path extra fields, which only some archives have, are kept apart, so that archives without them pay nothing
-/// per entry for them.
+/// per entry for them. A run that writes nothing (a measure: a HEAD's length, a plan's ranges) keeps only their count
+/// and length, not some 120 bytes a member.
 /// </summary>
-internal sealed class CentralDirectoryRecords
+internal sealed class CentralDirectoryRecords(bool keepRecords, bool alwaysZip64)
 {
     private const int BlockSize = 1024;
 
@@ -15,10 +16,22 @@ internal sealed class CentralDirectoryRecords
     private Dictionary<int, byte[]>? _comments;
     private Dictionary<int, byte[]>? _unicodePaths;
 
+    private long _length;
+
     public int Count { get; private set; }
+
+    /// <summary>The records' length when they are only counted (null: they are kept, to be written).</summary>
+    public long? CountedLength => keepRecords ? null : _length;
 
     public void Add(CentralDirectoryEntry entry, UnixOwner owner, byte[]? comment, byte[]? unicodePath = null)
     {
+        if (!keepRecords)
+        {
+            _length += entry.Length(alwaysZip64, owner, comment, unicodePath);
+            Count++;
+            return;
+        }
+
         if (unicodePath is not null)
         {
             (_unicodePaths ??= [])[Count] = unicodePath;

@@ -12,9 +12,17 @@ internal static class ZipEndRecords
     {
         var always = options.Zip64 == Zip64Mode.Always;
         var directoryOffset = output.Position;
-        foreach (var (entry, owner, comment, unicodePath) in entries.InOrder())
+        if (entries.CountedLength is { } counted)
         {
-            await output.WriteRecordAsync(entry.Length(always, owner, comment, unicodePath), (entry, always, owner, comment, unicodePath), static (span, e) => e.entry.Write(span, e.always, e.owner, e.comment, e.unicodePath), cancellationToken).ConfigureAwait(false);
+            // Nothing is written in this run: the records were only counted.
+            output.Skip(counted);
+        }
+        else
+        {
+            foreach (var (entry, owner, comment, unicodePath) in entries.InOrder())
+            {
+                await output.WriteRecordAsync(entry.Length(always, owner, comment, unicodePath), (entry, always, owner, comment, unicodePath), static (span, e) => e.entry.Write(span, e.always, e.owner, e.comment, e.unicodePath), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var end = new End(entries.Count, directoryOffset, output.Position - directoryOffset, output.Position, always, ZipComments.ArchiveComment(options));

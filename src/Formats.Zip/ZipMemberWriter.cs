@@ -14,7 +14,7 @@ internal sealed class ZipMemberWriter(ArchiveOutput output, ZipWriterOptions opt
 
     public ZipWriterOptions Options => options;
 
-    public CentralDirectoryRecords Directory { get; } = new();
+    public CentralDirectoryRecords Directory { get; } = new(keepRecords: !output.WritesNothing, alwaysZip64: options.Zip64 == Zip64Mode.Always);
 
     public BufferLedger Buffers { get; } = new();
 

@@ -154,6 +154,9 @@ internal sealed partial class ArchiveOutput
     /// <summary>The window, for working out which part of an entry's content it needs.</summary>
     public (long Start, long End) Window => _window ?? (0, long.MaxValue);
 
+    /// <summary>The window is empty (a measure, or a range run that only lays out): no byte will ever be written.</summary>
+    public bool WritesNothing => _window is { } w && w.Start >= w.End;
+
     /// <summary>Accounts for <paramref name="count"/> archive bytes outside the window without producing them.</summary>
     public void Skip(long count)
     {
