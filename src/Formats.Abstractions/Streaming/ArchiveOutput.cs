@@ -147,27 +147,6 @@ internal sealed partial class ArchiveOutput
     /// <summary>What this output produces: the whole archive, its length only, or one byte range.</summary>
     public WriteMode Mode { get; private init; }
 
-    /// <summary>True when archive bytes [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) overlap the window.</summary>
-    public bool Overlaps(long start, long length) =>
-        _window is not { } w || (start < w.End && start + length > w.Start && length > 0);
-
-    /// <summary>The window, for working out which part of an entry's content it needs.</summary>
-    public (long Start, long End) Window => _window ?? (0, long.MaxValue);
-
-    /// <summary>The window is empty (a measure, or a range run that only lays out): no byte will ever be written.</summary>
-    public bool WritesNothing => _window is { } w && w.Start >= w.End;
-
-    /// <summary>Accounts for <paramref name="count"/> archive bytes outside the window without producing them.</summary>
-    public void Skip(long count)
-    {
-        if (_window is null || Overlaps(Position, count))
-        {
-            throw new InvalidOperationException($"bytes {Position}..{Position + count} are inside the window; they must be written");
-        }
-
-        Position += count;
-    }
-
     /// <summary>Hands the part of <paramref name="bytes"/> (archive offset <see cref="Position"/>) that lies inside the window to the pipe.</summary>
     private void Emit((long Start, long End) window, ReadOnlySpan<byte> bytes)
     {
