@@ -14,7 +14,6 @@ The gateway's tests run this same file (FILES_ROOT, REQUEST_LOG and FORBIDDEN_OR
 import hashlib
 import hmac
 import os
-import re
 import sys
 import threading
 import time
@@ -54,6 +53,8 @@ from django.http import (  # noqa: E402
     FileResponse, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, StreamingHttpResponse)
 from django.urls import path  # noqa: E402
 from django.utils.http import http_date, url_has_allowed_host_and_scheme  # noqa: E402
+
+from byte_ranges import byte_range, file_part, validators  # noqa: E402
 
 lock = threading.Lock()
 
@@ -154,52 +155,6 @@ def crc32_of(full):
     with lock:
         crcs[key] = crc
     return crc, stat.st_size
-
-
-def validators(stat):
-    """A strong ETag and Last-Modified from the file's size and mtime: they change whenever its bytes may have."""
-    return '"%x-%x"' % (stat.st_mtime_ns, stat.st_size), http_date(stat.st_mtime)
-
-
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
-def byte_range(request, size, etag, last_modified):
-    """The one range (first, last) a Range header asks for; None for the whole file; "unsatisfiable" for a 416.
-
-    Several ranges, a malformed header, or an If-Range that no longer matches get the whole file, as RFC 9110 allows.
-    """
-    header = request.META.get("HTTP_RANGE")
-    if not header or request.method != "GET":
-        return None
-    if_range = request.META.get("HTTP_IF_RANGE")
-    if if_range is not None and if_range != etag and if_range != last_modified:
-        return None
-    match = RANGE.match(header.strip())
-    if not match or match.group(1) == match.group(2) == "":
-        return None
-    first, last = match.groups()
-    if first == "":
-        suffix = int(last)
-        if suffix == 0:
-            return "unsatisfiable"
-        return max(size - suffix, 0), size - 1
-    first = int(first)
-    last = size - 1 if last == "" else min(int(last), size - 1)
-    if first > last:
-        return "unsatisfiable" if first >= size else None
-    return first, last
-
-
-def file_part(full, first, length):
-    with open(full, "rb") as f:
-        f.seek(first)
-        while length > 0:
-            chunk = f.read(min(length, 1 << 16))
-            if not chunk:
-                return
-            length -= len(chunk)
-            yield chunk
 
 
 @gateway_only
