@@ -39,16 +39,7 @@ public sealed class ReadAheadBudgetTests
         Assert.Equal(budget.MaxConnections, budget.Connections);
         foreach (var response in responses)
         {
-            using (response)
-            {
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
-                Assert.Equal(members, zip.Entries.Count);
-                await using var last = await zip.Entries[^1].OpenAsync();
-                var bytes = new MemoryStream();
-                await last.CopyToAsync(bytes);
-                Assert.Equal(SyntheticStream.Bytes(memberBytes, members - 1, compressible: false), bytes.ToArray());
-            }
+            await AssertWholeAsync(response, members, memberBytes);
         }
 
         // One member per archive in its turn, and at most the budget's connections ahead of theirs, at any moment.
@@ -83,19 +74,7 @@ public sealed class ReadAheadBudgetTests
         Assert.Equal(archives + 2, upstream.Requests.Count);
 
         // Read all three at once, so that none waits behind another's reading long enough to park its members.
-        await Task.WhenAll(responses.Select(async response =>
-        {
-            using (response)
-            {
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
-                Assert.Equal(members, zip.Entries.Count);
-                await using var last = await zip.Entries[^1].OpenAsync();
-                var bytes = new MemoryStream();
-                await last.CopyToAsync(bytes);
-                Assert.Equal(SyntheticStream.Bytes(memberBytes, members - 1, compressible: false), bytes.ToArray());
-            }
-        }));
+        await Task.WhenAll(responses.Select(response => AssertWholeAsync(response, members, memberBytes)));
 
         // One member per archive in its turn, and at most two buffers' worth of members ahead of theirs, at any moment;
         // each member asked for whole once (a member parked long enough to let go of its connection resumes with a Range).
@@ -146,6 +125,21 @@ public sealed class ReadAheadBudgetTests
     }
 
     /// <summary>A memory stream whose first write takes <c>stall</c>: a client that stops reading for a while.</summary>
+    /// <summary>The download is a 200 whose zip has every member, its last one whole (disposes the response).</summary>
+    private static async Task AssertWholeAsync(HttpResponseMessage response, int members, int memberBytes)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+            Assert.Equal(members, zip.Entries.Count);
+            await using var last = await zip.Entries[^1].OpenAsync();
+            var bytes = new MemoryStream();
+            await last.CopyToAsync(bytes);
+            Assert.Equal(SyntheticStream.Bytes(memberBytes, members - 1, compressible: false), bytes.ToArray());
+        }
+    }
+
     private sealed class SlowConsumer(TimeSpan stall) : MemoryStream
     {
         public bool Stalled { get; private set; }

@@ -50,8 +50,7 @@ internal sealed partial class ResponseCapture
             capture._streamedBytes += read;
             if (capture._streamedBytes > capture.MaxBytes)
             {
-                capture.Overflowed = true;
-                throw new ManifestLimitException($"the manifest is larger than {capture.MaxBytes} bytes (the limit)");
+                throw capture.Overflow();
             }
 
             return read;

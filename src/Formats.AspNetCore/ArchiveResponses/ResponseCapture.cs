@@ -150,12 +150,18 @@ internal sealed partial class ResponseCapture(HttpContext context, IHttpResponse
         }
     }
 
+    /// <summary>Marks the manifest as over the limit, and the exception that stops whoever is writing or reading it.</summary>
+    private ManifestLimitException Overflow()
+    {
+        Overflowed = true;
+        return new ManifestLimitException($"the manifest is larger than {maxManifestBytes} bytes (the limit)");
+    }
+
     private void Append(ReadOnlySpan<byte> bytes)
     {
         if (_manifest.WrittenCount + (long)bytes.Length > maxManifestBytes)
         {
-            Overflowed = true;
-            throw new ManifestLimitException($"the manifest is larger than {maxManifestBytes} bytes (the limit)");
+            throw Overflow();
         }
 
         _manifest.Write(bytes);
