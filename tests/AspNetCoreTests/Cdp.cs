@@ -102,7 +102,15 @@ internal sealed partial class Cdp : IAsyncDisposable
                 return seen;
             }
 
-            Events.Add(await ReceiveAsync(cancel.Token));
+            try
+            {
+                Events.Add(await ReceiveAsync(cancel.Token));
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                var states = string.Join("; ", Events.Where(e => e["method"]?.GetValue<string>() == method).Select(e => e["params"]?.ToJsonString()));
+                throw new TimeoutException($"no {method} event matched in {timeout.TotalSeconds} s; {method} events seen: [{states}]");
+            }
         }
     }
 
