@@ -50,10 +50,10 @@ public sealed class ArchiveEntry
     public EntryKind Kind { get; }
 
     /// <summary>The content's length in bytes, if known before it is read. A source that delivers another length fails the archive.</summary>
-    public long? Length { get; init => field = NonNegative(value, nameof(Length)); }
+    public long? Length { get => _length < 0 ? null : _length; init => _length = NonNegative(value, nameof(Length)) ?? -1; }
 
     /// <summary>The content's CRC-32 (ISO-HDLC, as zip uses it), if known before it is read. A source whose content has another CRC fails the archive.</summary>
-    public uint? Crc32 { get; init; }
+    public uint? Crc32 { get => Has(Set.Crc32) ? _crc32 : null; init => _crc32 = Mark(Set.Crc32, value) ?? 0; }
 
     /// <summary>
     /// Last modification time. When null: the source's time (<see cref="EntrySource.LastModified"/>, or what it learns
@@ -61,7 +61,15 @@ public sealed class ArchiveEntry
     /// default, <see cref="DefaultLastModified"/> unless the plan sets another. Never the clock: the same entries give
     /// the same bytes.
     /// </summary>
-    public DateTimeOffset? LastModified { get; init; }
+    public DateTimeOffset? LastModified
+    {
+        get => Has(Set.LastModified) ? new DateTimeOffset(_utcTicks, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(_offsetMinutes)) : null;
+        init
+        {
+            _utcTicks = Mark(Set.LastModified, value)?.UtcTicks ?? 0;
+            _offsetMinutes = (short)(value?.TotalOffsetMinutes ?? 0);
+        }
+    }
 
     /// <summary>
     /// The time of entries that neither declare one nor get one from their source: 1980-01-01T00:00:00Z, the earliest
@@ -72,7 +80,7 @@ public sealed class ArchiveEntry
     /// <summary>Unix permission bits (no file type bits); when null, 0644 for files, 0755 for directories, 0777 for symbolic links.</summary>
     public UnixFileMode? Mode
     {
-        get;
+        get => Has(Set.Mode) ? (UnixFileMode)_mode : null;
         init
         {
             if (value is { } mode && ((int)mode & ~0xFFF) != 0)
@@ -80,7 +88,7 @@ public sealed class ArchiveEntry
                 throw new ArgumentOutOfRangeException(nameof(Mode), value, "only permission bits (07777) are allowed");
             }
 
-            field = value;
+            _mode = (ushort)(Mark(Set.Mode, value) ?? 0);
         }
     }
 
@@ -129,13 +137,13 @@ public sealed class ArchiveEntry
     /// '.' or '..' segment or control byte, '\' taken as a separator. A zip entry with a legacy name may not have a
     /// comment that is not ASCII (the UTF-8 flag covers both).
     /// </summary>
-    public ReadOnlyMemory<byte> LegacyName { get; init; }
+    public ReadOnlyMemory<byte> LegacyName { get => _rare?.LegacyName ?? default; init => Rare(!value.IsEmpty).LegacyName = value; }
 
     /// <summary>
     /// True: zip writes only <see cref="LegacyName"/>, without the Unicode Path extra field, because <see cref="Name"/> is
     /// only a guess at what those bytes say (mod_zip's <c>X-Archive-Charset: native</c>). False (the default): both.
     /// </summary>
-    public bool LegacyNameOnly { get; init; }
+    public bool LegacyNameOnly { get => Has(Set.LegacyNameOnly); init => Mark<bool>(Set.LegacyNameOnly, value ? true : null); }
 
     /// <summary>A regular file entry.</summary>
     public static ArchiveEntry File(string name, long? length = null, DateTimeOffset? lastModified = null) =>
@@ -168,11 +176,39 @@ public sealed class ArchiveEntry
     /// <inheritdoc/>
     public override string ToString() => $"{Kind} '{Name}'";
 
+    // The optional fields in their smallest form, each with a bit in _set for whether it is given (a nullable would add
+    // a flag and padding to each): an entry is 64 bytes, not 112, and a manifest of 100,000 members holds 100,000.
+    private long _length = -1;
+    private long _utcTicks;
+    private uint _crc32;
+    private short _offsetMinutes;
+    private ushort _mode;
+    private Set _set;
+
     /// <summary>
-    /// The fields most entries leave unset (links, devices, owners, comments), kept apart so that an entry without them
-    /// costs no room for them: a manifest of 100,000 members holds 100,000 entries.
+    /// The fields most entries leave unset (links, devices, owners, comments, legacy names), kept apart so that an entry
+    /// without them costs no room for them.
     /// </summary>
     private RareFields? _rare;
+
+    [Flags]
+    private enum Set : byte
+    {
+        Crc32 = 1,
+        LastModified = 2,
+        Mode = 4,
+        LegacyNameOnly = 8,
+    }
+
+    private bool Has(Set field) => (_set & field) != 0;
+
+    /// <summary>Notes whether <paramref name="value"/> is given, and returns it.</summary>
+    private T? Mark<T>(Set field, T? value)
+        where T : struct
+    {
+        _set = value is null ? _set & ~field : _set | field;
+        return value;
+    }
 
     /// <summary>Where a rare field is set: a null needs no room unless others are set (the shared discard takes it).</summary>
     private RareFields Rare(bool set) => !set && _rare is null ? RareFields.Discard : _rare ??= new RareFields();
@@ -197,6 +233,8 @@ public sealed class ArchiveEntry
         public string? GroupName { get; set; }
 
         public string? Comment { get; set; }
+
+        public ReadOnlyMemory<byte> LegacyName { get; set; }
     }
 
     private static T? NonNegative<T>(T? value, string name)

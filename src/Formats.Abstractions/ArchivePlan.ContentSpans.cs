@@ -3,8 +3,8 @@ namespace Formats;
 /// <summary>Where each entry's content lies in the archive: what a range needs, known before any source is opened.</summary>
 public abstract partial class ArchivePlan
 {
-    /// <summary>Where each entry's content lies in the archive, noted by the measuring run of ranges.</summary>
-    private (long Start, long Length)[]? _contentSpans;
+    /// <summary>Where each entry's content lies in the archive, noted by the measuring run of ranges (the list it filled, sized for every item).</summary>
+    private List<(long Start, long Length)>? _contentSpans;
 
     /// <summary>
     /// Which entries have content inside archive bytes [<paramref name="start"/>, <paramref name="end"/>) (by index in
@@ -19,7 +19,7 @@ public abstract partial class ArchivePlan
             return null;
         }
 
-        return index => (uint)index < (uint)spans.Length
+        return index => (uint)index < (uint)spans.Count
             && spans[index] is var (at, length)
             && length > 0 && at < end && at + length > start;
     }

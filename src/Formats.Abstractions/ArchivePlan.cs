@@ -43,7 +43,7 @@ public abstract partial class ArchivePlan
     private protected ArchivePlan(IEnumerable<ArchiveItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        Items = [.. items];
+        Items = ArchiveItemList.From(items);
     }
 
     /// <summary>The entries, in archive order.</summary>
@@ -53,10 +53,10 @@ public abstract partial class ArchivePlan
     /// The same plan over other sources of the same entries (read-ahead wrappers, which know the same lengths and
     /// times): the lengths and validator already measured stay valid, so a range is written without measuring again.
     /// </summary>
-    internal ArchivePlan WithItems(IEnumerable<ArchiveItem> items)
+    internal ArchivePlan WithItems(IReadOnlyList<ArchiveItem> items)
     {
         var copy = (ArchivePlan)MemberwiseClone();
-        copy.Items = [.. items];
+        copy.Items = items; // as given: read-ahead's items are made as they are read, never all at once
         return copy;
     }
 
@@ -164,7 +164,7 @@ public abstract partial class ArchivePlan
             result = new LengthPrediction(output.Position, null);
             if (spans is not null && spans.Count == Items.Count)
             {
-                _contentSpans = [.. spans];
+                _contentSpans = spans;
             }
         }
         catch (ArchiveException ex)
@@ -209,6 +209,7 @@ public abstract partial class ArchivePlan
     {
         await using (writer.ConfigureAwait(false))
         {
+            writer.ExpectEntries(Items.Count);
             foreach (var item in Items)
             {
                 await writer.AddEntryAsync(item.Entry, item.Source, item.Options, cancellationToken).ConfigureAwait(false);

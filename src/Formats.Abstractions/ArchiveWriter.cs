@@ -24,6 +24,9 @@ public abstract partial class ArchiveWriter : IArchiveSink
 
     internal ArchiveOutput Output { get; }
 
+    /// <summary>Sizes the name registry for <paramref name="count"/> entries at once, when they are known (a plan's), instead of growing it.</summary>
+    internal void ExpectEntries(int count) => _preparer.ExpectEntries(count);
+
     /// <summary>What this run produces (the output's mode): the whole archive, its length, or one byte range.</summary>
     internal WriteMode Mode => Output.Mode;
 

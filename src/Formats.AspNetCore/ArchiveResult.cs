@@ -41,7 +41,7 @@ public sealed partial class ArchiveResult : IResult
             throw new ArgumentOutOfRangeException(nameof(format));
         }
 
-        Items = [.. items];
+        Items = ArchiveItemList.From(items);
         Format = format;
         FileName = fileName;
     }

@@ -55,7 +55,7 @@ public static class ArchiveManifest
             parser.Add(line);
         }
 
-        return parser.Items;
+        return ArchiveItemList.From(parser.Items);
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public static class ArchiveManifest
 
             if (line is null)
             {
-                return [.. parser.Items]; // exactly as many as there are, not the list's room to grow
+                return ArchiveItemList.From(parser.Items); // exactly as many as there are, not the list's room to grow
             }
 
             parser.Add(line);

@@ -13,9 +13,12 @@ namespace Formats.Http;
 /// of its absolute form and parsed when the source is opened: a manifest of 100,000 members holds 100,000 sources, and
 /// a parsed <see cref="Uri"/> costs about four times the bytes of its text.
 /// </summary>
-internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? length, HttpSourceOptions options) : EntrySource
+internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? declaredLength, HttpSourceOptions options) : EntrySource
 {
     private readonly byte[] _url = System.Text.Encoding.UTF8.GetBytes(url.AbsoluteUri);
+
+    /// <summary>The declared length, or -1 for none (8 bytes a source rather than a nullable's 16).</summary>
+    private readonly long _length = declaredLength ?? -1;
 
     /// <summary>The absolute URL, as given.</summary>
     private string Url => System.Text.Encoding.UTF8.GetString(_url);
@@ -23,7 +26,7 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
     /// <summary><c>formats/VERSION</c>, the library's informational version without build metadata.</summary>
     internal static readonly string UserAgent = "formats/" + LibraryVersion();
 
-    public override long? Length => length;
+    public override long? Length => _length < 0 ? null : _length;
 
     /// <summary>The URL whole (query included): it enters only a hash, the ETag.</summary>
     public override string? Location => "url:" + Url;
@@ -65,9 +68,9 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
                 skip = offset;
             }
 
-            if (length is { } declared && response.Content.Headers.ContentLength is { } sent && sent - skip != declared - offset)
+            if (Length is { } declared && response.Content.Headers.ContentLength is { } sent && sent - skip != declared - offset)
             {
-                throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's length is {declared}")
+                throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's Length is {declared}")
                     .WithReason(sent - skip < declared - offset ? ArchiveErrorReason.SourceTooShort : ArchiveErrorReason.SourceTooLong);
             }
 
@@ -84,7 +87,7 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
                 ContentOffset = offset - skip,
                 LastModified = response.Content.Headers.LastModified,
                 Started = started,
-                Identity = IdentityOf(response, length ?? (response.StatusCode == HttpStatusCode.OK ? response.Content.Headers.ContentLength : null)),
+                Identity = IdentityOf(response, Length ?? (response.StatusCode == HttpStatusCode.OK ? response.Content.Headers.ContentLength : null)),
                 Resume = ResumeOf(response),
             };
             await stream.SkipAsync(skip, cancellationToken).ConfigureAwait(false);
@@ -103,7 +106,7 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
         var (response, _) = await SendAsync(HttpMethod.Head, 0, cancellationToken).ConfigureAwait(false);
         using (response)
         {
-            return response.IsSuccessStatusCode ? IdentityOf(response, length ?? response.Content.Headers.ContentLength) : null;
+            return response.IsSuccessStatusCode ? IdentityOf(response, Length ?? response.Content.Headers.ContentLength) : null;
         }
     }
 
@@ -264,8 +267,8 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
         }
 
         var problem = from != offset ? $"starts at byte {from}, but byte {offset} was asked for"
-            : length is { } declared && to != declared - 1 ? $"ends at byte {to}, but the entry's last byte is {declared - 1}"
-            : length is { } total && range.Length is { } whole && whole != total ? $"says the whole is {whole} bytes, but the entry's length is {total}"
+            : Length is { } declared && to != declared - 1 ? $"ends at byte {to}, but the entry's last byte is {declared - 1}"
+            : Length is { } total && range.Length is { } whole && whole != total ? $"says the whole is {whole} bytes, but the entry's Length is {total}"
             : range.Length is { } size && to != size - 1 ? $"ends at byte {to} of {size}: not the rest of the content"
             : null;
         if (problem is not null)

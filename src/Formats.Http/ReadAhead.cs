@@ -23,6 +23,9 @@ public sealed partial class ReadAhead : IAsyncDisposable
     /// <summary>Which entries may be opened ahead (by index): those a range needs; null: every entry.</summary>
     private readonly Func<int, bool>? _needed;
 
+    /// <summary>The items as given: each is wrapped when it is read from <see cref="Items"/>.</summary>
+    private readonly IReadOnlyList<ArchiveItem> _items;
+
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _disposed;
 
@@ -35,19 +38,18 @@ public sealed partial class ReadAhead : IAsyncDisposable
         _bufferBytes = bufferBytes;
         _budget = budget;
         _needed = needed;
-        var wrapped = new List<ArchiveItem>(items.TryGetNonEnumeratedCount(out var count) ? count : 0);
-        foreach (var item in items)
-        {
-            wrapped.Add(item.Source is { } source ? item with { Source = new PrefetchingSource(this, wrapped.Count, source) } : item);
-        }
-
-        Items = wrapped;
+        _items = ArchiveItemList.From(items);
+        Items = new WrappedItems(this);
     }
 
     /// <summary>How many entries ahead are opened.</summary>
     public int Depth { get; }
 
-    /// <summary>The items with read-ahead sources, in the same order.</summary>
+    /// <summary>
+    /// The items with read-ahead sources, in the same order. Each item is wrapped when it is read (a copy of the item
+    /// over a source that reads ahead), so an archive of 100,000 members holds no second set of them while it is
+    /// written; two reads of one item give two equal wrappers over the same read-ahead.
+    /// </summary>
     public IReadOnlyList<ArchiveItem> Items { get; }
 
     /// <summary>Wraps <paramref name="items"/>: up to <paramref name="depth"/> entries ahead, at most <paramref name="bufferBytesPerEntry"/> buffered each, within <see cref="ReadAheadBudget.Shared"/>.</summary>
@@ -96,9 +98,9 @@ public sealed partial class ReadAhead : IAsyncDisposable
     /// <summary>Entry <paramref name="index"/>'s turn came: start the ones after it that may be read ahead, while the budget lasts.</summary>
     private void StartAfter(int index)
     {
-        for (var next = index + 1; next <= index + Depth && next < Items.Count; next++)
+        for (var next = index + 1; next <= index + Depth && next < _items.Count; next++)
         {
-            if (Items[next].Source is not PrefetchingSource { Inner: var source } || (_needed is { } needed && !needed(next)))
+            if (_items[next].Source is not { } source || (_needed is { } needed && !needed(next)))
             {
                 continue;
             }
@@ -142,9 +144,41 @@ public sealed partial class ReadAhead : IAsyncDisposable
         }
     }
 
+    /// <summary><see cref="Items"/>: item <c>i</c> over a <see cref="PrefetchingSource"/>, made when it is read.</summary>
+    private sealed class WrappedItems(ReadAhead owner) : IFixedArchiveItems
+    {
+        public int Count => owner._items.Count;
+
+        public ArchiveItem this[int index] => owner._items[index] is { Source: { } source } item
+            ? item with { Source = new PrefetchingSource(owner, index, source) }
+            : owner._items[index];
+
+        public IEnumerator<ArchiveItem> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>
+    /// An entry's source that takes what was read ahead for it on its turn. Equal to another over the same read-ahead,
+    /// entry and source, as two reads of one item of <see cref="Items"/> make.
+    /// </summary>
     private sealed class PrefetchingSource(ReadAhead owner, int index, EntrySource inner) : EntrySource
     {
-        public EntrySource Inner => inner;
+        private ReadAhead Owner => owner;
+
+        private int Index => index;
+
+        private EntrySource Inner => inner;
+
+        public override bool Equals(object? obj) => obj is PrefetchingSource other && other.Owner == owner && other.Index == index && other.Inner == inner;
+
+        public override int GetHashCode() => HashCode.Combine(owner, index, inner);
 
         public override long? Length => inner.Length;
 

@@ -3,16 +3,19 @@ namespace Formats.Naming;
 /// <summary>Applies an <see cref="EntryNamePolicy"/> for one archive: checks and normalises each name and remembers the names used.</summary>
 internal sealed partial class EntryNameRegistry(EntryNamePolicy policy)
 {
-    // Every name used; the collision keys (CanonicalDecomposition.FoldKey) of the names that differ from their key (a
-    // plain lower-case ASCII name is its own key and costs nothing more); apart, the few names a hard link may not point
-    // at (directories, symbolic links), and the folders that names imply. Sets keep the bytes retained per entry low
-    // in archives of millions of files. Folders are prefixes of a key (no string of their own), and every lookup of
+    // Every name used; again, by their collision key (CanonicalDecomposition.FoldKey), the names that differ from their
+    // key (a plain lower-case ASCII name is its own key and costs nothing more; the others cost a set slot, not a second
+    // string); apart, the few names a hard link may not point at (directories, symbolic links), and the folders that
+    // names imply. Sets keep the bytes retained per entry low in archives of millions of files. Folders are prefixes of a key (no string of their own), and every lookup of
     // a name's folders uses prefix hashes found in one walk of the key: checking a name costs time and memory linear
     // in its length, however many levels deep it is.
     private readonly HashSet<string> _used = new(PrefixHash.Instance);
-    private readonly HashSet<string> _otherKeys = new(PrefixHash.Instance);
+    private readonly HashSet<string> _folded = new(FoldedNameComparer.Instance);
     private readonly HashSet<string> _notLinkable = new(StringComparer.Ordinal);
     private readonly HashSet<NamePrefix> _folders = new(PrefixHash.Instance);
+
+    /// <summary>Room for <paramref name="count"/> names at once: a set grown one name at a time holds up to twice its slots, and both arrays while it grows.</summary>
+    public void ExpectEntries(int count) => _used.EnsureCapacity(count);
 
     /// <summary>
     /// Returns the normalised name ('/' separators, no trailing '/'), registered as used. Throws
@@ -63,7 +66,8 @@ internal sealed partial class EntryNameRegistry(EntryNamePolicy policy)
         }
 
         // An earlier name with this key is either the key itself, or one of the names that differ from their key.
-        if ((key != name && _used.Contains(key)) || _otherKeys.Contains(key))
+        var keyed = NamePrefix.Of(key);
+        if ((key != name && _used.Contains(key)) || _folded.GetAlternateLookup<NamePrefix>().Contains(keyed))
         {
             earlier = EarlierWithKey(key);
             return false;
@@ -72,7 +76,7 @@ internal sealed partial class EntryNameRegistry(EntryNamePolicy policy)
         _used.Add(name);
         if (key != name)
         {
-            _otherKeys.Add(key);
+            _folded.GetAlternateLookup<FoldedName>().Add(new FoldedName(name, keyed));
         }
 
         earlier = name;
@@ -86,7 +90,7 @@ internal sealed partial class EntryNameRegistry(EntryNamePolicy policy)
 
     /// <summary>True when an earlier entry has the collision key <paramref name="key"/>.</summary>
     private bool Taken(NamePrefix key) =>
-        _used.GetAlternateLookup<NamePrefix>().Contains(key) || _otherKeys.GetAlternateLookup<NamePrefix>().Contains(key);
+        _used.GetAlternateLookup<NamePrefix>().Contains(key) || _folded.GetAlternateLookup<NamePrefix>().Contains(key);
 
     /// <summary>The earlier name with collision key <paramref name="key"/>, for a refusal's message (a search: refusals are rare).</summary>
     private string EarlierWithKey(string key) => _used.Contains(key) ? key : _used.First(n => Key(n) == key);

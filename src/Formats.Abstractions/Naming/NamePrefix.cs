@@ -70,5 +70,5 @@ internal sealed class PrefixHash : IEqualityComparer<string>, IEqualityComparer<
 
     public string Create(NamePrefix alternate) => alternate.Span.ToString();
 
-    private static int Bucket(long hash) => (int)hash ^ (int)(hash >> 32);
+    public static int Bucket(long hash) => (int)hash ^ (int)(hash >> 32);
 }
