@@ -6,9 +6,9 @@ internal sealed partial class EntryNameRegistry(EntryNamePolicy policy)
     // Every name used; again, by their collision key (CanonicalDecomposition.FoldKey), the names that differ from their
     // key (a plain lower-case ASCII name is its own key and costs nothing more; the others cost a set slot, not a second
     // string); apart, the few names a hard link may not point at (directories, symbolic links), and the folders that
-    // names imply. Sets keep the bytes retained per entry low in archives of millions of files. Folders are prefixes of a key (no string of their own), and every lookup of
-    // a name's folders uses prefix hashes found in one walk of the key: checking a name costs time and memory linear
-    // in its length, however many levels deep it is.
+    // names imply. Sets keep the bytes retained per entry low in archives of millions of files. Folders are prefixes of
+    // a key (no string of their own), and every lookup of a name's folders uses prefix hashes found in one walk of the
+    // key: checking a name costs time and memory linear in its length, however many levels deep it is.
     private readonly HashSet<string> _used = new(PrefixHash.Instance);
     private readonly HashSet<string> _folded = new(FoldedNameComparer.Instance);
     private readonly HashSet<string> _notLinkable = new(StringComparer.Ordinal);
