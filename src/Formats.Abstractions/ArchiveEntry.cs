@@ -137,7 +137,7 @@ public sealed class ArchiveEntry
     /// '.' or '..' segment or control byte, '\' taken as a separator. A zip entry with a legacy name may not have a
     /// comment that is not ASCII (the UTF-8 flag covers both).
     /// </summary>
-    public ReadOnlyMemory<byte> LegacyName { get => _rare?.LegacyName ?? default; init => Rare(!value.IsEmpty).LegacyName = value; }
+    public ReadOnlyMemory<byte> LegacyName { get => _rare?.LegacyName ?? default; init => Rare(!value.IsEmpty).LegacyName = value.IsEmpty ? default : value; }
 
     /// <summary>
     /// True: zip writes only <see cref="LegacyName"/>, without the Unicode Path extra field, because <see cref="Name"/> is

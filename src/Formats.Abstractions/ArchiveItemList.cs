@@ -15,7 +15,14 @@ internal sealed class ArchiveItemList : IFixedArchiveItems
 
     public int Count => _items.Length;
 
-    public ArchiveItem this[int index] => _items[index];
+    public ArchiveItem this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_items.Length, nameof(index));
+            return _items[index];
+        }
+    }
 
     /// <summary><paramref name="items"/> itself when no one can change it (<see cref="IFixedArchiveItems"/>), else a copy of it.</summary>
     public static IReadOnlyList<ArchiveItem> From(IEnumerable<ArchiveItem> items) => items as IFixedArchiveItems ?? new ArchiveItemList([.. items]);

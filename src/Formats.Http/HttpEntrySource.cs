@@ -70,7 +70,7 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
 
             if (Length is { } declared && response.Content.Headers.ContentLength is { } sent && sent - skip != declared - offset)
             {
-                throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's Length is {declared}")
+                throw new HttpRequestException($"GET {shown}: the server sends {sent - skip} bytes from offset {offset}, but the entry's length is {declared}")
                     .WithReason(sent - skip < declared - offset ? ArchiveErrorReason.SourceTooShort : ArchiveErrorReason.SourceTooLong);
             }
 
@@ -268,7 +268,7 @@ internal sealed partial class HttpEntrySource(HttpClient client, Uri url, long? 
 
         var problem = from != offset ? $"starts at byte {from}, but byte {offset} was asked for"
             : Length is { } declared && to != declared - 1 ? $"ends at byte {to}, but the entry's last byte is {declared - 1}"
-            : Length is { } total && range.Length is { } whole && whole != total ? $"says the whole is {whole} bytes, but the entry's Length is {total}"
+            : Length is { } total && range.Length is { } whole && whole != total ? $"says the whole is {whole} bytes, but the entry's length is {total}"
             : range.Length is { } size && to != size - 1 ? $"ends at byte {to} of {size}: not the rest of the content"
             : null;
         if (problem is not null)

@@ -151,7 +151,7 @@ public sealed partial class ReadAhead : IAsyncDisposable
 
         public ArchiveItem this[int index] => owner._items[index] is { Source: { } source } item
             ? item with { Source = new PrefetchingSource(owner, index, source) }
-            : owner._items[index];
+            : owner._items[index]; // out of range: the items' own ArgumentOutOfRangeException
 
         public IEnumerator<ArchiveItem> GetEnumerator()
         {
@@ -176,7 +176,7 @@ public sealed partial class ReadAhead : IAsyncDisposable
 
         private EntrySource Inner => inner;
 
-        public override bool Equals(object? obj) => obj is PrefetchingSource other && other.Owner == owner && other.Index == index && other.Inner == inner;
+        public override bool Equals(object? obj) => obj is PrefetchingSource other && other.Owner == owner && other.Index == index && Equals(other.Inner, inner);
 
         public override int GetHashCode() => HashCode.Combine(owner, index, inner);
 
