@@ -59,6 +59,11 @@ public abstract partial class ArchiveWriter : IArchiveSink
     /// <summary>The archive is abandoned: the format releases what it holds (buffers, background work), writing nothing. Never throws.</summary>
     private protected virtual ValueTask AbortFormatAsync() => ValueTask.CompletedTask;
 
+    /// <summary>Lets go of what the format kept for the end of the archive (a zip's central directory), once the writer is disposed.</summary>
+    private protected virtual void ReleaseFormat()
+    {
+    }
+
     /// <summary>
     /// What an aborted archive that reached archive offset <paramref name="reached"/> ends with, so that no reader takes
     /// it for complete: nothing, for formats whose end records are what readers look for (zip); see the tar writer.
@@ -123,6 +128,7 @@ public abstract partial class ArchiveWriter : IArchiveSink
         if (_state is State.Completed or State.Disposed)
         {
             _state = State.Disposed;
+            Release();
             return;
         }
 
@@ -131,6 +137,14 @@ public abstract partial class ArchiveWriter : IArchiveSink
         await Output.AbortAsync(AbortMarker).ConfigureAwait(false);
         await AbortContentAsync().ConfigureAwait(false);
         await AbortFormatAsync().ConfigureAwait(false);
+        Release();
+    }
+
+    /// <summary>A writer that is done keeps nothing per entry, whoever still refers to it (a pooled state machine may, for a while).</summary>
+    private void Release()
+    {
+        _preparer.Release();
+        ReleaseFormat();
     }
 
     private async ValueTask<ContentCounter> OpenCounterAsync(PreparedEntry prepared, CancellationToken cancellationToken)

@@ -23,6 +23,16 @@ internal sealed class CentralDirectoryRecords(bool keepRecords, bool alwaysZip64
     /// <summary>The records' length when they are only counted (null: they are kept, to be written).</summary>
     public long? CountedLength => keepRecords ? null : _length;
 
+    /// <summary>Lets go of the records (the writer is done with them); the count and length stay.</summary>
+    public void Release()
+    {
+        _blocks.Clear();
+        _blocks.TrimExcess();
+        _owners = null;
+        _comments = null;
+        _unicodePaths = null;
+    }
+
     public void Add(CentralDirectoryEntry entry, UnixOwner owner, byte[]? comment, byte[]? unicodePath = null)
     {
         if (!keepRecords)

@@ -253,4 +253,6 @@ public sealed class ZipArchiveWriter : ArchiveWriter
     }
 
     private protected override ValueTask AbortFormatAsync() => _ahead.AbortAsync();
+
+    private protected override void ReleaseFormat() => _members.Directory.Release();
 }

@@ -18,6 +18,22 @@ internal sealed partial class EntryNameRegistry(EntryNamePolicy policy)
     public void ExpectEntries(int count) => _used.EnsureCapacity(count);
 
     /// <summary>
+    /// Forgets every name and lets go of the sets' room: an archive of a million names holds tens of megabytes here,
+    /// which a writer that is done must not keep for as long as something still refers to it.
+    /// </summary>
+    public void Release()
+    {
+        foreach (var set in (HashSet<string>[])[_used, _folded, _notLinkable])
+        {
+            set.Clear();
+            set.TrimExcess();
+        }
+
+        _folders.Clear();
+        _folders.TrimExcess();
+    }
+
+    /// <summary>
     /// Returns the normalised name ('/' separators, no trailing '/'), registered as used. Throws
     /// <see cref="InvalidEntryNameException"/> for a refused name; a refused name is not registered.
     /// </summary>

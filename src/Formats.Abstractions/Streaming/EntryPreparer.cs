@@ -13,6 +13,9 @@ internal sealed class EntryPreparer(EntryNamePolicy policy)
     /// <summary>Sizes the name registry for <paramref name="count"/> entries at once.</summary>
     public void ExpectEntries(int count) => _names.ExpectEntries(count);
 
+    /// <summary>Lets go of the names of a writer that is done (disposed), whoever still holds the writer.</summary>
+    public void Release() => _names.Release();
+
     /// <summary>
     /// Checks <paramref name="entry"/> against its <paramref name="source"/> (none for <paramref name="pushed"/> content)
     /// and registers its name; <paramref name="defaultTime"/> dates it when neither it nor its source has a time. Throws <see cref="ArgumentException"/> (and <see cref="InvalidEntryNameException"/>) for bad input.
