@@ -149,9 +149,14 @@ public sealed partial class ReadAhead : IAsyncDisposable
     {
         public int Count => owner._items.Count;
 
-        public ArchiveItem this[int index] => owner._items[index] is { Source: { } source } item
-            ? item with { Source = new PrefetchingSource(owner, index, source) }
-            : owner._items[index]; // out of range: the items' own ArgumentOutOfRangeException
+        public ArchiveItem this[int index]
+        {
+            get
+            {
+                var item = owner._items[index]; // out of range: the items' own ArgumentOutOfRangeException
+                return item.Source is { } source ? item with { Source = new PrefetchingSource(owner, index, source) } : item;
+            }
+        }
 
         public IEnumerator<ArchiveItem> GetEnumerator()
         {

@@ -81,9 +81,10 @@ internal sealed partial class EntryNameRegistry(EntryNamePolicy policy)
             return false;
         }
 
-        // An earlier name with this key is either the key itself, or one of the names that differ from their key.
-        var keyed = NamePrefix.Of(key);
-        if ((key != name && _used.Contains(key)) || _folded.GetAlternateLookup<NamePrefix>().Contains(keyed))
+        // An earlier name with this key is either the key itself, or one of the names that differ from their key. The
+        // key's hash is needed only where such names exist or this is one (not for an archive of lower-case names).
+        var keyed = key == name && _folded.Count == 0 ? default : NamePrefix.Of(key);
+        if ((key != name && _used.Contains(key)) || (_folded.Count > 0 && _folded.GetAlternateLookup<NamePrefix>().Contains(keyed)))
         {
             earlier = EarlierWithKey(key);
             return false;
